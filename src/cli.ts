@@ -1,0 +1,183 @@
+// Command line: imports and admin commands. `npm run cli -- <command>`.
+// Works on DATA_DIR (PGlite, guarded by the folder lock) or DATABASE_URL like the server.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/client.js';
+import { DataDirLockedError } from './db/lock.js';
+import { systemClock } from './lib/clock.js';
+import { InputFileError } from './lib/errors.js';
+import type { TextEncoding } from './lib/text-file.js';
+import { isIsoDate } from './graphql/scalars.js';
+import { signDevToken } from './modules/auth/dev-keys.js';
+import { ROLES, SCOPED_ROLES, type Role } from './modules/auth/principal.js';
+import { importGv100ad, ImportRejectedError } from './modules/regions/gv100ad.import.js';
+import { importPostcodes } from './modules/postcodes/postcodes.import.js';
+import { loadDemoSeed } from '../seed/load.js';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  import gv100ad <file> [--dry-run] [--json] [--encoding auto|utf-8|latin1]
+      Import a Destatis GV100AD edition (ISO-8859-1/CRLF or UTF-8/LF). Editions must come in
+      chronological order; re-importing an edition changes nothing.
+  import postcodes <file> [--dry-run] [--json] [--valid-from YYYY-MM-DD] [--encoding ...]
+      Import a postcode mapping CSV (osm_id,ags,ort,plz,landkreis,bundesland).
+  migrate              Apply database migrations.
+  seed                 Load the demo seed into an empty register.
+  token --role ROLE [--scope SCOPE] [--subject SUB] [--ttl SECONDS]
+      Development only: print a token signed with the local key in DATA_DIR (last line).
+      Roles: ${ROLES.join(', ')}; TENANT_MANAGER, DATA_CENTER and CLIENT need --scope.
+
+Environment: DATA_DIR (default ./data) or DATABASE_URL, NODE_ENV. See README.md.
+Exit codes: 0 done, 1 failed (nothing was changed), 2 usage error.`;
+
+class UsageError extends Error {}
+
+const actor = () => ({ id: `cli:${os.userInfo().username}` });
+
+function readInput(file: string | undefined): { bytes: Uint8Array; fileName: string } {
+  if (!file) throw new UsageError('missing <file>');
+  if (!fs.existsSync(file)) throw new UsageError(`file not found: ${file}`);
+  return { bytes: fs.readFileSync(file), fileName: path.basename(file) };
+}
+
+function encodingOf(v: string | undefined): TextEncoding {
+  if (v === undefined) return 'auto';
+  if (v === 'auto' || v === 'utf-8' || v === 'latin1') return v;
+  throw new UsageError(`--encoding must be auto, utf-8 or latin1, got "${v}"`);
+}
+
+async function withDatabase<T>(config: Config, purpose: string, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) {
+  const database = await openDatabase(config, purpose);
+  try {
+    await database.migrate();
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      encoding: { type: 'string' },
+      'valid-from': { type: 'string' },
+      role: { type: 'string' },
+      scope: { type: 'string' },
+      subject: { type: 'string' },
+      ttl: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub, file] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  const json = !!values.json;
+  const say = (line: string) => {
+    if (!json) console.log(line);
+  };
+
+  if (command === 'import' && sub === 'gv100ad') {
+    const input = readInput(file);
+    const r = await withDatabase(config, 'cli import gv100ad', (d) =>
+      importGv100ad(d.db, systemClock, { ...input, encoding: encodingOf(values.encoding), dryRun: values['dry-run'], actor: actor() }),
+    );
+    say(`${r.dryRun ? 'Dry run: ' : ''}GV100AD edition ${r.edition} (${r.encoding}) ${r.unchanged ? 'already in the register, nothing changed' : 'imported'}`);
+    say(`  records: ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    say(`  municipalities: +${r.diff.added} added, -${r.diff.removed} removed, ${r.diff.renamed} renamed, ${r.diff.moved} moved`);
+    for (const x of r.details.renamed) say(`    renamed ${x.ags}: ${x.from} → ${x.to}`);
+    for (const x of r.details.moved) say(`    moved ${x.ags}: association ${x.fromAssociation} → ${x.toAssociation}`);
+    if (r.details.removed.length) say(`    removed: ${r.details.removed.join(' ')}`);
+    if (r.details.added.length && r.details.added.length <= 100) say(`    added: ${r.details.added.join(' ')}`);
+    say(`  versions opened ${r.writes.versionsOpened}, closed ${r.writes.versionsClosed}, statistics updated ${r.writes.statisticsUpdated}`);
+    if (json) console.log(JSON.stringify({ edition: r.edition, counts: r.counts, diff: r.diff }));
+    return 0;
+  }
+
+  if (command === 'import' && sub === 'postcodes') {
+    const input = readInput(file);
+    const validFrom = values['valid-from'];
+    if (validFrom !== undefined && !isIsoDate(validFrom)) throw new UsageError(`--valid-from must be YYYY-MM-DD, got "${validFrom}"`);
+    const r = await withDatabase(config, 'cli import postcodes', (d) =>
+      importPostcodes(d.db, systemClock, {
+        ...input,
+        encoding: encodingOf(values.encoding),
+        validFrom,
+        dryRun: values['dry-run'],
+        actor: actor(),
+      }),
+    );
+    say(`${r.dryRun ? 'Dry run: ' : ''}postcode mapping ${r.unchanged ? 'unchanged' : 'imported'}: ${r.rows} rows, ${r.postcodes} postcodes, ${r.municipalities} municipalities (${r.sharedPostcodes} postcodes shared)`);
+    say(`  added ${r.added}, removed ${r.removed}, updated ${r.updated}, duplicate rows ${r.duplicateRows}`);
+    if (r.unknownAgs.length) say(`  ${r.unknownAgs.length} AGS unknown to the register (kept; import the matching GV100AD edition): ${r.unknownAgs.slice(0, 20).join(' ')}${r.unknownAgs.length > 20 ? ' …' : ''}`);
+    if (json) {
+      const { unknownAgs, ...rest } = r;
+      console.log(JSON.stringify({ ...rest, unknownAgs: unknownAgs.length }));
+    }
+    return 0;
+  }
+
+  if (command === 'migrate') {
+    await withDatabase(config, 'cli migrate', async () => undefined);
+    console.log('migrations applied');
+    return 0;
+  }
+
+  if (command === 'seed') {
+    const outcome = await withDatabase(config, 'cli seed', (d) => loadDemoSeed(d.db, systemClock, actor()));
+    console.log(`demo seed: ${outcome}`);
+    return 0;
+  }
+
+  if (command === 'token') {
+    if (config.env === 'production' || config.auth.jwks) {
+      throw new UsageError('token signs with the development key only; in production tokens come from your identity provider');
+    }
+    const role = values.role as Role | undefined;
+    if (!role || !(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+    if (SCOPED_ROLES[role] && !values.scope) throw new UsageError(`role ${role} needs --scope (${SCOPED_ROLES[role]})`);
+    const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
+    if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) throw new UsageError('--ttl must be a positive number of seconds');
+    const token = await signDevToken(config.dataDir, { role, scope: values.scope, subject: values.subject, ttl });
+    console.error(`# ${role}${values.scope ? ` (${values.scope})` : ''}, valid ${ttl ?? 8 * 3600} s; use as: Authorization: Bearer <token>`);
+    console.log(token);
+    return 0;
+  }
+
+  throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    let code = 1;
+    let message: string;
+    if (e instanceof UsageError) {
+      code = 2;
+      message = `${e.message}\n\n${USAGE}`;
+    } else if (e instanceof InputFileError || e instanceof ImportRejectedError || e instanceof DataDirLockedError || e instanceof ConfigError) {
+      message = e.message;
+    } else if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      code = 2;
+      message = `${e.message}\n\n${USAGE}`;
+    } else {
+      message = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    }
+    process.stderr.write(`Error: ${message}\n`);
+    if (process.argv.includes('--json')) {
+      const detail = e instanceof InputFileError ? { file: e.file, line: e.line, reason: e.reason } : {};
+      console.log(JSON.stringify({ error: { message: e instanceof Error ? e.message : String(e), ...detail } }));
+    }
+    process.exit(code);
+  },
+);

@@ -1,0 +1,95 @@
+// The only module that reads process.env. Everything else receives a Config.
+import path from 'node:path';
+import { z } from 'zod';
+
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  AUTH_JWKS: z.string().min(1).optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  AUTH_ALGORITHMS: z
+    .string()
+    .default('ES256,RS256')
+    .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(ALGORITHMS)).min(1)),
+  SEED_DEMO: boolFromEnv.optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  auth: {
+    /** Path to a JWKS file or an https URL; undefined means the development key in DATA_DIR. */
+    jwks: string | undefined;
+    issuer: string;
+    audience: string;
+    algorithms: string[];
+  };
+  seedDemo: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  graphiql: boolean;
+}
+
+export const DEV_ISSUER = 'urn:behoerdenverzeichnis:dev';
+export const DEFAULT_AUDIENCE = 'behoerdenverzeichnis';
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production') {
+    if (!e.AUTH_JWKS) problems.push('AUTH_JWKS: required in production (path to a JWKS file or an https URL)');
+    if (!e.AUTH_ISSUER) problems.push('AUTH_ISSUER: required in production');
+    if (!e.AUTH_AUDIENCE) problems.push('AUTH_AUDIENCE: required in production');
+  }
+  if (e.AUTH_JWKS && /^http:\/\//.test(e.AUTH_JWKS) && e.NODE_ENV === 'production') {
+    problems.push('AUTH_JWKS: a JWKS URL must use https in production');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    auth: {
+      jwks: e.AUTH_JWKS,
+      issuer: e.AUTH_ISSUER ?? DEV_ISSUER,
+      audience: e.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE,
+      algorithms: e.AUTH_ALGORITHMS,
+    },
+    seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    logLevel: e.LOG_LEVEL,
+    graphiql: e.NODE_ENV !== 'production',
+  };
+}

@@ -1,0 +1,129 @@
+// Opens PGlite (embedded, default) or PostgreSQL (DATABASE_URL) behind one drizzle type.
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema.js';
+import { acquireDirLock, type DirLock } from './lock.js';
+
+export type Schema = typeof schema;
+/** The drizzle handle; a transaction has the same shape, so repositories take either. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  engine: Engine;
+  /** Runs a trivial query; throws when the database does not answer. */
+  ping(): Promise<void>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+const MIGRATION_LOCK_KEY = 727_001; // advisory lock id: one instance migrates at a time
+
+/** Rows of a raw SQL statement, whichever driver ran it. */
+export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown;
+  if (Array.isArray(res)) return res as T[];
+  return ((res as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export interface PgliteOptions {
+  /** Folder for the database files; undefined means in memory. */
+  dir?: string;
+  /** A tarball from dumpDataDir, e.g. a migrated template in tests. */
+  loadDataDir?: Blob;
+  purpose?: string;
+}
+
+export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
+  let lock: DirLock | undefined;
+  if (opts.dir) lock = acquireDirLock(opts.dir, opts.purpose ?? `pid ${process.pid}`);
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      dataDir: opts.dir ? path.join(opts.dir, 'pgdata') : undefined,
+      loadDataDir: opts.loadDataDir,
+      extensions: { btree_gist },
+    });
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    engine: 'pglite',
+    ping: async () => {
+      await client.query('select 1');
+    },
+    migrate: async () => {
+      await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    close: async () => {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connect_timeout: 10,
+    // Fail fast when the server is gone instead of queueing forever.
+    idle_timeout: 60,
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    db,
+    engine: 'postgres',
+    ping: async () => {
+      await client`select 1`;
+    },
+    migrate: async () => {
+      // Several instances may start at once: one migrates, the others wait and find nothing to do.
+      const conn = await client.reserve();
+      try {
+        await conn`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        try {
+          await migratePostgres(drizzlePostgres(conn, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        } finally {
+          await conn`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+        }
+      } finally {
+        conn.release();
+      }
+    },
+    close: async () => {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+export interface DatabaseSettings {
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+}
+
+export function openDatabase(settings: DatabaseSettings, purpose: string): Promise<Database> {
+  return settings.databaseUrl
+    ? openPostgres(settings.databaseUrl, settings.databasePoolSize)
+    : openPglite({ dir: settings.dataDir, purpose });
+}
+
+export { sql };

@@ -1,0 +1,38 @@
+// What every resolver receives: the services' dependencies, the caller and per-request loaders.
+import type { Database } from '../db/client.js';
+import type { Clock } from '../lib/clock.js';
+import { badInput } from '../lib/errors.js';
+import type { Principal } from '../modules/auth/principal.js';
+import type { RegionLoaders } from '../modules/regions/regions.service.js';
+
+export interface AppDeps {
+  database: Database;
+  clock: Clock;
+}
+
+export interface GraphQLContext {
+  deps: AppDeps;
+  principal: Principal | null;
+  requestId: string;
+  regions: RegionLoaders;
+}
+
+export function pageSize(first: number | null | undefined, max: number, argument = 'first'): number {
+  const n = first ?? 20;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput(argument, `must be between 1 and ${max}, got ${n}`);
+  return n;
+}
+
+export function encodeCursor(parts: unknown[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, argument = 'after'): unknown[] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v)) return v;
+  } catch {
+    /* fall through */
+  }
+  throw badInput(argument, 'is not a cursor returned by this API');
+}

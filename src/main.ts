@@ -1,0 +1,86 @@
+// Composition root: config → database → migrate → seed → services → HTTP.
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { DataDirLockedError } from './db/lock.js';
+import { systemClock } from './lib/clock.js';
+import { createLogger } from './lib/logger.js';
+import { ensureDevKey } from './modules/auth/dev-keys.js';
+import { createVerifier } from './modules/auth/jwt.js';
+import { loadDemoSeed } from '../seed/load.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const log = createLogger(config.logLevel);
+  const clock = systemClock;
+
+  let database: Database;
+  try {
+    database = await openDatabase(config, `server on ${config.host}:${config.port}`);
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      log.error({ holder: e.holder }, e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  await database.migrate();
+  if (config.seedDemo) {
+    const outcome = await loadDemoSeed(database.db, clock, { id: 'system:seed' });
+    log.info({ outcome }, 'demo seed');
+  }
+
+  const jwks = config.auth.jwks ?? (await ensureDevKey(config.dataDir));
+  if (!config.auth.jwks) log.warn({ jwks }, 'development signing key in use; `npm run cli -- token --role ADMIN` prints a token');
+  const app = createApp({
+    database,
+    clock,
+    verifier: createVerifier({ ...config.auth, jwks }, clock),
+    graphiql: config.graphiql,
+  });
+
+  const server = http.createServer(app.handle);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  log.info(
+    { url: `http://${config.host}:${port}/graphql`, engine: database.engine, startupMs: Math.round(performance.now()) },
+    'ready',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearTimeout(force);
+    await database.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`Fatal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { desc } from 'drizzle-orm';
+import { registerImports } from '../../db/schema.js';
+import { badInput } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor, pageSize, type GraphQLContext } from '../../graphql/context.js';
+import { requireRole } from '../auth/principal.js';
+import { listAudit } from './audit.service.js';
+
+export const auditResolvers = {
+  Query: {
+    auditLog: async (
+      _: unknown,
+      a: { entityType?: string | null; entityId?: string | null; first?: number | null; after?: string | null },
+      ctx: GraphQLContext,
+    ) => {
+      requireRole(ctx.principal, 'ADMIN');
+      const first = pageSize(a.first, 500);
+      let before: number | undefined;
+      if (a.after) {
+        const [id] = decodeCursor(a.after);
+        if (typeof id !== 'number') throw badInput('after', 'is not a cursor returned by this API');
+        before = id;
+      }
+      const rows = await listAudit(ctx.deps.database.db, {
+        entityType: a.entityType ?? undefined,
+        entityId: a.entityId ?? undefined,
+        before,
+        limit: first + 1,
+      });
+      const nodes = rows.slice(0, first);
+      return {
+        nodes,
+        pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor([nodes.at(-1)!.id]) : null },
+      };
+    },
+    registerImports: async (_: unknown, a: { first?: number | null }, ctx: GraphQLContext) => {
+      requireRole(ctx.principal, 'ADMIN');
+      return ctx.deps.database.db
+        .select()
+        .from(registerImports)
+        .orderBy(desc(registerImports.id))
+        .limit(pageSize(a.first, 200));
+    },
+  },
+};

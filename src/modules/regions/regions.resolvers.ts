@@ -1,0 +1,125 @@
+// Thin resolvers: check input, call the service, map the result.
+import type { RegionLevel } from '../../db/schema.js';
+import { today } from '../../lib/clock.js';
+import { badInput } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor, pageSize, type GraphQLContext } from '../../graphql/context.js';
+import { areasOfPostcode, type PostalCodeRow } from '../postcodes/postcodes.repository.js';
+import { checkAgs, checkArs, checkPostcode } from './keys.js';
+import { findMunicipalityAt, findRegionAt } from './regions.repository.js';
+import { parentOf, search, type RegionView } from './regions.service.js';
+import { TYPE_NAMES } from './type-codes.js';
+
+type PostalView = { row: PostalCodeRow; at: string };
+const dateOr = (ctx: GraphQLContext, at: string | null | undefined) => at ?? today(ctx.deps.clock);
+
+const municipalityField = (v: RegionView) => (v.row.level === 'MUNICIPALITY' ? v : null);
+
+export const regionResolvers = {
+  Query: {
+    municipality: async (_: unknown, a: { ags: string; at?: string | null }, ctx: GraphQLContext) => {
+      const ags = checkAgs('ags', a.ags);
+      const at = dateOr(ctx, a.at);
+      const row = await findMunicipalityAt(ctx.deps.database.db, ags, at);
+      return row ? { row, at } : null;
+    },
+    region: async (_: unknown, a: { ars: string; at?: string | null }, ctx: GraphQLContext) => {
+      const ars = checkArs('ars', a.ars);
+      const at = dateOr(ctx, a.at);
+      const row = await findRegionAt(ctx.deps.database.db, ars, at);
+      return row ? { row, at } : null;
+    },
+    regions: async (
+      _: unknown,
+      a: { level?: RegionLevel | null; parentArs?: string | null; name?: string | null; at?: string | null; first?: number | null; after?: string | null },
+      ctx: GraphQLContext,
+    ) => {
+      const at = dateOr(ctx, a.at);
+      const first = pageSize(a.first, 200);
+      let after: { nameKey: string; id: number } | undefined;
+      if (a.after) {
+        const [nameKey, id] = decodeCursor(a.after);
+        if (typeof nameKey !== 'string' || typeof id !== 'number') throw badInput('after', 'is not a cursor returned by this API');
+        after = { nameKey, id };
+      }
+      if (a.name !== undefined && a.name !== null && a.name.trim() === '') throw badInput('name', 'must not be empty');
+      const res = await search(ctx.deps.database.db, {
+        level: a.level ?? undefined,
+        parentArs: a.parentArs ? checkArs('parentArs', a.parentArs) : undefined,
+        name: a.name ?? undefined,
+        at,
+        first,
+        after,
+      });
+      const edges = res.rows.map((row) => ({ cursor: encodeCursor([row.nameKey, row.id]), node: { row, at } }));
+      return {
+        edges,
+        totalCount: res.total,
+        pageInfo: { hasNextPage: res.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+    postalCode: async (_: unknown, a: { postcode: string; at?: string | null }, ctx: GraphQLContext) => {
+      const postcode = checkPostcode('postcode', a.postcode);
+      const at = dateOr(ctx, a.at);
+      const rows = await areasOfPostcode(ctx.deps.database.db, postcode, at);
+      return rows.map((row) => ({ row, at }));
+    },
+  },
+  Region: {
+    level: (v: RegionView) => v.row.level,
+    ars: (v: RegionView) => v.row.ars,
+    ags: (v: RegionView) => v.row.ags,
+    name: (v: RegionView) => v.row.name,
+    seat: (v: RegionView) => v.row.seat,
+    typeCode: (v: RegionView) => v.row.typeCode,
+    typeName: (v: RegionView) => (v.row.typeCode ? (TYPE_NAMES[v.row.typeCode] ?? null) : null),
+    parent: (v: RegionView, _: unknown, ctx: GraphQLContext) => parentOf(ctx.regions, v),
+    validFrom: (v: RegionView) => v.row.validFrom,
+    validTo: (v: RegionView) => v.row.validTo,
+    edition: (v: RegionView) => v.row.edition,
+    source: (v: RegionView) => v.row.source,
+    municipality: municipalityField,
+  },
+  Municipality: {
+    ags: (v: RegionView) => v.row.ags,
+    ars: (v: RegionView) => v.row.ars,
+    name: (v: RegionView) => v.row.name,
+    type: (v: RegionView) => (v.row.typeCode ? (TYPE_NAMES[v.row.typeCode] ?? null) : null),
+    typeCode: (v: RegionView) => v.row.typeCode,
+    validFrom: (v: RegionView) => v.row.validFrom,
+    validTo: (v: RegionView) => v.row.validTo,
+    association: (v: RegionView, _: unknown, ctx: GraphQLContext) => ctx.regions.region('ASSOCIATION', v.row.ars.slice(0, 9), v.at),
+    district: (v: RegionView, _: unknown, ctx: GraphQLContext) => ctx.regions.region('DISTRICT', v.row.ars.slice(0, 5), v.at),
+    governmentDistrict: (v: RegionView, _: unknown, ctx: GraphQLContext) =>
+      ctx.regions.region('GOVERNMENT_DISTRICT', v.row.ars.slice(0, 3), v.at),
+    state: (v: RegionView, _: unknown, ctx: GraphQLContext) => ctx.regions.region('STATE', v.row.ars.slice(0, 2), v.at),
+    postcodes: async (v: RegionView, _: unknown, ctx: GraphQLContext) =>
+      (await ctx.regions.postcodes(v.row.ags!, v.at)).map((row) => ({ row, at: v.at })),
+    townHallPostcode: (v: RegionView) => v.row.townHallPostcode,
+    hasSinglePostcode: (v: RegionView) => v.row.postcodeUnique,
+    population: (v: RegionView) => v.row.population,
+    areaHectares: (v: RegionView) => v.row.areaHectares,
+    taxOfficeDistrict: (v: RegionView) => v.row.taxOfficeDistrict,
+    courtDistricts: (v: RegionView) =>
+      v.row.localCourtDistrict || v.row.regionalCourtDistrict || v.row.higherRegionalCourtDistrict
+        ? {
+            higherRegionalCourt: v.row.higherRegionalCourtDistrict,
+            regionalCourt: v.row.regionalCourtDistrict,
+            localCourt: v.row.localCourtDistrict,
+          }
+        : null,
+    employmentAgencyDistrict: (v: RegionView) => v.row.employmentAgencyDistrict,
+    edition: (v: RegionView) => v.row.edition,
+    region: (v: RegionView) => v,
+  },
+  PostalArea: {
+    postcode: (v: PostalView) => v.row.postcode,
+    ags: (v: PostalView) => v.row.ags,
+    locality: (v: PostalView) => v.row.locality,
+    validFrom: (v: PostalView) => v.row.validFrom,
+    validTo: (v: PostalView) => v.row.validTo,
+    municipality: async (v: PostalView, _: unknown, ctx: GraphQLContext) => {
+      const row = await findMunicipalityAt(ctx.deps.database.db, v.row.ags, v.at);
+      return row ? { row, at: v.at } : null;
+    },
+  },
+};
