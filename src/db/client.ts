@@ -96,16 +96,13 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     },
     migrate: async () => {
       // Several instances may start at once: one migrates, the others wait and find nothing to do.
-      const conn = await client.reserve();
+      // A one-connection client keeps the advisory lock and the migration on the same session.
+      const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
       try {
-        await conn`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-        try {
-          await migratePostgres(drizzlePostgres(conn, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
-        } finally {
-          await conn`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
-        }
+        await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migratePostgres(drizzlePostgres(single, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
-        conn.release();
+        await single.end({ timeout: 5 });
       }
     },
     close: async () => {

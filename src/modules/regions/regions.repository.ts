@@ -1,5 +1,5 @@
 // Drizzle queries for the Gebietsregister: (db | tx, params) → rows.
-import { and, asc, eq, gt, inArray, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, like, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { regions, type RegionLevel } from '../../db/schema.js';
 
@@ -91,6 +91,7 @@ export async function findRegionsAt(db: Db, keys: { level: RegionLevel; ars: str
 
 export interface RegionSearch {
   level?: RegionLevel;
+  /** only regions below this ARS, at any depth (ARS are hierarchical prefixes) */
   parentArs?: string;
   /** folded name prefix */
   namePrefix?: string;
@@ -104,10 +105,14 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+function below(ars: string): SQL {
+  return and(like(regions.ars, `${ars}%`), ne(regions.ars, ars))!;
+}
+
 export async function searchRegions(db: Db, q: RegionSearch): Promise<RegionRow[]> {
   const where: (SQL | undefined)[] = [validAt(regions, q.at)];
   if (q.level) where.push(eq(regions.level, q.level));
-  if (q.parentArs) where.push(eq(regions.parentArs, q.parentArs));
+  if (q.parentArs) where.push(below(q.parentArs));
   if (q.namePrefix) where.push(like(regions.nameKey, `${escapeLike(q.namePrefix)}%`));
   if (q.after) {
     where.push(
@@ -125,7 +130,7 @@ export async function searchRegions(db: Db, q: RegionSearch): Promise<RegionRow[
 export async function countRegions(db: Db, q: Omit<RegionSearch, 'after' | 'limit'>): Promise<number> {
   const where: (SQL | undefined)[] = [validAt(regions, q.at)];
   if (q.level) where.push(eq(regions.level, q.level));
-  if (q.parentArs) where.push(eq(regions.parentArs, q.parentArs));
+  if (q.parentArs) where.push(below(q.parentArs));
   if (q.namePrefix) where.push(like(regions.nameKey, `${escapeLike(q.namePrefix)}%`));
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(regions).where(and(...where));
   return Number(row?.n ?? 0);
