@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { acquireDirLock, DataDirLockedError } from '../src/db/lock.js';
+import { foldName } from '../src/lib/fold.js';
+import { germanDate } from '../src/lib/clock.js';
+
+describe('configuration', () => {
+  it('has working defaults for a new user', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ env: 'development', host: '127.0.0.1', port: 4000, seedDemo: true, graphiql: true, databaseUrl: undefined });
+    expect(c.dataDir).toBe(path.resolve('./data'));
+  });
+
+  it('names every bad variable', () => {
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', AUTH_ALGORITHMS: 'ES256,HS256' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      expect(msg).toMatch(/PORT:/);
+      expect(msg).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+      expect(msg).toMatch(/AUTH_ALGORITHMS/);
+    }
+  });
+
+  it('production needs a JWKS, issuer and audience, and turns GraphiQL and the demo seed off', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWKS: required in production[\s\S]*AUTH_ISSUER[\s\S]*AUTH_AUDIENCE/);
+    const c = loadConfig({ NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'bv' });
+    expect(c).toMatchObject({ graphiql: false, seedDemo: false, auth: { jwks: '/etc/jwks.json', issuer: 'https://idp', audience: 'bv' } });
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS: 'http://idp/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toThrow(/must use https/);
+  });
+});
+
+describe('data folder lock', () => {
+  it('refuses a second holder while the first lives, and frees the folder on release', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lock-'));
+    const lock = acquireDirLock(dir, 'first');
+    expect(() => acquireDirLock(dir, 'second')).toThrow(DataDirLockedError);
+    expect(() => acquireDirLock(dir, 'second')).toThrow(new RegExp(`in use by process ${process.pid} \\(first`));
+    lock.release();
+    const again = acquireDirLock(dir, 'third');
+    again.release();
+    expect(fs.existsSync(path.join(dir, 'db.lock'))).toBe(false);
+  });
+
+  it('takes over the lock of a process that has exited', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lock-'));
+    const child = spawn(process.execPath, ['-e', '0']);
+    const pid = child.pid!;
+    await new Promise((r) => child.on('exit', r));
+    fs.writeFileSync(path.join(dir, 'db.lock'), JSON.stringify({ pid, host: os.hostname(), purpose: 'dead', since: 'x' }));
+    const lock = acquireDirLock(dir, 'alive');
+    expect(JSON.parse(fs.readFileSync(lock.file, 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('does not take over a lock held on another host (shared folder)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lock-'));
+    fs.writeFileSync(path.join(dir, 'db.lock'), JSON.stringify({ pid: 1, host: 'other-host', purpose: 'server', since: 'x' }));
+    expect(() => acquireDirLock(dir, 'me')).toThrow(DataDirLockedError);
+  });
+});
+
+describe('small helpers', () => {
+  it('folds names for umlaut- and case-insensitive search', () => {
+    expect(foldName('Lügde, Stadt der Osterräder')).toBe(foldName('LUEGDE stadt der osterraeder'));
+    expect(foldName('Groß-Gerau')).toBe('gross gerau');
+    expect(foldName('Cottbus/Chóśebuz')).toBe('cottbus chosebuz');
+  });
+
+  it('dates are German dates', () => {
+    expect(germanDate(new Date('2025-12-31T23:30:00Z'))).toBe('2026-01-01');
+    expect(germanDate(new Date('2025-06-30T21:59:00Z'))).toBe('2025-06-30');
+  });
+});
