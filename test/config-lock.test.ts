@@ -78,3 +78,19 @@ describe('small helpers', () => {
     expect(germanDate(new Date('2025-06-30T21:59:00Z'))).toBe('2025-06-30');
   });
 });
+
+describe('process.env', () => {
+  it('is read by src/config.ts only', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith('.ts') && !p.endsWith(path.join('src', 'config.ts')) && /process\.env\b/.test(fs.readFileSync(p, 'utf8'))) offenders.push(p);
+      }
+    };
+    walk(path.resolve('src'));
+    walk(path.resolve('seed'));
+    expect(offenders).toEqual([]);
+  });
+});

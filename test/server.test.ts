@@ -93,6 +93,15 @@ forEachEngine('readiness follows the database', (engine) => {
     try {
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
       await database.close();
+      // An unexpected failure reaches the caller masked: no driver message, no stack.
+      const gqlRes = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ municipality(ags: "05766020") { name } }' }),
+      });
+      const body = (await gqlRes.json()) as { errors: { message: string; extensions?: Record<string, unknown> }[] };
+      expect(body.errors[0]!.message).toBe('Unexpected error.');
+      expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts:|postgres|pglite/i);
       const res = await fetch(`${base}/readyz`);
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: 'unavailable', database: 'not answering' });

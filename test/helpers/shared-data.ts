@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SHARED_DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
+// BV_SHARED_DATA points elsewhere (or nowhere, to check that the suite skips cleanly).
+export const SHARED_DATA =
+  process.env.BV_SHARED_DATA ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 
 export function sharedFile(rel: string): string | undefined {
   const p = path.join(SHARED_DATA, rel);
