@@ -1,37 +1,23 @@
 // Drizzle queries for postcode ↔ municipality rows.
-import { and, asc, eq, gt, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { postalCodes } from '../../db/schema.js';
+import { closeVersions, deleteVersions, insertRows, validAt } from '../../db/versioned.js';
 
 export type PostalCodeRow = typeof postalCodes.$inferSelect;
 export type NewPostalCodeRow = typeof postalCodes.$inferInsert;
 
-const CHUNK = 1000;
-
 export function postcodeValidAt(at: string): SQL {
-  return and(
-    or(isNull(postalCodes.validFrom), lte(postalCodes.validFrom, at)),
-    or(isNull(postalCodes.validTo), gt(postalCodes.validTo, at)),
-  )!;
+  return validAt(postalCodes, at);
 }
 
 export function currentPostalCodes(db: Db): Promise<PostalCodeRow[]> {
   return db.select().from(postalCodes).where(isNull(postalCodes.validTo));
 }
 
-export async function insertPostalCodes(db: Db, rows: NewPostalCodeRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insert(postalCodes).values(rows.slice(i, i + CHUNK));
-}
-
-export async function closePostalCodes(db: Db, ids: number[], validTo: string): Promise<void> {
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    await db.update(postalCodes).set({ validTo }).where(inArray(postalCodes.id, ids.slice(i, i + CHUNK)));
-  }
-}
-
-export async function deletePostalCodes(db: Db, ids: number[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += CHUNK) await db.delete(postalCodes).where(inArray(postalCodes.id, ids.slice(i, i + CHUNK)));
-}
+export const insertPostalCodes = (db: Db, rows: NewPostalCodeRow[]) => insertRows(db, postalCodes, rows);
+export const closePostalCodes = (db: Db, ids: number[], validTo: string) => closeVersions(db, postalCodes, ids, validTo);
+export const deletePostalCodes = (db: Db, ids: number[]) => deleteVersions(db, postalCodes, ids);
 
 export async function updatePostalCode(db: Db, id: number, values: Partial<NewPostalCodeRow>): Promise<void> {
   await db.update(postalCodes).set(values).where(eq(postalCodes.id, id));

@@ -1,35 +1,20 @@
 // Drizzle queries for the Gebietsregister: (db | tx, params) → rows.
-import { and, asc, eq, gt, inArray, isNull, like, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, like, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { regions, type RegionLevel } from '../../db/schema.js';
+import { CHUNK, closeVersions, deleteVersions, insertRows, validAt } from '../../db/versioned.js';
 
 export type RegionRow = typeof regions.$inferSelect;
 export type NewRegionRow = typeof regions.$inferInsert;
 
-const CHUNK = 1000;
-
-/** Half-open validity [valid_from, valid_to) containing the date; NULL bounds are open. */
-export function validAt(t: { validFrom: typeof regions.validFrom; validTo: typeof regions.validTo }, at: string): SQL {
-  return and(or(isNull(t.validFrom), lte(t.validFrom, at)), or(isNull(t.validTo), gt(t.validTo, at)))!;
-}
 
 export function currentRegions(db: Db): Promise<RegionRow[]> {
   return db.select().from(regions).where(isNull(regions.validTo));
 }
 
-export async function insertRegions(db: Db, rows: NewRegionRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insert(regions).values(rows.slice(i, i + CHUNK));
-}
-
-export async function closeRegions(db: Db, ids: number[], validTo: string): Promise<void> {
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    await db.update(regions).set({ validTo }).where(inArray(regions.id, ids.slice(i, i + CHUNK)));
-  }
-}
-
-export async function deleteRegions(db: Db, ids: number[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += CHUNK) await db.delete(regions).where(inArray(regions.id, ids.slice(i, i + CHUNK)));
-}
+export const insertRegions = (db: Db, rows: NewRegionRow[]) => insertRows(db, regions, rows);
+export const closeRegions = (db: Db, ids: number[], validTo: string) => closeVersions(db, regions, ids, validTo);
+export const deleteRegions = (db: Db, ids: number[]) => deleteVersions(db, regions, ids);
 
 export interface StatisticsUpdate {
   id: number;
