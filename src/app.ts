@@ -11,6 +11,8 @@ import { auditResolvers } from './modules/audit/audit.resolvers.js';
 import { authResolvers } from './modules/auth/auth.resolvers.js';
 import type { Verifier } from './modules/auth/jwt.js';
 import { regionResolvers } from './modules/regions/regions.resolvers.js';
+import { authorityResolvers } from './modules/authorities/authorities.resolvers.js';
+import { jurisdictionResolvers } from './modules/jurisdictions/jurisdictions.resolvers.js';
 import { regionLoaders } from './modules/regions/regions.service.js';
 
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
@@ -37,7 +39,7 @@ export interface App {
 }
 
 export function createApp(opts: AppOptions): App {
-  const deps: AppDeps = { database: opts.database, clock: opts.clock };
+  const deps: AppDeps = { database: opts.database, clock: opts.clock, directory: opts.directory, bulkMax: opts.bulkMax };
   const schema = createSchema<GraphQLContext>({
     typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers: mergeResolvers(
@@ -45,6 +47,8 @@ export function createApp(opts: AppOptions): App {
       regionResolvers as unknown as ResolverMap,
       authResolvers as unknown as ResolverMap,
       auditResolvers as unknown as ResolverMap,
+      authorityResolvers as unknown as ResolverMap,
+      jurisdictionResolvers as unknown as ResolverMap,
     ),
   });
   const yoga = createYoga<object, GraphQLContext>({

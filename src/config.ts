@@ -27,6 +27,7 @@ const EnvSchema = z.object({
     .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
     .pipe(z.array(z.enum(ALGORITHMS)).min(1)),
   SEED_DEMO: boolFromEnv.optional(),
+  BULK_MAX_INPUTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -45,6 +46,8 @@ export interface Config {
     algorithms: string[];
   };
   seedDemo: boolean;
+  /** most inputs per responsibleAuthorities request */
+  bulkMax: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   graphiql: boolean;
 }
@@ -89,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       algorithms: e.AUTH_ALGORITHMS,
     },
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
+    bulkMax: e.BULK_MAX_INPUTS,
     logLevel: e.LOG_LEVEL,
     graphiql: e.NODE_ENV !== 'production',
   };

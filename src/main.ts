@@ -9,6 +9,7 @@ import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { ensureDevKey } from './modules/auth/dev-keys.js';
 import { createVerifier } from './modules/auth/jwt.js';
+import { Directory } from './modules/jurisdictions/directory.js';
 import { loadDemoSeed } from '../seed/load.js';
 
 async function main(): Promise<void> {
@@ -43,9 +44,16 @@ async function main(): Promise<void> {
 
   const jwks = config.auth.jwks ?? (await ensureDevKey(config.dataDir));
   if (!config.auth.jwks) log.warn({ jwks }, 'development signing key in use; `npm run cli -- token --role ADMIN` prints a token');
+  const directory = new Directory(database, {
+    onReload: (ix, ms) => log.info({ version: ix.version, ...ix.counts(), ms: Math.round(ms) }, 'directory loaded'),
+    onError: (e) => log.error({ err: e }, 'directory reload failed'),
+  });
+  await directory.start();
   const app = createApp({
     database,
     clock,
+    directory,
+    bulkMax: config.bulkMax,
     verifier: createVerifier({ ...config.auth, jwks }, clock),
     graphiql: config.graphiql,
   });
@@ -72,6 +80,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearTimeout(force);
+    await directory.stop();
     await database.close();
     log.info('stopped');
     process.exit(0);

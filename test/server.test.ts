@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
+import { Directory } from '../src/modules/jurisdictions/directory.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { engines, forEachEngine } from './helpers/engines.js';
 import { postGraphQL, runCli, startServer, type ServerProcess } from './helpers/processes.js';
@@ -86,7 +87,14 @@ describe('production start without a JWKS', () => {
 forEachEngine('readiness follows the database', (engine) => {
   it('/readyz is 200 while the database answers and 503 once it does not; /healthz stays 200', async () => {
     const database = await engine.open();
-    const app = createApp({ database, clock: new ManualClock('2026-11-22T00:00:00Z'), graphiql: false, verifier: async () => null });
+    const app = createApp({
+      database,
+      clock: new ManualClock('2026-11-22T00:00:00Z'),
+      directory: new Directory(database, { pollMs: 0 }),
+      bulkMax: 1000,
+      graphiql: false,
+      verifier: async () => null,
+    });
     const server = http.createServer(app.handle);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

@@ -25,6 +25,8 @@ export interface Database {
   ping(): Promise<void>;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** LISTEN on a channel (PostgreSQL: other instances' NOTIFY); returns the unlisten function. */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
 }
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
@@ -104,6 +106,10 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       } finally {
         await single.end({ timeout: 5 });
       }
+    },
+    listen: async (channel, onNotify) => {
+      const sub = await client.listen(channel, () => onNotify());
+      return () => sub.unlisten();
     },
     close: async () => {
       await client.end({ timeout: 5 });

@@ -125,3 +125,117 @@ export const appMeta = pgTable('app_meta', {
   value: jsonb('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+export const authorityKind = pgEnum('authority_kind', ['ENFORCEMENT', 'CREDITOR', 'OTHER']);
+export const authorityStatus = pgEnum('authority_status', ['ACTIVE', 'INACTIVE']);
+
+/** A code list of tasks (types of claim); VOLLSTRECKUNGSHILFE is the default. */
+export const tasks = pgTable('tasks', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export interface Contact {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  fax?: string | null;
+  website?: string | null;
+}
+
+export const authorities = pgTable(
+  'authorities',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** DVDV-style addressing key prefix:identifier, e.g. ags:05766020 */
+    key: text('key').notNull(),
+    kind: authorityKind('kind').notNull(),
+    name: text('name').notNull(),
+    street: text('street'),
+    houseNumber: text('house_number'),
+    poBox: text('po_box'),
+    postcode: text('postcode').notNull(),
+    city: text('city').notNull(),
+    contact: jsonb('contact').$type<Contact>().notNull().default({}),
+    status: authorityStatus('status').notNull().default('ACTIVE'),
+    /** XAmtshilfe message types accepted electronically: 100…106, 999 */
+    messageTypes: text('message_types').array().notNull().default(sql`'{}'::text[]`),
+    standardVersion: text('standard_version'),
+    /** Tenant (Mandant) code; becomes a link to the tenants table with that issue. */
+    tenantCode: text('tenant_code'),
+    isDemo: boolean('is_demo').notNull().default(false),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('authorities_key').on(t.key), index('authorities_tenant').on(t.tenantCode)],
+);
+
+export const scopeLevel = pgEnum('scope_level', [
+  'STATE',
+  'GOVERNMENT_DISTRICT',
+  'DISTRICT',
+  'ASSOCIATION',
+  'MUNICIPALITY',
+  'STREET',
+]);
+export type ScopeLevel = (typeof scopeLevel.enumValues)[number];
+export const parity = pgEnum('house_number_parity', ['ALL', 'ODD', 'EVEN']);
+
+/**
+ * Authority × task × area × validity. The area is a region (level + key: ARS, or AGS for a
+ * municipality) or a street rule (AGS + postcode + street, optional house-number range and parity).
+ * `specificity` orders the scopes; rules of equal specificity for one task and area never overlap
+ * in time (exclusion constraint in migration 0003).
+ */
+export const jurisdictions = pgTable(
+  'jurisdictions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    authorityId: bigint('authority_id', { mode: 'number' })
+      .notNull()
+      .references(() => authorities.id),
+    taskCode: text('task_code')
+      .notNull()
+      .references(() => tasks.code),
+    level: scopeLevel('level').notNull(),
+    /** ARS of the region, AGS for MUNICIPALITY and STREET */
+    areaKey: text('area_key').notNull(),
+    postcode: text('postcode'),
+    streetKey: text('street_key'),
+    streetName: text('street_name'),
+    houseFrom: integer('house_from'),
+    houseTo: integer('house_to'),
+    parity: parity('parity').notNull().default('ALL'),
+    specificity: integer('specificity').notNull(),
+    validFrom: date('valid_from', { mode: 'string' }),
+    validTo: date('valid_to', { mode: 'string' }),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('jurisdictions_area').on(t.taskCode, t.areaKey), index('jurisdictions_authority').on(t.authorityId)],
+);
+
+/** Street directory (OpenPLZ format): which municipality a street under a postcode belongs to. */
+export const streets = pgTable(
+  'streets',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ags: text('ags').notNull(),
+    postcode: text('postcode').notNull(),
+    streetKey: text('street_key').notNull(),
+    name: text('name').notNull(),
+    locality: text('locality').notNull(),
+    borough: text('borough'),
+    suburb: text('suburb'),
+    validFrom: date('valid_from', { mode: 'string' }),
+    validTo: date('valid_to', { mode: 'string' }),
+    source: text('source').notNull(),
+  },
+  (t) => [
+    uniqueIndex('streets_current').on(t.postcode, t.streetKey, t.ags).where(sql`${t.validTo} is null`),
+    index('streets_ags').on(t.ags),
+  ],
+);

@@ -4,10 +4,14 @@ import type { Clock } from '../lib/clock.js';
 import { badInput } from '../lib/errors.js';
 import type { Principal } from '../modules/auth/principal.js';
 import type { RegionLoaders } from '../modules/regions/regions.service.js';
+import type { Directory } from '../modules/jurisdictions/directory.js';
 
 export interface AppDeps {
   database: Database;
   clock: Clock;
+  directory: Directory;
+  /** most inputs per responsibleAuthorities request */
+  bulkMax: number;
 }
 
 export interface GraphQLContext {

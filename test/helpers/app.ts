@@ -7,6 +7,7 @@ import { createApp, type App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { createVerifier } from '../../src/modules/auth/jwt.js';
+import { Directory } from '../../src/modules/jurisdictions/directory.js';
 
 export const ISSUER = 'https://idp.test.example/realm';
 export const AUDIENCE = 'behoerdenverzeichnis-test';
@@ -64,6 +65,8 @@ export function testApp(database: Database, clock: Clock, keys: TestKeys, algori
   return createApp({
     database,
     clock,
+    directory: new Directory(database, { pollMs: 0 }),
+    bulkMax: 1000,
     graphiql: false,
     verifier: createVerifier({ jwks: keys.jwksFile, issuer: ISSUER, audience: AUDIENCE, algorithms }, clock),
   });

@@ -1,0 +1,46 @@
+// Normalisation of address parts as people write them: case, umlauts/ß, Straße/Strasse/Str.,
+// hyphens and spaces, house-number suffixes and ranges.
+import { foldName } from '../../lib/fold.js';
+
+/** "Bahnhofstraße", "Bahnhof-Str.", "bahnhof strasse" → "bahnhofstr". */
+export function streetKey(street: string): string {
+  return foldName(street)
+    .replace(/stra(ss|ß)e\b|str\b\.?/g, 'str')
+    .replace(/[\s.]+/g, '');
+}
+
+/** City names: "Detmold, Stadt" and "Detmold" match; "Frankfurt (Oder)" → "frankfurt oder". */
+export function cityKey(name: string): string {
+  return foldName(name);
+}
+
+/** The part of an official municipality name before the comma: "Lemgo, Stadt" → "lemgo". */
+export function municipalityCityKey(officialName: string): string {
+  return foldName(officialName.split(',')[0]!);
+}
+
+export interface HouseNumber {
+  from: number;
+  to: number;
+  suffix: string | null;
+  text: string;
+}
+
+/** "12", "12a", "12 A", "12-14", "12 - 14", "12a-c", "12/14". Returns undefined if it is not a house number. */
+export function parseHouseNumber(raw: string): HouseNumber | undefined {
+  const s = raw.trim().toLowerCase().replace(/\s+/g, ' ');
+  const m = /^(\d{1,5}) ?([a-z])?(?: ?[-–/] ?(\d{1,5})? ?([a-z])?)?$/.exec(s);
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[3] ? Number(m[3]) : from;
+  if (to < from || from === 0) return undefined;
+  return { from, to, suffix: m[2] ?? null, text: raw.trim() };
+}
+
+/** Postcodes lose their leading zero in spreadsheets: "1067" → "01067". */
+export function normalizePostcode(raw: string): { postcode: string; padded: boolean } | undefined {
+  const s = raw.trim();
+  if (/^\d{5}$/.test(s)) return { postcode: s, padded: false };
+  if (/^\d{4}$/.test(s)) return { postcode: `0${s}`, padded: true };
+  return undefined;
+}

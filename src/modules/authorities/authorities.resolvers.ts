@@ -1,0 +1,104 @@
+// Thin resolvers for authorities and tasks.
+import { and, asc, eq, isNull, or, gt, lte } from 'drizzle-orm';
+import { jurisdictions, tasks } from '../../db/schema.js';
+import { today } from '../../lib/clock.js';
+import { badInput } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor, pageSize, type GraphQLContext } from '../../graphql/context.js';
+import { requirePrincipal, requireRole } from '../auth/principal.js';
+import type { AuthorityRow } from '../jurisdictions/directory-index.js';
+import {
+  createAuthority,
+  createTask,
+  findAuthority,
+  listAuthorities,
+  updateAuthority,
+  type AuthorityFields,
+  type ServiceContext,
+} from './authorities.service.js';
+
+export function serviceContext(ctx: GraphQLContext): ServiceContext {
+  const principal = requirePrincipal(ctx.principal);
+  return {
+    db: ctx.deps.database.db,
+    clock: ctx.deps.clock,
+    principal,
+    actor: { id: principal.subject, requestId: ctx.requestId },
+    directory: ctx.deps.directory,
+  };
+}
+
+export const authorityResolvers = {
+  Query: {
+    authority: async (_: unknown, a: { key: string }, ctx: GraphQLContext) => {
+      requirePrincipal(ctx.principal);
+      return (await ctx.deps.directory.get()).authoritiesByKey.get(a.key) ?? null;
+    },
+    authorities: async (
+      _: unknown,
+      a: { kind?: 'ENFORCEMENT' | 'CREDITOR' | 'OTHER' | null; tenantCode?: string | null; name?: string | null; first?: number | null; after?: string | null },
+      ctx: GraphQLContext,
+    ) => {
+      requirePrincipal(ctx.principal);
+      const limit = pageSize(a.first, 500);
+      let afterKey: string | undefined;
+      if (a.after) {
+        const [k] = decodeCursor(a.after);
+        if (typeof k !== 'string') throw badInput('after', 'is not a cursor returned by this API');
+        afterKey = k;
+      }
+      const res = await listAuthorities(ctx.deps.database.db, {
+        kind: a.kind ?? undefined,
+        tenantCode: a.tenantCode ?? undefined,
+        name: a.name ?? undefined,
+        afterKey,
+        limit,
+      });
+      return {
+        nodes: res.rows,
+        totalCount: res.total,
+        pageInfo: { hasNextPage: res.hasNextPage, endCursor: res.rows.length ? encodeCursor([res.rows.at(-1)!.key]) : null },
+      };
+    },
+    tasks: async (_: unknown, __: unknown, ctx: GraphQLContext) => {
+      requirePrincipal(ctx.principal);
+      return ctx.deps.database.db.select().from(tasks).orderBy(asc(tasks.code));
+    },
+  },
+  Mutation: {
+    createAuthority: (_: unknown, a: { input: Parameters<typeof createAuthority>[1] }, ctx: GraphQLContext) =>
+      createAuthority(serviceContext(ctx), a.input),
+    updateAuthority: (_: unknown, a: { key: string; expectedVersion: number; input: AuthorityFields }, ctx: GraphQLContext) =>
+      updateAuthority(serviceContext(ctx), a.key, a.expectedVersion, a.input),
+    deactivateAuthority: (_: unknown, a: { key: string; expectedVersion: number }, ctx: GraphQLContext) =>
+      updateAuthority(serviceContext(ctx), a.key, a.expectedVersion, { status: 'INACTIVE' }, 'DEACTIVATE_AUTHORITY'),
+    createTask: (_: unknown, a: { code: string; name: string; description?: string | null }, ctx: GraphQLContext) =>
+      createTask(serviceContext(ctx), a.code, a.name, a.description ?? null),
+  },
+  Authority: {
+    postalAddress: (a: AuthorityRow) => ({
+      street: a.street,
+      houseNumber: a.houseNumber,
+      poBox: a.poBox,
+      postalCode: a.postcode,
+      city: a.city,
+    }),
+    contact: (a: AuthorityRow) => a.contact ?? {},
+    acceptedMessageTypes: (a: AuthorityRow) => a.messageTypes,
+    acceptsElectronicDelivery: (a: AuthorityRow, args: { messageType: string }) =>
+      a.status === 'ACTIVE' && a.messageTypes.includes(args.messageType),
+    jurisdictions: async (a: AuthorityRow, args: { at?: string | null; all?: boolean | null }, ctx: GraphQLContext) => {
+      requireRole(ctx.principal, 'ADMIN', 'TENANT_MANAGER', 'DATA_CENTER', 'CLIENT');
+      const at = args.at ?? today(ctx.deps.clock);
+      const valid = args.all
+        ? undefined
+        : and(or(isNull(jurisdictions.validFrom), lte(jurisdictions.validFrom, at)), or(isNull(jurisdictions.validTo), gt(jurisdictions.validTo, at)));
+      return ctx.deps.database.db
+        .select()
+        .from(jurisdictions)
+        .where(and(eq(jurisdictions.authorityId, a.id), valid))
+        .orderBy(asc(jurisdictions.id));
+    },
+  },
+};
+
+export { findAuthority };

@@ -1,0 +1,172 @@
+// The in-memory directory: everything a lookup needs, loaded from the database (the source of
+// truth) and rebuilt whenever the directory changes. Lookups never wait on the database.
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { appMeta, authorities, jurisdictions, postalCodes, regions, streets, tasks, type RegionLevel } from '../../db/schema.js';
+import { cityKey, municipalityCityKey } from '../addresses/normalize.js';
+
+export interface Validity {
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+export const isValidAt = (v: Validity, at: string) =>
+  (v.validFrom === null || v.validFrom <= at) && (v.validTo === null || v.validTo > at);
+
+export interface RegionEntry extends Validity {
+  level: RegionLevel;
+  ars: string;
+  ags: string | null;
+  name: string;
+  cityKey: string;
+}
+
+export interface PostcodeEntry extends Validity {
+  postcode: string;
+  ags: string;
+  locality: string;
+  localityKey: string;
+}
+
+export interface StreetEntry extends Validity {
+  ags: string;
+  postcode: string;
+  streetKey: string;
+  name: string;
+}
+
+export type AuthorityRow = typeof authorities.$inferSelect;
+export type JurisdictionRow = typeof jurisdictions.$inferSelect;
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+export class DirectoryIndex {
+  readonly regionsByKey = new Map<string, RegionEntry[]>(); // `${level}:${ars}` and `M:${ags}`
+  readonly municipalitiesByArs = new Map<string, RegionEntry[]>();
+  readonly municipalitiesByCity = new Map<string, RegionEntry[]>();
+  readonly postcodes = new Map<string, PostcodeEntry[]>();
+  readonly postcodesByLocality = new Map<string, PostcodeEntry[]>();
+  readonly streets = new Map<string, StreetEntry[]>(); // `${postcode}:${streetKey}`
+  readonly streetsInMunicipality = new Map<string, StreetEntry[]>(); // `${ags}:${streetKey}`
+  /** task → area key → rules */
+  readonly rules = new Map<string, Map<string, JurisdictionRow[]>>();
+  readonly authoritiesById = new Map<number, AuthorityRow>();
+  readonly authoritiesByKey = new Map<string, AuthorityRow>();
+  readonly taskCodes = new Set<string>();
+
+  constructor(
+    readonly version: number,
+    readonly loadedAt: Date,
+  ) {}
+
+  municipality(ags: string, at: string): RegionEntry | undefined {
+    return this.regionsByKey.get(`M:${ags}`)?.find((r) => isValidAt(r, at));
+  }
+
+  region(level: RegionLevel, ars: string, at: string): RegionEntry | undefined {
+    return this.regionsByKey.get(`${level}:${ars}`)?.find((r) => isValidAt(r, at));
+  }
+
+  rulesFor(task: string, areaKey: string): JurisdictionRow[] {
+    return this.rules.get(task)?.get(areaKey) ?? [];
+  }
+
+  counts() {
+    let rules = 0;
+    for (const m of this.rules.values()) for (const l of m.values()) rules += l.length;
+    return {
+      municipalities: this.municipalitiesByArs.size,
+      postcodes: this.postcodes.size,
+      streets: this.streets.size,
+      authorities: this.authoritiesById.size,
+      rules,
+    };
+  }
+}
+
+export const DIRECTORY_VERSION_KEY = 'directory_version';
+
+export async function directoryVersion(db: Db): Promise<number> {
+  const [row] = await db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, DIRECTORY_VERSION_KEY));
+  return Number(row?.value ?? 0);
+}
+
+/** Called inside every transaction that changes the directory; other instances hear the NOTIFY. */
+export async function bumpDirectoryVersion(tx: Db): Promise<void> {
+  await tx.execute(sql`
+    insert into app_meta (key, value, updated_at) values (${DIRECTORY_VERSION_KEY}, '1'::jsonb, now())
+    on conflict (key) do update set value = to_jsonb((app_meta.value #>> '{}')::bigint + 1), updated_at = now()`);
+  await tx.execute(sql`select pg_notify('directory_changed', '')`);
+}
+
+export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
+  // One snapshot: all reads in one repeatable-read transaction.
+  return db.transaction(
+    async (tx) => {
+      const version = await directoryVersion(tx);
+      const index = new DirectoryIndex(version, new Date());
+      const regionRows = await tx
+        .select({
+          level: regions.level,
+          ars: regions.ars,
+          ags: regions.ags,
+          name: regions.name,
+          validFrom: regions.validFrom,
+          validTo: regions.validTo,
+        })
+        .from(regions);
+      for (const r of regionRows) {
+        const entry: RegionEntry = { ...r, cityKey: municipalityCityKey(r.name) };
+        push(index.regionsByKey, r.level === 'MUNICIPALITY' ? `M:${r.ags}` : `${r.level}:${r.ars}`, entry);
+        if (r.level === 'MUNICIPALITY') {
+          push(index.municipalitiesByArs, r.ars, entry);
+          push(index.municipalitiesByCity, entry.cityKey, entry);
+        }
+      }
+      const pcRows = await tx
+        .select({
+          postcode: postalCodes.postcode,
+          ags: postalCodes.ags,
+          locality: postalCodes.locality,
+          validFrom: postalCodes.validFrom,
+          validTo: postalCodes.validTo,
+        })
+        .from(postalCodes);
+      for (const p of pcRows) {
+        const entry: PostcodeEntry = { ...p, localityKey: cityKey(p.locality) };
+        push(index.postcodes, p.postcode, entry);
+        push(index.postcodesByLocality, entry.localityKey, entry);
+      }
+      const streetRows = await tx
+        .select({
+          ags: streets.ags,
+          postcode: streets.postcode,
+          streetKey: streets.streetKey,
+          name: streets.name,
+          validFrom: streets.validFrom,
+          validTo: streets.validTo,
+        })
+        .from(streets);
+      for (const s of streetRows) {
+        push(index.streets, `${s.postcode}:${s.streetKey}`, s);
+        push(index.streetsInMunicipality, `${s.ags}:${s.streetKey}`, s);
+      }
+      for (const a of await tx.select().from(authorities)) {
+        index.authoritiesById.set(a.id, a);
+        index.authoritiesByKey.set(a.key, a);
+      }
+      for (const j of await tx.select().from(jurisdictions)) {
+        let byArea = index.rules.get(j.taskCode);
+        if (!byArea) index.rules.set(j.taskCode, (byArea = new Map()));
+        push(byArea, j.areaKey, j);
+      }
+      for (const t of await tx.select({ code: tasks.code }).from(tasks)) index.taskCodes.add(t.code);
+      return index;
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}

@@ -1,0 +1,77 @@
+// Holds the current in-memory directory and keeps it fresh: rebuilt after this instance's own
+// changes (before the mutation answers), on NOTIFY from other instances, and by a periodic version
+// check as a safety net for lost notifications.
+import type { Database } from '../../db/client.js';
+import { directoryVersion, loadDirectoryIndex, type DirectoryIndex } from './directory-index.js';
+
+export interface DirectoryOptions {
+  /** how often to compare the stored version with the loaded one; 0 disables */
+  pollMs?: number;
+  onReload?: (index: DirectoryIndex, ms: number) => void;
+  onError?: (e: unknown) => void;
+}
+
+export class Directory {
+  private current: DirectoryIndex | undefined;
+  private loading: Promise<DirectoryIndex> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly opts: DirectoryOptions = {},
+  ) {}
+
+  /** The index, loading it on first use. */
+  async get(): Promise<DirectoryIndex> {
+    return this.current ?? this.reload();
+  }
+
+  /** Rebuilds the index; concurrent calls share one load, and a call during a load schedules another. */
+  reload(): Promise<DirectoryIndex> {
+    if (this.loading) {
+      this.again = true;
+      return this.loading.then(() => this.loading ?? this.current!);
+    }
+    const started = performance.now();
+    this.loading = loadDirectoryIndex(this.database.db)
+      .then((ix) => {
+        this.current = ix;
+        this.opts.onReload?.(ix, performance.now() - started);
+        return ix;
+      })
+      .finally(() => {
+        this.loading = undefined;
+        if (this.again) {
+          this.again = false;
+          void this.reload().catch((e) => this.opts.onError?.(e));
+        }
+      });
+    return this.loading;
+  }
+
+  /** Starts listening for other instances' changes and the periodic check. */
+  async start(): Promise<void> {
+    await this.get();
+    if (this.database.listen) {
+      this.unlisten = await this.database.listen('directory_changed', () => {
+        void this.reload().catch((e) => this.opts.onError?.(e));
+      });
+    }
+    const pollMs = this.opts.pollMs ?? 30_000;
+    if (pollMs > 0) {
+      this.timer = setInterval(() => {
+        void directoryVersion(this.database.db)
+          .then((v) => (this.current && v !== this.current.version ? this.reload() : undefined))
+          .catch((e) => this.opts.onError?.(e));
+      }, pollMs).unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.unlisten?.();
+    await this.loading?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,70 @@
+// Thin resolvers for lookups and jurisdictions.
+import { today } from '../../lib/clock.js';
+import { badInput } from '../../lib/errors.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { requirePrincipal } from '../auth/principal.js';
+import { serviceContext } from '../authorities/authorities.resolvers.js';
+import type { JurisdictionRow } from './directory-index.js';
+import { createJurisdiction, deleteJurisdiction, endJurisdiction, type CreateJurisdictionInput } from './jurisdictions.service.js';
+import { lookupMany, lookupOne, type RawLookupInput } from './lookup.js';
+import type { Candidate, LookupResult } from './resolve.js';
+
+function idOf(raw: string): number {
+  if (!/^\d{1,15}$/.test(raw)) throw badInput('id', `"${raw}" is not a jurisdiction id`);
+  return Number(raw);
+}
+
+/** Municipality and region fields reuse the register's resolvers through the batched loader. */
+const municipalityOf = (ags: string | null, at: string, ctx: GraphQLContext) => {
+  if (!ags) return null;
+  return ctx.deps.directory.get().then((ix) => {
+    const m = ix.municipality(ags, at);
+    return m ? ctx.regions.region('MUNICIPALITY', m.ars, at) : null;
+  });
+};
+
+export const jurisdictionResolvers = {
+  Query: {
+    responsibleAuthority: async (_: unknown, a: { input: RawLookupInput }, ctx: GraphQLContext) => {
+      requirePrincipal(ctx.principal);
+      return lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock));
+    },
+    responsibleAuthorities: async (_: unknown, a: { inputs: RawLookupInput[] }, ctx: GraphQLContext) => {
+      requirePrincipal(ctx.principal);
+      return lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax);
+    },
+  },
+  Mutation: {
+    createJurisdiction: (_: unknown, a: { input: CreateJurisdictionInput }, ctx: GraphQLContext) =>
+      createJurisdiction(serviceContext(ctx), a.input),
+    endJurisdiction: (_: unknown, a: { id: string; validTo: string; expectedVersion: number }, ctx: GraphQLContext) =>
+      endJurisdiction(serviceContext(ctx), idOf(a.id), a.validTo, a.expectedVersion),
+    deleteJurisdiction: (_: unknown, a: { id: string; expectedVersion: number }, ctx: GraphQLContext) =>
+      deleteJurisdiction(serviceContext(ctx), idOf(a.id), a.expectedVersion),
+  },
+  JurisdictionResult: {
+    jurisdiction: (r: LookupResult) => r.rule,
+    candidates: (r: LookupResult) => r.candidates.map((c) => ({ ...c, at: r.input.at })),
+    municipality: (r: LookupResult, _: unknown, ctx: GraphQLContext) => municipalityOf(r.ags, r.input.at, ctx),
+    region: (r: LookupResult, _: unknown, ctx: GraphQLContext) => {
+      if (!r.regionArs) return null;
+      const level = ({ 2: 'STATE', 3: 'GOVERNMENT_DISTRICT', 5: 'DISTRICT', 9: 'ASSOCIATION' } as const)[r.regionArs.length as 2 | 3 | 5 | 9];
+      return ctx.regions.region(level, r.regionArs, r.input.at);
+    },
+  },
+  JurisdictionCandidate: {
+    municipality: (c: Candidate & { at?: string }, _: unknown, ctx: GraphQLContext) =>
+      municipalityOf(c.ags, c.at ?? today(ctx.deps.clock), ctx),
+  },
+  Jurisdiction: {
+    authority: async (j: JurisdictionRow, _: unknown, ctx: GraphQLContext) => {
+      const ix = await ctx.deps.directory.get();
+      return ix.authoritiesById.get(j.authorityId) ?? (await ctx.deps.directory.reload()).authoritiesById.get(j.authorityId);
+    },
+    task: (j: JurisdictionRow) => j.taskCode,
+    postalCode: (j: JurisdictionRow) => j.postcode,
+    street: (j: JurisdictionRow) => j.streetName,
+    houseNumberFrom: (j: JurisdictionRow) => j.houseFrom,
+    houseNumberTo: (j: JurisdictionRow) => j.houseTo,
+  },
+};
