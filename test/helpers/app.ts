@@ -61,15 +61,25 @@ export async function token(keys: TestKeys, o: TokenOptions = {}): Promise<strin
     .sign(k.key);
 }
 
+const directories = new WeakMap<App, Directory>();
+
+/** Reloads the app's in-memory directory, e.g. after a test wrote to the tables directly. */
+export function reloadDirectoryOf(app: App) {
+  return directories.get(app)!.reload();
+}
+
 export function testApp(database: Database, clock: Clock, keys: TestKeys, algorithms = ['ES256']): App {
-  return createApp({
+  const directory = new Directory(database, { pollMs: 0 });
+  const app = createApp({
     database,
     clock,
-    directory: new Directory(database, { pollMs: 0 }),
+    directory,
     bulkMax: 1000,
     graphiql: false,
     verifier: createVerifier({ jwks: keys.jwksFile, issuer: ISSUER, audience: AUDIENCE, algorithms }, clock),
   });
+  directories.set(app, directory);
+  return app;
 }
 
 export interface GqlResponse {
