@@ -5,6 +5,7 @@ import { appMeta, postalCodes, regions } from '../src/db/schema.js';
 import type { Clock } from '../src/lib/clock.js';
 import { foldName } from '../src/lib/fold.js';
 import { writeAudit, type Actor } from '../src/modules/audit/audit.service.js';
+import { bumpDirectoryVersion } from '../src/modules/jurisdictions/directory-index.js';
 import { DEMO_POSTCODES, DEMO_REGIONS } from './demo.js';
 
 export const DEMO_SOURCE = 'DEMO_SEED';
@@ -53,6 +54,7 @@ export async function loadDemoSeed(db: Db, clock: Clock, actor: Actor): Promise<
           source: DEMO_SOURCE,
         })),
       );
+      await bumpDirectoryVersion(tx);
       await writeAudit(tx, clock, actor, {
         action: 'LOAD_DEMO_SEED',
         entityType: 'Register',

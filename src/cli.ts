@@ -16,6 +16,11 @@ import { ROLES, SCOPED_ROLES, type Role } from './modules/auth/principal.js';
 import { importGv100ad, ImportRejectedError } from './modules/regions/gv100ad.import.js';
 import { importPostcodes } from './modules/postcodes/postcodes.import.js';
 import { loadDemoSeed } from '../seed/load.js';
+import { today } from './lib/clock.js';
+import { DemoError, generateDemoAuthorities } from './modules/authorities/demo-authorities.js';
+import { fileSize, progressBar, resolveCsv } from './modules/jurisdictions/bulk-csv.js';
+import { Directory } from './modules/jurisdictions/directory.js';
+import { importStreets } from './modules/streets/streets.import.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -25,6 +30,14 @@ Commands:
       chronological order; re-importing an edition changes nothing.
   import postcodes <file> [--dry-run] [--json] [--valid-from YYYY-MM-DD] [--encoding ...]
       Import a postcode mapping CSV (osm_id,ags,ort,plz,landkreis,bundesland).
+  import streets <file> [--dry-run] [--json] [--valid-from YYYY-MM-DD]
+      Import street data in the OpenPLZ format (Name,PostalCode,Locality,RegionalKey,Borough,Suburb).
+  demo authorities [--json] [--at YYYY-MM-DD] [--task CODE]
+      From the imported register, generate one demo enforcement authority per Gemeindeverband with
+      jurisdiction over its municipalities (marked as demo data; keys demo:<ARS>).
+  resolve <addresses.csv> [--out results.csv] [--task CODE] [--at YYYY-MM-DD] [--message-type 100]
+      Resolve a CSV of addresses (columns street, houseNumber, postalCode, city, or ags/ars) to a CSV
+      of results, streaming, with a progress bar on stderr. Without --out the results go to stdout.
   migrate              Apply database migrations.
   seed                 Load the demo seed into an empty register.
   token --role ROLE [--scope SCOPE] [--subject SUB] [--ttl SECONDS]
@@ -69,6 +82,10 @@ async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       encoding: { type: 'string' },
       'valid-from': { type: 'string' },
+      at: { type: 'string' },
+      task: { type: 'string' },
+      out: { type: 'string' },
+      'message-type': { type: 'string' },
       role: { type: 'string' },
       scope: { type: 'string' },
       subject: { type: 'string' },
@@ -127,6 +144,71 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (command === 'import' && sub === 'streets') {
+    const input = readInput(file);
+    const validFrom = values['valid-from'];
+    if (validFrom !== undefined && !isIsoDate(validFrom)) throw new UsageError(`--valid-from must be YYYY-MM-DD, got "${validFrom}"`);
+    const r = await withDatabase(config, 'cli import streets', (d) =>
+      importStreets(d.db, systemClock, { ...input, encoding: encodingOf(values.encoding), validFrom, dryRun: values['dry-run'], actor: actor() }),
+    );
+    say(`${r.dryRun ? 'Dry run: ' : ''}street directory ${r.unchanged ? 'unchanged' : 'imported'}: ${r.rows} rows, ${r.streets} streets, added ${r.added}, removed ${r.removed}, ${r.unknownAgs} unknown AGS`);
+    if (json) console.log(JSON.stringify(r));
+    return 0;
+  }
+
+  if (command === 'demo' && sub === 'authorities') {
+    const at = values.at ?? today(systemClock);
+    if (!isIsoDate(at)) throw new UsageError(`--at must be YYYY-MM-DD, got "${at}"`);
+    const r = await withDatabase(config, 'cli demo authorities', (d) => generateDemoAuthorities(d.db, systemClock, { at, task: values.task, actor: actor() }));
+    say(`Demo directory for ${at}: ${r.associations} Gemeindeverbände → ${r.created} demo authorities created, ${r.updated} updated, ${r.deactivated} deactivated`);
+    say(`  ${r.electronic} take part electronically; ${r.jurisdictionsCreated} jurisdictions created, ${r.skippedAreas} areas already had one`);
+    if (json) console.log(JSON.stringify(r));
+    return 0;
+  }
+
+  if (command === 'resolve') {
+    const inputFile = sub;
+    if (!inputFile) throw new UsageError('missing <addresses.csv>');
+    if (!fs.existsSync(inputFile)) throw new UsageError(`file not found: ${inputFile}`);
+    for (const [name, v] of [['--at', values.at]] as const) if (v !== undefined && !isIsoDate(v)) throw new UsageError(`${name} must be YYYY-MM-DD, got "${v}"`);
+    const summary = await withDatabase(config, 'cli resolve', async (d) => {
+      const directory = new Directory(d, { pollMs: 0 });
+      const index = await directory.get();
+      // Write to a temporary file and rename at the end: no half-written result file.
+      const target = values.out;
+      const tmp = target ? `${target}.partial-${process.pid}` : undefined;
+      const output = tmp ? fs.createWriteStream(tmp) : process.stdout;
+      const bar = progressBar(fileSize(inputFile));
+      try {
+        const s = await resolveCsv({
+          input: inputFile,
+          output,
+          index,
+          today: today(systemClock),
+          task: values.task,
+          at: values.at,
+          messageType: values['message-type'],
+          onProgress: (p) => bar(p),
+        });
+        bar({ rows: s.rows, bytesRead: fileSize(inputFile) }, true);
+        if (tmp) {
+          await new Promise<void>((resolve, reject) => (output as fs.WriteStream).end((e?: Error | null) => (e ? reject(e) : resolve())));
+          fs.renameSync(tmp, target!);
+        }
+        return s;
+      } catch (e) {
+        if (tmp) {
+          (output as fs.WriteStream).destroy();
+          fs.rmSync(tmp, { force: true });
+        }
+        throw e;
+      }
+    });
+    process.stderr.write(`${summary.rows} rows: ${Object.entries(summary.byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    if (json && values.out) console.log(JSON.stringify(summary));
+    return 0;
+  }
+
   if (command === 'migrate') {
     await withDatabase(config, 'cli migrate', async () => undefined);
     console.log('migrations applied');
@@ -165,7 +247,7 @@ run(process.argv.slice(2)).then(
     if (e instanceof UsageError) {
       code = 2;
       message = `${e.message}\n\n${USAGE}`;
-    } else if (e instanceof InputFileError || e instanceof ImportRejectedError || e instanceof DataDirLockedError || e instanceof ConfigError) {
+    } else if (e instanceof InputFileError || e instanceof ImportRejectedError || e instanceof DemoError || e instanceof DataDirLockedError || e instanceof ConfigError) {
       message = e.message;
     } else if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       code = 2;

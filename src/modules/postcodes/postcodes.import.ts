@@ -6,6 +6,7 @@ import { registerImports } from '../../db/schema.js';
 import { today, type Clock } from '../../lib/clock.js';
 import { decodeText, type TextEncoding } from '../../lib/text-file.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
+import { bumpDirectoryVersion } from '../jurisdictions/directory-index.js';
 import { knownAgs } from '../regions/regions.repository.js';
 import { parsePostcodes } from './postcodes.parser.js';
 import {
@@ -126,6 +127,7 @@ export async function importPostcodes(db: Db, clock: Clock, opts: PostcodeImport
           importedBy: opts.actor.id,
           summary: { ...summary, unknownAgs: unknownAgs.length },
         });
+        await bumpDirectoryVersion(tx); // servers rebuild their in-memory index
         await writeAudit(tx, clock, opts.actor, {
           action: 'IMPORT_POSTCODES',
           entityType: 'PostcodeMapping',

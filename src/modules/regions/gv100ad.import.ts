@@ -6,6 +6,7 @@ import { registerImports, type RegionLevel } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { decodeText, splitLines, type TextEncoding } from '../../lib/text-file.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
+import { bumpDirectoryVersion } from '../jurisdictions/directory-index.js';
 import { parseGv100ad, type RegionRecord } from './gv100ad.parser.js';
 import {
   closeRegions,
@@ -220,6 +221,7 @@ export async function importGv100ad(db: Db, clock: Clock, opts: Gv100ImportOptio
           importedBy: opts.actor.id,
           summary,
         });
+        await bumpDirectoryVersion(tx); // servers rebuild their in-memory index
         await writeAudit(tx, clock, opts.actor, {
           action: 'IMPORT_GV100AD',
           entityType: 'RegisterEdition',

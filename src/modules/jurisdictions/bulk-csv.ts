@@ -1,0 +1,157 @@
+// Resolves a CSV file of addresses into a CSV of results, streaming: millions of rows in constant memory.
+import fs from 'node:fs';
+import { once } from 'node:events';
+import { csvLine, readCsvRecords } from '../../lib/csv-stream.js';
+import { InputFileError } from '../../lib/errors.js';
+import type { DirectoryIndex } from './directory-index.js';
+import { checkLookupInput, type RawLookupInput } from './lookup.js';
+import { resolveJurisdiction } from './resolve.js';
+
+const ALIASES: Record<string, keyof Columns> = {
+  street: 'street',
+  strasse: 'street',
+  'straße': 'street',
+  housenumber: 'houseNumber',
+  house_number: 'houseNumber',
+  hausnummer: 'houseNumber',
+  postalcode: 'postalCode',
+  postal_code: 'postalCode',
+  postcode: 'postalCode',
+  plz: 'postalCode',
+  city: 'city',
+  ort: 'city',
+  ags: 'ags',
+  ars: 'ars',
+  task: 'task',
+  at: 'at',
+  messagetype: 'messageType',
+  message_type: 'messageType',
+};
+
+interface Columns {
+  street?: number;
+  houseNumber?: number;
+  postalCode?: number;
+  city?: number;
+  ags?: number;
+  ars?: number;
+  task?: number;
+  at?: number;
+  messageType?: number;
+}
+
+export const RESULT_COLUMNS = [
+  'status',
+  'authority_key',
+  'authority_name',
+  'authority_postal_code',
+  'authority_city',
+  'electronic',
+  'ags',
+  'candidates',
+  'warnings',
+  'error',
+];
+
+export interface BulkOptions {
+  input: string;
+  output: NodeJS.WritableStream;
+  index: DirectoryIndex;
+  today: string;
+  task?: string;
+  at?: string;
+  messageType?: string;
+  onProgress?: (p: { rows: number; bytesRead: number }) => void;
+}
+
+export interface BulkSummary {
+  rows: number;
+  byStatus: Record<string, number>;
+}
+
+export async function resolveCsv(o: BulkOptions): Promise<BulkSummary> {
+  let header: string[] | undefined;
+  let cols: Columns = {};
+  let bytesRead = 0;
+  const summary: BulkSummary = { rows: 0, byStatus: {} };
+  const write = async (s: string) => {
+    if (!o.output.write(s)) await once(o.output, 'drain');
+  };
+  for await (const rec of readCsvRecords(o.input, (b) => (bytesRead = b))) {
+    if (!header) {
+      header = rec.fields;
+      for (const [i, h] of header.entries()) {
+        const k = ALIASES[h.trim().toLowerCase()];
+        if (k) cols[k] = i;
+      }
+      if (cols.ags === undefined && cols.ars === undefined && cols.postalCode === undefined && cols.city === undefined) {
+        throw new InputFileError(o.input, rec.line, `header needs address columns (street, houseNumber, postalCode, city) or ags/ars; found: ${header.join(',')}`);
+      }
+      await write(csvLine([...header, ...RESULT_COLUMNS]));
+      continue;
+    }
+    const f = (i: number | undefined) => (i === undefined ? null : (rec.fields[i] ?? '').trim() || null);
+    const raw: RawLookupInput = {
+      task: f(cols.task) ?? o.task ?? null,
+      at: f(cols.at) ?? o.at ?? null,
+      messageType: f(cols.messageType) ?? o.messageType ?? null,
+    };
+    if (f(cols.ags)) raw.ags = f(cols.ags);
+    else if (f(cols.ars)) raw.ars = f(cols.ars);
+    else if (f(cols.street) || f(cols.houseNumber)) {
+      raw.address = { street: f(cols.street), houseNumber: f(cols.houseNumber), postalCode: f(cols.postalCode), city: f(cols.city) };
+    } else {
+      raw.postalCode = f(cols.postalCode);
+      raw.city = f(cols.city);
+    }
+    let out: (string | number | boolean | null)[];
+    try {
+      const r = resolveJurisdiction(o.index, checkLookupInput(raw, o.today, `line ${rec.line}`));
+      out = [
+        r.status,
+        r.authority?.key ?? null,
+        r.authority?.name ?? null,
+        r.authority?.postcode ?? null,
+        r.authority?.city ?? null,
+        r.authority ? (r.acceptsMessageType ?? r.authority.messageTypes.length > 0) : null,
+        r.ags,
+        r.candidates.map((c) => `${c.ags ?? ''}:${c.authority?.key ?? ''}`).join(' ') || null,
+        r.warnings.join(' ') || null,
+        null,
+      ];
+      summary.byStatus[r.status] = (summary.byStatus[r.status] ?? 0) + 1;
+    } catch (e) {
+      out = ['ERROR', null, null, null, null, null, null, null, null, (e as Error).message];
+      summary.byStatus.ERROR = (summary.byStatus.ERROR ?? 0) + 1;
+    }
+    const padded = header.map((_, i) => rec.fields[i] ?? '');
+    await write(csvLine([...padded, ...out]));
+    summary.rows++;
+    if (summary.rows % 10_000 === 0) o.onProgress?.({ rows: summary.rows, bytesRead });
+  }
+  if (!header) throw new InputFileError(o.input, 1, 'file is empty; expected a header line');
+  return summary;
+}
+
+/** A progress bar on stderr: redrawn in place on a terminal, a line every few seconds otherwise. */
+export function progressBar(totalBytes: number, stream: NodeJS.WriteStream = process.stderr) {
+  const started = performance.now();
+  let lastLine = 0;
+  return (p: { rows: number; bytesRead: number }, done = false) => {
+    const now = performance.now();
+    const rate = Math.round(p.rows / Math.max((now - started) / 1000, 0.001));
+    const share = totalBytes ? Math.min(1, p.bytesRead / totalBytes) : 1;
+    const width = 30;
+    const bar = '#'.repeat(Math.round(share * width)).padEnd(width, '.');
+    const text = `[${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ${p.rows.toLocaleString('en')} rows  ${rate.toLocaleString('en')} rows/s`;
+    if (stream.isTTY) stream.write(`\r${text}${done ? '\n' : ''}`);
+    else if (done || now - lastLine > 5000) {
+      stream.write(`${text}\n`);
+      lastLine = now;
+    }
+  };
+}
+
+export function fileSize(file: string): number {
+  return fs.statSync(file).size;
+}
