@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { AppDeps, GraphQLContext } from './graphql/context.js';
 import { DateScalar, DateTimeScalar, JSONScalar } from './graphql/scalars.js';
@@ -27,6 +28,8 @@ function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
 export interface AppOptions extends AppDeps {
   verifier: Verifier;
   graphiql: boolean;
+  /** graphql-jit compiled execution (default on) */
+  jit?: boolean;
   /** How long /readyz waits for the database before answering 503. */
   readyTimeoutMs?: number;
 }
@@ -58,6 +61,8 @@ export function createApp(opts: AppOptions): App {
     landingPage: false,
     healthCheckEndpoint: '/yoga-health',
     logging: false,
+    // Compiled execution: queries are turned into JavaScript once and cached per document.
+    plugins: [useGraphQlJit({}, { enableIf: () => opts.jit ?? true })],
     context: async ({ request }) => ({
       deps,
       principal: await opts.verifier(request.headers.get('authorization')),

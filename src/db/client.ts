@@ -45,6 +45,8 @@ export interface PgliteOptions {
   /** A tarball from dumpDataDir, e.g. a migrated template in tests. */
   loadDataDir?: Blob;
   purpose?: string;
+  /** PostgreSQL shared_buffers inside PGlite; its default (128MB) dominates the process's memory */
+  sharedBuffers?: string;
 }
 
 export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
@@ -56,6 +58,7 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
       dataDir: opts.dir ? path.join(opts.dir, 'pgdata') : undefined,
       loadDataDir: opts.loadDataDir,
       extensions: { btree_gist },
+      postgresqlconf: `shared_buffers = ${opts.sharedBuffers ?? '32MB'}`,
     });
   } catch (e) {
     lock?.release();
@@ -121,12 +124,13 @@ export interface DatabaseSettings {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
+  pgliteSharedBuffers?: string;
 }
 
 export function openDatabase(settings: DatabaseSettings, purpose: string): Promise<Database> {
   return settings.databaseUrl
     ? openPostgres(settings.databaseUrl, settings.databasePoolSize)
-    : openPglite({ dir: settings.dataDir, purpose });
+    : openPglite({ dir: settings.dataDir, purpose, sharedBuffers: settings.pgliteSharedBuffers });
 }
 
 export { sql };

@@ -34,6 +34,15 @@ export function germanDate(instant: Date): string {
   return berlinDate.format(instant);
 }
 
+let lastSecond = NaN;
+let lastDate = '';
+
+/** Today's German date; computed at most once per second of clock time (lookups ask for it constantly). */
 export function today(clock: Clock): string {
-  return germanDate(clock.now());
+  const second = Math.floor(clock.now().getTime() / 1000);
+  if (second !== lastSecond) {
+    lastDate = germanDate(new Date(second * 1000));
+    lastSecond = second;
+  }
+  return lastDate;
 }

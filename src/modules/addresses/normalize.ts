@@ -2,17 +2,29 @@
 // hyphens and spaces, house-number suffixes and ranges.
 import { foldName } from '../../lib/fold.js';
 
-/** "Bahnhofstraße", "Bahnhof-Str.", "bahnhof strasse" → "bahnhofstr". */
-export function streetKey(street: string): string {
-  return foldName(street)
-    .replace(/stra(ss|ß)e\b|str\b\.?/g, 'str')
-    .replace(/[\s.]+/g, '');
+/** Bounded memo: the same street and city names come again and again in bulk lookups. */
+function memo(fn: (s: string) => string, max = 50_000): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      v = fn(s);
+      if (cache.size >= max) cache.clear();
+      cache.set(s, v);
+    }
+    return v;
+  };
 }
 
+/** "Bahnhofstraße", "Bahnhof-Str.", "bahnhof strasse" → "bahnhofstr". */
+export const streetKey = memo((street: string) =>
+  foldName(street)
+    .replace(/stra(ss|ß)e\b|str\b\.?/g, 'str')
+    .replace(/[\s.]+/g, ''),
+);
+
 /** City names: "Detmold, Stadt" and "Detmold" match; "Frankfurt (Oder)" → "frankfurt oder". */
-export function cityKey(name: string): string {
-  return foldName(name);
-}
+export const cityKey = memo((name: string) => foldName(name));
 
 /** The part of an official municipality name before the comma: "Lemgo, Stadt" → "lemgo". */
 export function municipalityCityKey(officialName: string): string {

@@ -37,7 +37,12 @@ function fileKeySet(file: string): JWTVerifyGetKey {
   };
 }
 
+/** Verified tokens are remembered briefly: a Fachverfahren sends the same token thousands of times. */
+const CACHE_MAX = 10_000;
+const CACHE_MS = 60_000;
+
 export function createVerifier(settings: VerifierSettings, clock: Clock): Verifier {
+  const cache = new Map<string, { principal: Principal; until: number }>();
   const keys = /^https?:\/\//.test(settings.jwks)
     ? createRemoteJWKSet(new URL(settings.jwks), { cooldownDuration: 30_000, timeoutDuration: 5_000 })
     : fileKeySet(settings.jwks);
@@ -45,6 +50,10 @@ export function createVerifier(settings: VerifierSettings, clock: Clock): Verifi
     if (!authorization) return null;
     const m = /^Bearer\s+([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)\s*$/i.exec(authorization);
     if (!m) throw new AuthError('the Authorization header must be "Bearer <JWT>"');
+    const now = clock.now().getTime();
+    const hit = cache.get(m[1]!);
+    if (hit && hit.until > now) return hit.principal;
+    if (hit) cache.delete(m[1]!);
     let payload;
     try {
       ({ payload } = await jwtVerify(m[1]!, keys, {
@@ -65,7 +74,11 @@ export function createVerifier(settings: VerifierSettings, clock: Clock): Verifi
     const scope = typeof payload.scope === 'string' && payload.scope ? payload.scope : null;
     const needs = SCOPED_ROLES[role as Role];
     if (needs && !scope) throw new AuthError(`role ${role} needs claim "scope" (${needs})`);
-    return { subject: payload.sub!, role: role as Role, scope };
+    const principal: Principal = { subject: payload.sub!, role: role as Role, scope };
+    // Never beyond the token's own expiry (exp is required), and only for a minute.
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(m[1]!, { principal, until: Math.min(payload.exp! * 1000, now + CACHE_MS) });
+    return principal;
   };
 }
 

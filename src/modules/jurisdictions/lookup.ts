@@ -38,7 +38,7 @@ export function checkLookupInput(raw: RawLookupInput, today: string, field = 'in
     at: raw.at ?? today,
     messageType: trimmed(raw.messageType),
   };
-  if (!isIsoDate(out.at)) throw badInput(`${field}.at`, `"${raw.at}" is not a date YYYY-MM-DD`);
+  if (out.at !== today && !isIsoDate(out.at)) throw badInput(`${field}.at`, `"${raw.at}" is not a date YYYY-MM-DD`);
   if (out.messageType && !(MESSAGE_TYPES as readonly string[]).includes(out.messageType)) {
     throw badInput(`${field}.messageType`, `"${out.messageType}" is not an XAmtshilfe message type (${MESSAGE_TYPES.join(', ')})`);
   }

@@ -3,7 +3,7 @@
 // guessed: it becomes AMBIGUOUS with candidates and what input would settle it.
 import type { ScopeLevel } from '../../db/schema.js';
 import { cityKey, normalizePostcode, parseHouseNumber, streetKey, type HouseNumber } from '../addresses/normalize.js';
-import { isValidAt, type AuthorityRow, type DirectoryIndex, type JurisdictionRow, type RegionEntry } from './directory-index.js';
+import { isValidAt, type AuthorityRow, type DirectoryIndex, type JurisdictionRow, type PostcodeEntry, type RegionEntry } from './directory-index.js';
 
 export type LookupStatus = 'RESOLVED' | 'AMBIGUOUS' | 'NOT_FOUND' | 'NO_JURISDICTION';
 
@@ -115,14 +115,16 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
   if (a.houseNumber) place.houseNumber = parseHouseNumber(a.houseNumber);
 
   const cityK = city ? cityKey(city) : undefined;
-  const byCity = cityK ? municipalitiesOfCity(ix, cityK, at) : [];
+  let byCityCache: RegionEntry[] | undefined;
+  const byCity = () => (byCityCache ??= cityK ? municipalitiesOfCity(ix, cityK, at) : []);
 
   let inPostcode: RegionEntry[] = [];
+  let entries: PostcodeEntry[] = [];
   if (rawPostcode) {
     const pc = normalizePostcode(rawPostcode)!;
     place.postcode = pc.postcode;
     if (pc.padded) warn.push(`Postcode "${rawPostcode}" read as ${pc.postcode} (leading zero restored).`);
-    const entries = (ix.postcodes.get(pc.postcode) ?? []).filter((p) => isValidAt(p, at));
+    entries = (ix.postcodes.get(pc.postcode) ?? []).filter((p) => isValidAt(p, at));
     inPostcode = unique(entries.map((p) => ix.municipality(p.ags, at)).filter((m): m is RegionEntry => !!m));
     if (!inPostcode.length) {
       ex.push(`Postcode ${pc.postcode} is not known on ${at}.`);
@@ -133,7 +135,9 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
     }
   }
 
-  const cityMatches = (m: RegionEntry) => byCity.some((c) => c.ags === m.ags);
+  // The city fits a municipality of the postcode by its name or by a locality under this postcode.
+  const cityMatches = (m: RegionEntry) =>
+    m.cityKey === cityK || entries.some((p) => p.ags === m.ags && p.localityKey === cityK) || byCity().some((c) => c.ags === m.ags);
   const byStreet = (among: RegionEntry[]) => {
     if (!place.streetKey) return [];
     const hits = place.postcode
@@ -157,7 +161,7 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
         return settle(both, inPostcode.length > 1 ? `City "${city}" settles the shared postcode: {m}.` : `City "${city}" matches {m}.`);
       }
       if (both.length === 0) {
-        const elsewhere = byCity.filter((m) => !inPostcode.includes(m));
+        const elsewhere = byCity().filter((m) => !inPostcode.includes(m));
         if (elsewhere.length === 1) {
           warn.push(`Postcode ${place.postcode} does not belong to ${city}; resolved by the city name to ${label(elsewhere[0]!)}. Check the postcode.`);
           return settle(elsewhere, `City "${city}" matches {m}, which does not have postcode ${place.postcode}.`);
@@ -193,15 +197,16 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
   }
 
   if (cityK) {
-    if (byCity.length === 1) {
+    const all = byCity();
+    if (all.length === 1) {
       if (place.postcode) warn.push(`Postcode ${place.postcode} is unknown; resolved by the city name. Check the postcode.`);
-      return settle(byCity, `City "${city}" matches {m}.`);
+      return settle(all, `City "${city}" matches {m}.`);
     }
-    if (byCity.length > 1) {
-      ex.push(`City "${city}" matches ${byCity.length} municipalities: ${byCity.map(label).join(', ')}.`);
-      const narrowed = byStreet(byCity);
+    if (all.length > 1) {
+      ex.push(`City "${city}" matches ${all.length} municipalities: ${all.map(label).join(', ')}.`);
+      const narrowed = byStreet(all);
       if (narrowed.length === 1) return settle(narrowed, `Street "${place.street}" is in {m} according to the street directory.`);
-      return ambiguous(place, byCity, ex);
+      return ambiguous(place, all, ex);
     }
     ex.push(`City "${city}" is not a municipality or locality known on ${at}.`);
   }

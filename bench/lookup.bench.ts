@@ -1,0 +1,218 @@
+// Benchmark: jurisdiction lookups over real HTTP on loopback, on the national data set (GV100AD
+// 2025 + postcode mapping + one demo authority per Gemeindeverband), on PGlite and on PostgreSQL.
+//   npm run bench:lookup            (PostgreSQL too when BENCH_DATABASE_URL is set)
+// Measures, against one server process: a trivial query `{ __typename }`, single lookups
+// (`responsibleAuthority`, a different address each request) and bulk lookups
+// (`responsibleAuthorities`, 1,000 addresses per request); throughput, p50/p99 latency, server RSS.
+// Results: bench/results/lookup.json.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { openDatabase } from '../src/db/client.js';
+import { systemClock, today } from '../src/lib/clock.js';
+import { signDevToken } from '../src/modules/auth/dev-keys.js';
+import { generateDemoAuthorities } from '../src/modules/authorities/demo-authorities.js';
+import { importPostcodes } from '../src/modules/postcodes/postcodes.import.js';
+import { importGv100ad } from '../src/modules/regions/gv100ad.import.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const shared = process.env.BV_SHARED_DATA ?? path.resolve(root, '../shared/data');
+const EDITION = path.join(shared, 'gv100ad/GV100AD_30112025.txt');
+const POSTCODES = path.join(shared, 'postcodes/zuordnung_plz_ort.csv');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const actor = { id: 'bench' };
+
+for (const f of [EDITION, POSTCODES]) {
+  if (!fs.existsSync(f)) {
+    console.error(`needs ${f} (set BV_SHARED_DATA)`);
+    process.exit(1);
+  }
+}
+
+/** Loads the national data set into an empty database. */
+async function prepare(settings: { databaseUrl?: string; dataDir: string }) {
+  const db = await openDatabase({ databaseUrl: settings.databaseUrl, databasePoolSize: 2, dataDir: settings.dataDir }, 'bench prepare');
+  try {
+    await db.migrate();
+    await importGv100ad(db.db, systemClock, { bytes: fs.readFileSync(EDITION), fileName: 'GV100AD_30112025.txt', actor });
+    await importPostcodes(db.db, systemClock, { bytes: fs.readFileSync(POSTCODES), fileName: 'zuordnung_plz_ort.csv', actor });
+    return await generateDemoAuthorities(db.db, systemClock, { at: today(systemClock), actor });
+  } finally {
+    await db.close();
+  }
+}
+
+/** Addresses from the postcode mapping: real postcode + locality pairs, invented street and number. */
+function addresses(n: number) {
+  const lines = fs.readFileSync(POSTCODES, 'utf8').trim().split('\n').slice(1);
+  const out: { street: string; houseNumber: string; postalCode: string; city: string }[] = [];
+  let seed = 42;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < n; i++) {
+    const f = lines[Math.floor(rnd() * lines.length)]!.split(',');
+    out.push({ street: 'Hauptstraße', houseNumber: String(1 + Math.floor(rnd() * 150)), postalCode: f[3]!.padStart(5, '0'), city: f[2]! });
+  }
+  return out;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : -1;
+}
+
+// On a 2-core machine the load generator and the server compete for CPU; pinning the server to
+// core 0 and this process (autocannon) to core 1 measures the server, not the contention.
+const pin = spawnSync('taskset', ['--version']).status === 0 && os.cpus().length >= 2;
+if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
+
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const [cmd, args] = pin
+    ? ['taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'src/main.ts']]
+    : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+  const child = spawn(cmd as string, args as string[], {
+    cwd: root,
+    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SEED_DEMO: 'false', NODE_ENV: 'development' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const m = /"url":"(http:\/\/[^"]+)\/graphql".*"msg":"ready"/.exec(buf);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+interface Measured {
+  requestsPerSec: number;
+  itemsPerSec: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(url: string, token: string, bodies: string[], itemsPerRequest: number, connections = CONNECTIONS): Promise<Measured> {
+  let i = 0;
+  const result = await autocannon({
+    url: `${url}/graphql`,
+    method: 'POST',
+    connections,
+    duration: DURATION,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+  });
+  return {
+    requestsPerSec: Math.round(result.requests.average),
+    itemsPerSec: Math.round(result.requests.average * itemsPerRequest),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function check(url: string, token: string, body: string) {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+  const json = (await res.json()) as { errors?: unknown[]; data?: unknown };
+  if (json.errors) throw new Error(`query failed: ${JSON.stringify(json.errors)}`);
+  return json.data;
+}
+
+async function runEngine(engine: 'pglite' | 'postgres') {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lookup-bench-'));
+  let databaseUrl: string | undefined;
+  let dropDb: (() => Promise<void>) | undefined;
+  if (engine === 'postgres') {
+    const base = process.env.BENCH_DATABASE_URL!;
+    const name = `bv_bench_${process.pid}`;
+    const admin = postgres(base, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists ${name}`);
+    await admin.unsafe(`create database ${name}`);
+    const u = new URL(base);
+    u.pathname = `/${name}`;
+    databaseUrl = u.toString();
+    dropDb = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  }
+  const t0 = performance.now();
+  const demo = await prepare({ databaseUrl, dataDir });
+  console.log(`[${engine}] national data set loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${demo.created} demo authorities, ${demo.electronic} electronic`);
+  const server = await startServer({ DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  try {
+    const token = await signDevToken(dataDir, { role: 'CLIENT', scope: 'demo:057660044', ttl: 3600 });
+    const rssIdle = rssMb(server.child.pid!);
+    const addr = addresses(20_000);
+    const single = addr.map((a) =>
+      JSON.stringify({
+        query: 'query($i: JurisdictionInput!) { responsibleAuthority(input: $i) { status authority { key name postalAddress { street houseNumber postalCode city } } } }',
+        variables: { i: { address: a, messageType: '100' } },
+      }),
+    );
+    const bulk = Array.from({ length: 20 }, (_, k) =>
+      JSON.stringify({
+        query: 'query($i: [JurisdictionInput!]!) { responsibleAuthorities(inputs: $i) { status authority { key name postalAddress { street houseNumber postalCode city } } } }',
+        variables: { i: addr.slice(k * 1000, (k + 1) * 1000).map((a) => ({ address: a })) },
+      }),
+    );
+    const trivial = [JSON.stringify({ query: '{ __typename }' })];
+    const sample = (await check(server.url, token, single[0]!)) as { responsibleAuthority: { status: string } };
+    if (sample.responsibleAuthority.status !== 'RESOLVED') throw new Error(`sample lookup: ${JSON.stringify(sample)}`);
+    // Warm-up (JIT, compiled queries), then ROUNDS interleaved rounds of trivial and single; medians.
+    await load(server.url, token, single, 1);
+    await load(server.url, token, trivial, 1);
+    const trivialRuns: Measured[] = [];
+    const singleRuns: Measured[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      trivialRuns.push(await load(server.url, token, trivial, 1));
+      singleRuns.push(await load(server.url, token, single, 1));
+    }
+    const bulkRun = await load(server.url, token, bulk, 1000, 2);
+    const rssAfter = rssMb(server.child.pid!);
+    const median = (runs: Measured[]) => [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec)[Math.floor(runs.length / 2)]!;
+    const t = median(trivialRuns);
+    const s = median(singleRuns);
+    return {
+      engine,
+      dataSet: { edition: '2025-11-30', demoAuthorities: demo.created, jurisdictions: demo.jurisdictionsCreated },
+      trivial: t,
+      single: s,
+      singleVsTrivial: Number((s.requestsPerSec / t.requestsPerSec).toFixed(3)),
+      bulk: bulkRun,
+      serverRssMb: { idleWithDataSet: rssIdle, afterLoad: rssAfter },
+      runs: { trivial: trivialRuns, single: singleRuns },
+    };
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.on('exit', r));
+    await dropDb?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const results = [await runEngine('pglite')];
+if (process.env.BENCH_DATABASE_URL) results.push(await runEngine('postgres'));
+const out = {
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  settings: { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, bulkConnections: 2, bulkBatch: 1000, pinnedCores: pin },
+  results,
+};
+fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+fs.writeFileSync(path.join(here, 'results', 'lookup.json'), JSON.stringify(out, null, 2) + '\n');
+for (const r of results) {
+  console.log(
+    `[${r.engine}] trivial ${r.trivial.requestsPerSec} req/s | single ${r.single.requestsPerSec} req/s (p50 ${r.single.latencyP50Ms} ms, p99 ${r.single.latencyP99Ms} ms, ${(r.singleVsTrivial * 100).toFixed(0)}% of trivial) | bulk ${r.bulk.itemsPerSec} addresses/s (p99 ${r.bulk.latencyP99Ms} ms) | RSS ${r.serverRssMb.idleWithDataSet} → ${r.serverRssMb.afterLoad} MB | errors ${r.trivial.errors + r.single.errors + r.bulk.errors}, non-2xx ${r.trivial.non2xx + r.single.non2xx + r.bulk.non2xx}`,
+  );
+}
