@@ -146,6 +146,14 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
     const ags = new Set(hits.filter((s) => isValidAt(s, at)).map((s) => s.ags));
     return among.filter((m) => ags.has(m.ags!));
   };
+  const byStreetOrAmbiguous = (among: RegionEntry[]): Place => {
+    const narrowed = byStreet(among);
+    if (narrowed.length === 1) return settle(narrowed, `Street "${place.street}" is in {m} according to the street directory.`);
+    ex.push(`Cannot decide between ${among.length} municipalities without more input.`);
+    return withCandidates(place, among, (m) =>
+      place.street ? `city "${cityOf(m)}", or the AGS ${m.ags}` : `city "${cityOf(m)}", a street in the street directory, or the AGS ${m.ags}`,
+    );
+  };
   const settle = (list: RegionEntry[], how: string): Place => {
     if (list.length === 1) {
       ex.push(how.replace('{m}', label(list[0]!)));
@@ -171,29 +179,17 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
           return settle(inPostcode, 'Resolved by the postcode alone: {m}.');
         }
         if (elsewhere.length > 1 || inPostcode.length > 1) {
-          const options = unique([...inPostcode, ...elsewhere]);
           ex.push(`City "${city}" and postcode ${place.postcode} point to different municipalities.`);
-          return {
-            ...place,
-            municipalities: [],
-            candidates: options.map((m) => ({
-              ags: m.ags,
-              municipalityName: m.name,
-              authority: null,
-              settleBy: inPostcode.includes(m) ? `city "${m.name.split(',')[0]}" with postcode ${place.postcode}` : `the correct postcode of ${m.name.split(',')[0]}`,
-            })),
-          };
+          return withCandidates(place, unique([...inPostcode, ...elsewhere]), (m) =>
+            inPostcode.includes(m) ? `city "${cityOf(m)}" with postcode ${place.postcode}` : `the correct postcode of ${cityOf(m)}`,
+          );
         }
       }
       // several municipalities with this postcode match the city: try the street
-      const narrowed = byStreet(both.length ? both : inPostcode);
-      if (narrowed.length === 1) return settle(narrowed, `Street "${place.street}" is in {m} according to the street directory.`);
-      return ambiguous(place, both.length ? both : inPostcode, ex);
+      return byStreetOrAmbiguous(both.length ? both : inPostcode);
     }
     if (inPostcode.length === 1) return settle(inPostcode, 'Resolved by the postcode: {m}.');
-    const narrowed = byStreet(inPostcode);
-    if (narrowed.length === 1) return settle(narrowed, `Street "${place.street}" is in {m} according to the street directory.`);
-    return ambiguous(place, inPostcode, ex);
+    return byStreetOrAmbiguous(inPostcode);
   }
 
   if (cityK) {
@@ -204,28 +200,20 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
     }
     if (all.length > 1) {
       ex.push(`City "${city}" matches ${all.length} municipalities: ${all.map(label).join(', ')}.`);
-      const narrowed = byStreet(all);
-      if (narrowed.length === 1) return settle(narrowed, `Street "${place.street}" is in {m} according to the street directory.`);
-      return ambiguous(place, all, ex);
+      return byStreetOrAmbiguous(all);
     }
     ex.push(`City "${city}" is not a municipality or locality known on ${at}.`);
   }
   return place;
 }
 
-function ambiguous(place: Place, options: RegionEntry[], ex: string[]): Place {
-  ex.push(`Cannot decide between ${options.length} municipalities without more input.`);
+const cityOf = (m: RegionEntry) => m.name.split(',')[0]!;
+
+function withCandidates(place: Place, options: RegionEntry[], settleBy: (m: RegionEntry) => string): Place {
   return {
     ...place,
     municipalities: [],
-    candidates: options.map((m) => ({
-      ags: m.ags,
-      municipalityName: m.name,
-      authority: null,
-      settleBy: place.street
-        ? `city "${m.name.split(',')[0]}", or the AGS ${m.ags}`
-        : `city "${m.name.split(',')[0]}", a street in the street directory, or the AGS ${m.ags}`,
-    })),
+    candidates: options.map((m) => ({ ags: m.ags, municipalityName: m.name, authority: null, settleBy: settleBy(m) })),
   };
 }
 
