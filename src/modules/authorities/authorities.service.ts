@@ -96,14 +96,18 @@ export async function findAuthority(db: Db, key: string): Promise<AuthorityRow |
   return row;
 }
 
-/** Runs a directory change in one transaction, then waits for the index to include it. */
+/**
+ * Runs a directory change in one transaction, then waits for the index to include it, so the caller's
+ * next lookup sees it. The change is committed either way: should the reload fail, the directory's
+ * periodic version check rebuilds the index, and the mutation still reports success.
+ */
 export async function directoryChange<T>(ctx: ServiceContext, fn: (tx: Db) => Promise<T>): Promise<T> {
   const out = await ctx.db.transaction(async (tx) => {
     const r = await fn(tx);
     await bumpDirectoryVersion(tx);
     return r;
   });
-  await ctx.directory.reload();
+  await ctx.directory.reload().catch(() => undefined);
   return out;
 }
 

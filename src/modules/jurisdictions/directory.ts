@@ -41,11 +41,15 @@ export class Directory {
         this.opts.onReload?.(ix, performance.now() - started);
         return ix;
       })
+      .catch((e: unknown) => {
+        this.opts.onError?.(e);
+        throw e;
+      })
       .finally(() => {
         this.loading = undefined;
         if (this.again) {
           this.again = false;
-          void this.reload().catch((e) => this.opts.onError?.(e));
+          void this.reload().catch(() => undefined); // reported by reload
         }
       });
     return this.loading;
@@ -56,14 +60,14 @@ export class Directory {
     await this.get();
     if (this.database.listen) {
       this.unlisten = await this.database.listen('directory_changed', () => {
-        void this.reload().catch((e) => this.opts.onError?.(e));
+        void this.reload().catch(() => undefined); // reported by reload
       });
     }
     const pollMs = this.opts.pollMs ?? 30_000;
     if (pollMs > 0) {
       this.timer = setInterval(() => {
         void directoryVersion(this.database.db)
-          .then((v) => (this.current && v !== this.current.version ? this.reload() : undefined))
+          .then((v) => (this.current && v !== this.current.version ? this.reload().catch(() => undefined) : undefined))
           .catch((e) => this.opts.onError?.(e));
       }, pollMs).unref();
     }
