@@ -21,6 +21,8 @@ import { DemoError, generateDemoAuthorities } from './modules/authorities/demo-a
 import { fileSize, progressBar, resolveCsv } from './modules/jurisdictions/bulk-csv.js';
 import { Directory } from './modules/jurisdictions/directory.js';
 import { importStreets } from './modules/streets/streets.import.js';
+import { loadTrustAnchors } from './modules/certificates/anchors.js';
+import { CertificateInputError, checkCertificate, describeCertificate, readCertificates, type CertificateUsage } from './modules/certificates/inspect.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -38,6 +40,10 @@ Commands:
   resolve <addresses.csv> [--out results.csv] [--task CODE] [--at YYYY-MM-DD] [--message-type 100]
       Resolve a CSV of addresses (columns street, houseNumber, postalCode, city, or ags/ars) to a CSV
       of results, streaming, with a progress bar on stderr. Without --out the results go to stdout.
+  cert inspect <file>... [--usage ENCRYPTION|SIGNATURE|TLS] [--json]
+      Show each certificate (PEM, DER or a PEM bundle with its chain) and whether it would be accepted
+      as a data-centre certificate for the usage (default ENCRYPTION), with the reasons. With --json,
+      one JSON object per file and line. Exit 1 if a file cannot be read.
   migrate              Apply database migrations.
   seed                 Load the demo seed into an empty register.
   token --role ROLE [--scope SCOPE] [--subject SUB] [--ttl SECONDS]
@@ -86,6 +92,7 @@ async function run(argv: string[]): Promise<number> {
       task: { type: 'string' },
       out: { type: 'string' },
       'message-type': { type: 'string' },
+      usage: { type: 'string' },
       role: { type: 'string' },
       scope: { type: 'string' },
       subject: { type: 'string' },
@@ -207,6 +214,63 @@ async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${summary.rows} rows: ${Object.entries(summary.byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     if (json && values.out) console.log(JSON.stringify(summary));
     return 0;
+  }
+
+  if (command === 'cert' && sub === 'inspect') {
+    const files = positionals.slice(2);
+    if (!files.length) throw new UsageError('missing <file>');
+    const usage = (values.usage ?? 'ENCRYPTION').toUpperCase();
+    if (!['ENCRYPTION', 'SIGNATURE', 'TLS'].includes(usage)) throw new UsageError(`--usage must be ENCRYPTION, SIGNATURE or TLS, got "${values.usage}"`);
+    const anchors = loadTrustAnchors(config.trustAnchorsDir);
+    let unreadable = 0;
+    for (const file of files) {
+      try {
+        if (!fs.existsSync(file)) throw new CertificateInputError(file, 'file not found');
+        const [leaf, ...rest] = readCertificates(fs.readFileSync(file), file).map((der) => describeCertificate(der, file));
+        const verdict = await checkCertificate(leaf!, {
+          usage: usage as CertificateUsage,
+          at: new Date(),
+          intermediates: rest.map((r) => r.cert),
+          anchors,
+        });
+        const summary = {
+          file,
+          thumbprintSha256: leaf!.thumbprintSha256,
+          subject: leaf!.subject,
+          issuer: leaf!.issuer,
+          serialNumber: leaf!.serialNumber,
+          notBefore: leaf!.notBefore.toISOString(),
+          notAfter: leaf!.notAfter.toISOString(),
+          keyAlgorithm: leaf!.keyAlgorithm,
+          keySize: leaf!.keySize,
+          curve: leaf!.curve,
+          signatureAlgorithm: leaf!.signatureAlgorithm,
+          isCa: leaf!.isCa,
+          keyUsage: leaf!.keyUsage,
+          chainCertificates: rest.length,
+          usage,
+          accepted: verdict.accepted,
+          reasons: verdict.reasons,
+        };
+        if (json) console.log(JSON.stringify(summary));
+        else {
+          console.log(`${file}`);
+          console.log(`  subject      ${summary.subject}`);
+          console.log(`  issuer       ${summary.issuer}`);
+          console.log(`  serial       ${summary.serialNumber}`);
+          console.log(`  SHA-256      ${summary.thumbprintSha256}`);
+          console.log(`  valid        ${summary.notBefore} – ${summary.notAfter}`);
+          console.log(`  key          ${summary.keyAlgorithm}${summary.curve ? ` ${summary.curve}` : ''} ${summary.keySize ?? '?'} bits, signed ${summary.signatureAlgorithm}`);
+          console.log(`  ${usage.toLowerCase()}: ${verdict.accepted ? 'ACCEPTED' : 'REFUSED'}${verdict.reasons.map((r) => `\n    - ${r}`).join('')}`);
+        }
+      } catch (e) {
+        if (!(e instanceof CertificateInputError)) throw e;
+        unreadable++;
+        if (json) console.log(JSON.stringify({ file, accepted: false, error: e.reason, reasons: [e.reason] }));
+        else console.log(`${file}\n  unreadable: ${e.reason}`);
+      }
+    }
+    return unreadable ? 1 : 0;
   }
 
   if (command === 'migrate') {

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
     .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
     .pipe(z.array(z.enum(ALGORITHMS)).min(1)),
   SEED_DEMO: boolFromEnv.optional(),
+  TRUST_ANCHORS_DIR: z.string().min(1).optional(),
   BULK_MAX_INPUTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -50,6 +51,8 @@ export interface Config {
   seedDemo: boolean;
   /** most inputs per responsibleAuthorities request */
   bulkMax: number;
+  /** folder of PEM trust anchors for data-centre certificates; none means no chain is required */
+  trustAnchorsDir: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   graphiql: boolean;
 }
@@ -96,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
     bulkMax: e.BULK_MAX_INPUTS,
+    trustAnchorsDir: e.TRUST_ANCHORS_DIR ? path.resolve(e.TRUST_ANCHORS_DIR) : undefined,
     logLevel: e.LOG_LEVEL,
     graphiql: e.NODE_ENV !== 'production',
   };
