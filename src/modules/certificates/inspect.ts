@@ -109,16 +109,18 @@ const KEY_USAGE_NAMES: [number, string][] = [
 
 /** Parses one DER certificate; anything unreadable is a CertificateInputError naming the source. */
 export function describeCertificate(der: Uint8Array, source: string): CertificateInfo {
-  let cert: x509.X509Certificate;
-  let asn: AsnCertificate;
-  let node: NodeX509;
   try {
-    asn = AsnConvert.parse(der, AsnCertificate);
-    cert = new x509.X509Certificate(new Uint8Array(der) as Uint8Array<ArrayBuffer>);
-    node = new NodeX509(Buffer.from(der));
+    return describe(der);
   } catch (e) {
+    // Parsers of outside input fail in many ways (ASN.1 lengths, integers, unknown OIDs): one clear error.
     throw new CertificateInputError(source, `not a readable X.509 certificate (${(e as Error).message.split('\n')[0]})`);
   }
+}
+
+function describe(der: Uint8Array): CertificateInfo {
+  const asn = AsnConvert.parse(der, AsnCertificate);
+  const cert = new x509.X509Certificate(new Uint8Array(der) as Uint8Array<ArrayBuffer>);
+  const node = new NodeX509(Buffer.from(der));
   const key = node.publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   const type = key.asymmetricKeyType ?? 'unknown';
