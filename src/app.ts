@@ -14,6 +14,7 @@ import type { Verifier } from './modules/auth/jwt.js';
 import { regionResolvers } from './modules/regions/regions.resolvers.js';
 import { authorityResolvers } from './modules/authorities/authorities.resolvers.js';
 import { jurisdictionResolvers } from './modules/jurisdictions/jurisdictions.resolvers.js';
+import { tenantResolvers } from './modules/tenants/tenants.resolvers.js';
 import { regionLoaders } from './modules/regions/regions.service.js';
 
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
@@ -42,7 +43,7 @@ export interface App {
 }
 
 export function createApp(opts: AppOptions): App {
-  const deps: AppDeps = { database: opts.database, clock: opts.clock, directory: opts.directory, bulkMax: opts.bulkMax };
+  const deps: AppDeps = { database: opts.database, clock: opts.clock, directory: opts.directory, bulkMax: opts.bulkMax, production: opts.production };
   const schema = createSchema<GraphQLContext>({
     typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers: mergeResolvers(
@@ -52,6 +53,7 @@ export function createApp(opts: AppOptions): App {
       auditResolvers as unknown as ResolverMap,
       authorityResolvers as unknown as ResolverMap,
       jurisdictionResolvers as unknown as ResolverMap,
+      tenantResolvers as unknown as ResolverMap,
     ),
   });
   const yoga = createYoga<object, GraphQLContext>({

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     clock,
     directory,
     bulkMax: config.bulkMax,
+    production: config.env === 'production',
     verifier: createVerifier({ ...config.auth, jwks }, clock),
     graphiql: config.graphiql,
   });

@@ -239,3 +239,40 @@ export const streets = pgTable(
     index('streets_ags').on(t.ags),
   ],
 );
+
+export const dataCenterStatus = pgEnum('data_center_status', ['ACTIVE', 'INACTIVE']);
+
+/** Rechenzentrum: hosts tenants and runs the transport endpoints; owns certificates. */
+export const dataCenters = pgTable(
+  'data_centers',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    contact: jsonb('contact').$type<Contact>().notNull().default({}),
+    /** transport endpoint URLs, preferred first */
+    endpoints: text('endpoints').array().notNull().default(sql`'{}'::text[]`),
+    status: dataCenterStatus('status').notNull().default('ACTIVE'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('data_centers_code').on(t.code)],
+);
+
+/** Mandant: an authority's home in a data centre. */
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    dataCenterId: bigint('data_center_id', { mode: 'number' })
+      .notNull()
+      .references(() => dataCenters.id),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('tenants_code').on(t.code), index('tenants_data_center').on(t.dataCenterId)],
+);

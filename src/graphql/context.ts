@@ -12,6 +12,8 @@ export interface AppDeps {
   directory: Directory;
   /** most inputs per responsibleAuthorities request */
   bulkMax: number;
+  /** production rules (e.g. https-only endpoints) */
+  production?: boolean;
 }
 
 export interface GraphQLContext {

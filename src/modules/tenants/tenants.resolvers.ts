@@ -1,0 +1,60 @@
+// Thin resolvers for data centres and tenants.
+import { eq } from 'drizzle-orm';
+import { dataCenters } from '../../db/schema.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { requirePrincipal } from '../auth/principal.js';
+import {
+  createDataCenter,
+  createTenant,
+  findTenant,
+  tenantsOf,
+  updateDataCenter,
+  updateTenant,
+  visibleDataCenters,
+  type DataCenterRow,
+  type TenantContext,
+  type TenantRow,
+} from './tenants.service.js';
+
+function tenantContext(ctx: GraphQLContext): TenantContext {
+  const principal = requirePrincipal(ctx.principal);
+  return {
+    db: ctx.deps.database.db,
+    clock: ctx.deps.clock,
+    principal,
+    actor: { id: principal.subject, requestId: ctx.requestId },
+    requireHttps: ctx.deps.production ?? false,
+  };
+}
+
+export const tenantResolvers = {
+  Query: {
+    dataCenters: (_: unknown, __: unknown, ctx: GraphQLContext) => visibleDataCenters(ctx.deps.database.db, requirePrincipal(ctx.principal)),
+    dataCenter: async (_: unknown, a: { code: string }, ctx: GraphQLContext) =>
+      (await visibleDataCenters(ctx.deps.database.db, requirePrincipal(ctx.principal))).find((d) => d.code === a.code) ?? null,
+    tenant: async (_: unknown, a: { code: string }, ctx: GraphQLContext) => {
+      const p = requirePrincipal(ctx.principal);
+      const t = await findTenant(ctx.deps.database.db, a.code);
+      if (!t) return null;
+      return (await tenantsOf(ctx.deps.database.db, p, t.dataCenterId)).find((x) => x.id === t.id) ?? null;
+    },
+  },
+  Mutation: {
+    createDataCenter: (_: unknown, a: { input: Parameters<typeof createDataCenter>[1] }, ctx: GraphQLContext) => createDataCenter(tenantContext(ctx), a.input),
+    updateDataCenter: (_: unknown, a: { code: string; expectedVersion: number; input: Parameters<typeof updateDataCenter>[3] }, ctx: GraphQLContext) =>
+      updateDataCenter(tenantContext(ctx), a.code, a.expectedVersion, a.input),
+    createTenant: (_: unknown, a: { input: Parameters<typeof createTenant>[1] }, ctx: GraphQLContext) => createTenant(tenantContext(ctx), a.input),
+    updateTenant: (_: unknown, a: { code: string; expectedVersion: number; input: Parameters<typeof updateTenant>[3] }, ctx: GraphQLContext) =>
+      updateTenant(tenantContext(ctx), a.code, a.expectedVersion, a.input),
+  },
+  DataCenter: {
+    contact: (d: DataCenterRow) => d.contact ?? {},
+    tenants: (d: DataCenterRow, _: unknown, ctx: GraphQLContext) => tenantsOf(ctx.deps.database.db, requirePrincipal(ctx.principal), d.id),
+  },
+  Tenant: {
+    dataCenter: async (t: TenantRow, _: unknown, ctx: GraphQLContext) => {
+      const [dc] = await ctx.deps.database.db.select().from(dataCenters).where(eq(dataCenters.id, t.dataCenterId));
+      return dc;
+    },
+  },
+};

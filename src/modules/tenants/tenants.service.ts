@@ -1,0 +1,192 @@
+// Data centres (Rechenzentren) and tenants (Mandanten): create and update with optimistic
+// concurrency, audited. ADMIN manages all; a DATA_CENTER principal only its own data centre;
+// a TENANT_MANAGER sees its own tenant.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { dataCenters, tenants, type Contact } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { writeAudit, type Actor } from '../audit/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+
+export type DataCenterRow = typeof dataCenters.$inferSelect;
+export type TenantRow = typeof tenants.$inferSelect;
+
+export interface TenantContext {
+  db: Db;
+  clock: Clock;
+  principal: Principal;
+  actor: Actor;
+  /** production: endpoints must use https */
+  requireHttps: boolean;
+}
+
+const CODE = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+function checkCode(field: string, code: string): string {
+  const c = code.trim();
+  if (!CODE.test(c)) throw badInput(field, `"${code}" is not a code: lowercase letters, digits and -, 2 to 63 characters`);
+  return c;
+}
+
+function checkEndpoints(field: string, urls: string[], requireHttps: boolean): string[] {
+  return urls.map((raw, i) => {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      throw badInput(`${field}[${i}]`, `"${raw}" is not a URL`);
+    }
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && (loopback || !requireHttps))) {
+      throw badInput(`${field}[${i}]`, `"${raw}" must use https`);
+    }
+    if (u.username || u.password) throw badInput(`${field}[${i}]`, 'must not carry credentials');
+    return u.toString();
+  });
+}
+
+/** A DATA_CENTER principal acts only on its own data centre. */
+export function checkDataCenterAccess(p: Principal, code: string, what: string): void {
+  if (p.role === 'ADMIN') return;
+  if (p.role === 'DATA_CENTER' && p.scope === code) return;
+  throw forbidden(`Role ${p.role}${p.scope ? ` (${p.scope})` : ''} may not ${what} data centre ${code}`);
+}
+
+export async function findDataCenter(db: Db, code: string): Promise<DataCenterRow | undefined> {
+  const [row] = await db.select().from(dataCenters).where(eq(dataCenters.code, code));
+  return row;
+}
+
+export async function findTenant(db: Db, code: string): Promise<TenantRow | undefined> {
+  const [row] = await db.select().from(tenants).where(eq(tenants.code, code));
+  return row;
+}
+
+export interface DataCenterInput {
+  code?: string;
+  name?: string | null;
+  contact?: Contact | null;
+  endpoints?: string[] | null;
+  status?: 'ACTIVE' | 'INACTIVE' | null;
+}
+
+function dataCenterValues(ctx: TenantContext, input: DataCenterInput) {
+  const v: Partial<typeof dataCenters.$inferInsert> = {};
+  if (input.name !== undefined && input.name !== null) {
+    if (!input.name.trim()) throw badInput('input.name', 'must not be empty');
+    v.name = input.name.trim();
+  }
+  if (input.contact) v.contact = Object.fromEntries(Object.entries(input.contact).filter(([, x]) => x !== null && x !== undefined && x !== ''));
+  if (input.endpoints) v.endpoints = checkEndpoints('input.endpoints', input.endpoints, ctx.requireHttps);
+  if (input.status) v.status = input.status;
+  return v;
+}
+
+export async function createDataCenter(ctx: TenantContext, input: DataCenterInput & { code: string; name: string }): Promise<DataCenterRow> {
+  if (ctx.principal.role !== 'ADMIN') throw forbidden(`Role ${ctx.principal.role} may not create data centres; it needs ADMIN`);
+  const code = checkCode('input.code', input.code);
+  const values = dataCenterValues(ctx, input);
+  return ctx.db.transaction(async (tx) => {
+    if (await findDataCenter(tx, code)) throw conflict(`A data centre with code ${code} exists already`);
+    const [row] = await tx
+      .insert(dataCenters)
+      .values({ ...(values as typeof dataCenters.$inferInsert), code, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
+      .returning();
+    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_DATA_CENTER', entityType: 'DataCenter', entityId: code, after: row });
+    return row!;
+  });
+}
+
+export async function updateDataCenter(ctx: TenantContext, code: string, expectedVersion: number, input: DataCenterInput): Promise<DataCenterRow> {
+  checkDataCenterAccess(ctx.principal, code, 'change');
+  if (input.status && ctx.principal.role !== 'ADMIN') throw forbidden('Only ADMIN may change the status of a data centre');
+  const values = dataCenterValues(ctx, input);
+  return ctx.db.transaction(async (tx) => {
+    const before = await findDataCenter(tx, code);
+    if (!before) throw notFound(`No data centre with code ${code}`);
+    const [row] = await tx
+      .update(dataCenters)
+      .set({ ...values, version: sql`${dataCenters.version} + 1`, updatedAt: ctx.clock.now() })
+      .where(and(eq(dataCenters.id, before.id), eq(dataCenters.version, expectedVersion)))
+      .returning();
+    if (!row) throw conflict(`Data centre ${code} is at version ${before.version}, not ${expectedVersion}: reload it and try again`, { currentVersion: before.version });
+    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPDATE_DATA_CENTER', entityType: 'DataCenter', entityId: code, before, after: row });
+    return row;
+  });
+}
+
+export async function createTenant(ctx: TenantContext, input: { code: string; name: string; dataCenterCode: string }): Promise<TenantRow> {
+  if (ctx.principal.role !== 'ADMIN') throw forbidden(`Role ${ctx.principal.role} may not create tenants; it needs ADMIN`);
+  const code = checkCode('input.code', input.code);
+  if (!input.name.trim()) throw badInput('input.name', 'must not be empty');
+  return ctx.db.transaction(async (tx) => {
+    const dc = await findDataCenter(tx, input.dataCenterCode);
+    if (!dc) throw badInput('input.dataCenterCode', `no data centre with code ${input.dataCenterCode}`);
+    if (await findTenant(tx, code)) throw conflict(`A tenant with code ${code} exists already`);
+    const [row] = await tx
+      .insert(tenants)
+      .values({ code, name: input.name.trim(), dataCenterId: dc.id, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
+      .returning();
+    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_TENANT', entityType: 'Tenant', entityId: code, after: { ...row, dataCenterCode: dc.code } });
+    return row!;
+  });
+}
+
+export async function updateTenant(
+  ctx: TenantContext,
+  code: string,
+  expectedVersion: number,
+  input: { name?: string | null; dataCenterCode?: string | null },
+): Promise<TenantRow> {
+  if (ctx.principal.role !== 'ADMIN') throw forbidden(`Role ${ctx.principal.role} may not change tenants; it needs ADMIN`);
+  return ctx.db.transaction(async (tx) => {
+    const before = await findTenant(tx, code);
+    if (!before) throw notFound(`No tenant with code ${code}`);
+    const values: Partial<typeof tenants.$inferInsert> = {};
+    if (input.name !== undefined && input.name !== null) {
+      if (!input.name.trim()) throw badInput('input.name', 'must not be empty');
+      values.name = input.name.trim();
+    }
+    if (input.dataCenterCode) {
+      const dc = await findDataCenter(tx, input.dataCenterCode);
+      if (!dc) throw badInput('input.dataCenterCode', `no data centre with code ${input.dataCenterCode}`);
+      values.dataCenterId = dc.id;
+    }
+    const [row] = await tx
+      .update(tenants)
+      .set({ ...values, version: sql`${tenants.version} + 1`, updatedAt: ctx.clock.now() })
+      .where(and(eq(tenants.id, before.id), eq(tenants.version, expectedVersion)))
+      .returning();
+    if (!row) throw conflict(`Tenant ${code} is at version ${before.version}, not ${expectedVersion}: reload it and try again`, { currentVersion: before.version });
+    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPDATE_TENANT', entityType: 'Tenant', entityId: code, before, after: row });
+    return row;
+  });
+}
+
+/** What the principal may see: ADMIN all, DATA_CENTER its own, TENANT_MANAGER the data centre of its tenant. */
+export async function visibleDataCenters(db: Db, p: Principal): Promise<DataCenterRow[]> {
+  if (p.role === 'ADMIN') return db.select().from(dataCenters).orderBy(asc(dataCenters.code));
+  if (p.role === 'DATA_CENTER') return db.select().from(dataCenters).where(eq(dataCenters.code, p.scope!));
+  if (p.role === 'TENANT_MANAGER') {
+    return db
+      .select({ dc: dataCenters })
+      .from(tenants)
+      .innerJoin(dataCenters, eq(tenants.dataCenterId, dataCenters.id))
+      .where(eq(tenants.code, p.scope!))
+      .then((rows) => rows.map((r) => r.dc));
+  }
+  return [];
+}
+
+export async function tenantsOf(db: Db, p: Principal, dataCenterId?: number): Promise<TenantRow[]> {
+  const rows = await db
+    .select({ t: tenants, dcCode: dataCenters.code })
+    .from(tenants)
+    .innerJoin(dataCenters, eq(tenants.dataCenterId, dataCenters.id))
+    .where(dataCenterId ? eq(tenants.dataCenterId, dataCenterId) : undefined)
+    .orderBy(asc(tenants.code));
+  return rows
+    .filter((r) => p.role === 'ADMIN' || (p.role === 'DATA_CENTER' && r.dcCode === p.scope) || (p.role === 'TENANT_MANAGER' && r.t.code === p.scope))
+    .map((r) => r.t);
+}
