@@ -15,6 +15,7 @@ import { regionResolvers } from './modules/regions/regions.resolvers.js';
 import { authorityResolvers } from './modules/authorities/authorities.resolvers.js';
 import { jurisdictionResolvers } from './modules/jurisdictions/jurisdictions.resolvers.js';
 import { tenantResolvers } from './modules/tenants/tenants.resolvers.js';
+import { certificateResolvers } from './modules/certificates/certificates.resolvers.js';
 import { regionLoaders } from './modules/regions/regions.service.js';
 
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
@@ -26,7 +27,9 @@ function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
   return out;
 }
 
-export interface AppOptions extends AppDeps {
+export interface AppOptions extends Omit<AppDeps, 'certificates'> {
+  /** trust anchors and rotation overlap; default none and 14 days */
+  certificates?: AppDeps['certificates'];
   verifier: Verifier;
   graphiql: boolean;
   /** graphql-jit compiled execution (default on) */
@@ -43,7 +46,14 @@ export interface App {
 }
 
 export function createApp(opts: AppOptions): App {
-  const deps: AppDeps = { database: opts.database, clock: opts.clock, directory: opts.directory, bulkMax: opts.bulkMax, production: opts.production };
+  const deps: AppDeps = {
+    database: opts.database,
+    clock: opts.clock,
+    directory: opts.directory,
+    bulkMax: opts.bulkMax,
+    production: opts.production,
+    certificates: opts.certificates ?? { anchors: [], overlapMs: 14 * 86_400_000 },
+  };
   const schema = createSchema<GraphQLContext>({
     typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers: mergeResolvers(
@@ -54,6 +64,7 @@ export function createApp(opts: AppOptions): App {
       authorityResolvers as unknown as ResolverMap,
       jurisdictionResolvers as unknown as ResolverMap,
       tenantResolvers as unknown as ResolverMap,
+      certificateResolvers as unknown as ResolverMap,
     ),
   });
   const yoga = createYoga<object, GraphQLContext>({

@@ -29,6 +29,8 @@ const EnvSchema = z.object({
     .pipe(z.array(z.enum(ALGORITHMS)).min(1)),
   SEED_DEMO: boolFromEnv.optional(),
   TRUST_ANCHORS_DIR: z.string().min(1).optional(),
+  CERT_OVERLAP_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  JOBS: boolFromEnv.default(true),
   BULK_MAX_INPUTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -53,6 +55,10 @@ export interface Config {
   bulkMax: number;
   /** folder of PEM trust anchors for data-centre certificates; none means no chain is required */
   trustAnchorsDir: string | undefined;
+  /** how long a replaced certificate stays RETIRING */
+  certOverlapDays: number;
+  /** run scheduled jobs in this process */
+  jobs: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   graphiql: boolean;
 }
@@ -100,6 +106,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
     bulkMax: e.BULK_MAX_INPUTS,
     trustAnchorsDir: e.TRUST_ANCHORS_DIR ? path.resolve(e.TRUST_ANCHORS_DIR) : undefined,
+    certOverlapDays: e.CERT_OVERLAP_DAYS,
+    jobs: e.JOBS,
     logLevel: e.LOG_LEVEL,
     graphiql: e.NODE_ENV !== 'production',
   };

@@ -10,6 +10,9 @@ import { createLogger } from './lib/logger.js';
 import { ensureDevKey } from './modules/auth/dev-keys.js';
 import { createVerifier } from './modules/auth/jwt.js';
 import { Directory } from './modules/jurisdictions/directory.js';
+import { loadTrustAnchors } from './modules/certificates/anchors.js';
+import { certificateExpiryJob, certificateTransitionsJob } from './jobs/certificate-jobs.js';
+import { startJobs } from './jobs/scheduler.js';
 import { loadDemoSeed } from '../seed/load.js';
 
 async function main(): Promise<void> {
@@ -44,6 +47,10 @@ async function main(): Promise<void> {
 
   const jwks = config.auth.jwks ?? (await ensureDevKey(config.dataDir));
   if (!config.auth.jwks) log.warn({ jwks }, 'development signing key in use; `npm run cli -- token --role ADMIN` prints a token');
+  const overlapMs = config.certOverlapDays * 86_400_000;
+  const jobs = config.jobs
+    ? startJobs([certificateTransitionsJob(database, clock, overlapMs), certificateExpiryJob(database, clock, overlapMs, log)], log)
+    : undefined;
   const directory = new Directory(database, {
     onReload: (ix, ms) => log.info({ version: ix.version, ...ix.counts(), ms: Math.round(ms) }, 'directory loaded'),
     onError: (e) => log.error({ err: e }, 'directory reload failed'),
@@ -55,6 +62,7 @@ async function main(): Promise<void> {
     directory,
     bulkMax: config.bulkMax,
     production: config.env === 'production',
+    certificates: { anchors: loadTrustAnchors(config.trustAnchorsDir), overlapMs },
     verifier: createVerifier({ ...config.auth, jwks }, clock),
     graphiql: config.graphiql,
   });
@@ -81,6 +89,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearTimeout(force);
+    await jobs?.stop();
     await directory.stop();
     await database.close();
     log.info('stopped');

@@ -276,3 +276,54 @@ export const tenants = pgTable(
   },
   (t) => [uniqueIndex('tenants_code').on(t.code), index('tenants_data_center').on(t.dataCenterId)],
 );
+
+export const certificateUsage = pgEnum('certificate_usage', ['ENCRYPTION', 'SIGNATURE', 'TLS']);
+export const certificateStatus = pgEnum('certificate_status', ['PENDING', 'ACTIVE', 'RETIRING', 'RETIRED', 'REVOKED', 'EXPIRED']);
+
+/**
+ * A data centre's certificate. Status follows from times (activation, successor's activation plus
+ * overlap, expiry, revocation) and is computed for any instant; `status` stores it as of the last
+ * transition run, for listings and monitoring.
+ */
+export const certificates = pgTable(
+  'certificates',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    dataCenterId: bigint('data_center_id', { mode: 'number' })
+      .notNull()
+      .references(() => dataCenters.id),
+    usage: certificateUsage('usage').notNull(),
+    pem: text('pem').notNull(),
+    chainPem: text('chain_pem'),
+    thumbprintSha256: text('thumbprint_sha256').notNull(),
+    serialNumber: text('serial_number').notNull(),
+    subject: text('subject').notNull(),
+    issuer: text('issuer').notNull(),
+    notBefore: timestamp('not_before', { withTimezone: true, mode: 'date' }).notNull(),
+    notAfter: timestamp('not_after', { withTimezone: true, mode: 'date' }).notNull(),
+    keyAlgorithm: text('key_algorithm').notNull(),
+    keySize: integer('key_size'),
+    activationAt: timestamp('activation_at', { withTimezone: true, mode: 'date' }).notNull(),
+    status: certificateStatus('status').notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    revocationReason: text('revocation_reason'),
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('certificates_thumbprint').on(t.thumbprintSha256),
+    index('certificates_dc_usage').on(t.dataCenterId, t.usage, t.activationAt),
+  ],
+);
+
+/** Proof-of-possession challenges: bound to a data centre and a certificate, short-lived, single use. */
+export const certificateChallenges = pgTable('certificate_challenges', {
+  nonce: text('nonce').primaryKey(),
+  dataCenterId: bigint('data_center_id', { mode: 'number' })
+    .notNull()
+    .references(() => dataCenters.id),
+  thumbprintSha256: text('thumbprint_sha256').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

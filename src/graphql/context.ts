@@ -5,6 +5,7 @@ import { badInput } from '../lib/errors.js';
 import type { Principal } from '../modules/auth/principal.js';
 import type { RegionLoaders } from '../modules/regions/regions.service.js';
 import type { Directory } from '../modules/jurisdictions/directory.js';
+import type * as x509 from '@peculiar/x509';
 
 export interface AppDeps {
   database: Database;
@@ -14,6 +15,7 @@ export interface AppDeps {
   bulkMax: number;
   /** production rules (e.g. https-only endpoints) */
   production?: boolean;
+  certificates: { anchors: x509.X509Certificate[]; overlapMs: number };
 }
 
 export interface GraphQLContext {

@@ -1,0 +1,47 @@
+// Certificate transitions (every five minutes and at start) and the daily expiry warning.
+import type { Database } from '../db/client.js';
+import type { Clock } from '../lib/clock.js';
+import { germanDate } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { expiryReport, runTransitions } from '../modules/certificates/certificates.service.js';
+import type { Job } from './scheduler.js';
+
+export function certificateTransitionsJob(database: Database, clock: Clock, overlapMs: number): Job {
+  return {
+    id: 'certificate-transitions',
+    schedule: '*/5 * * * *',
+    runAtStart: true,
+    execute: () => runTransitions(database.db, clock.now(), overlapMs),
+  };
+}
+
+/** Logs each warning once per (German) day per process; the report itself is also a GraphQL query. */
+export function certificateExpiryJob(database: Database, clock: Clock, overlapMs: number, log: Logger, days = 30): Job {
+  const logged = new Set<string>();
+  return {
+    id: 'certificate-expiry',
+    schedule: '10 6 * * *',
+    runAtStart: true,
+    async execute() {
+      const now = clock.now();
+      const day = germanDate(now);
+      const report = await expiryReport(database.db, now, days, overlapMs);
+      let count = 0;
+      for (const c of report.expiring) {
+        const key = `${day}:${c.thumbprintSha256}`;
+        if (logged.has(key)) continue;
+        logged.add(key);
+        count++;
+        log.warn({ thumbprint: c.thumbprintSha256, notAfter: c.notAfter, usage: c.usage }, `certificate expires within ${days} days`);
+      }
+      for (const w of report.dataCentersWithoutEncryption) {
+        const key = `${day}:${w.message}`;
+        if (logged.has(key)) continue;
+        logged.add(key);
+        count++;
+        log.warn({ dataCenter: w.dataCenterCode }, w.message);
+      }
+      return { warnings: count };
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// Thin resolvers for certificates.
+import { eq } from 'drizzle-orm';
+import { dataCenters } from '../../db/schema.js';
+import { forbidden } from '../../lib/errors.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { requirePrincipal } from '../auth/principal.js';
+import type { DataCenterRow } from '../tenants/tenants.service.js';
+import {
+  activeCertificate,
+  certificatesOf,
+  expiryReport,
+  issueChallenge,
+  revokeCertificate,
+  statusOf,
+  uploadCertificate,
+  type CertificateContext,
+  type CertificateRow,
+  type UploadInput,
+} from './certificates.service.js';
+import type { CertificateUsage } from './inspect.js';
+
+function certContext(ctx: GraphQLContext): CertificateContext {
+  const principal = requirePrincipal(ctx.principal);
+  return {
+    db: ctx.deps.database.db,
+    clock: ctx.deps.clock,
+    principal,
+    actor: { id: principal.subject, requestId: ctx.requestId },
+    requireHttps: ctx.deps.production ?? false,
+    anchors: ctx.deps.certificates.anchors,
+    overlapMs: ctx.deps.certificates.overlapMs,
+  };
+}
+
+export const certificateResolvers = {
+  Query: {
+    certificateWarnings: async (_: unknown, a: { days?: number | null; at?: Date | null }, ctx: GraphQLContext) => {
+      const p = requirePrincipal(ctx.principal);
+      if (p.role !== 'ADMIN' && p.role !== 'DATA_CENTER') throw forbidden(`Role ${p.role} may not see certificate warnings`);
+      const report = await expiryReport(ctx.deps.database.db, a.at ?? ctx.deps.clock.now(), a.days ?? 30, ctx.deps.certificates.overlapMs);
+      if (p.role === 'ADMIN') return report;
+      const [own] = await ctx.deps.database.db.select().from(dataCenters).where(eq(dataCenters.code, p.scope!));
+      return {
+        expiring: report.expiring.filter((c) => c.dataCenterId === own?.id),
+        dataCentersWithoutEncryption: report.dataCentersWithoutEncryption.filter((w) => w.dataCenterCode === p.scope),
+      };
+    },
+  },
+  Mutation: {
+    requestCertificateChallenge: (_: unknown, a: { dataCenterCode: string; certificate: string }, ctx: GraphQLContext) =>
+      issueChallenge(certContext(ctx), a.dataCenterCode, a.certificate),
+    uploadCertificate: (_: unknown, a: { input: UploadInput }, ctx: GraphQLContext) => uploadCertificate(certContext(ctx), a.input),
+    revokeCertificate: (_: unknown, a: { thumbprintSha256: string; reason: string }, ctx: GraphQLContext) =>
+      revokeCertificate(certContext(ctx), a.thumbprintSha256, a.reason),
+  },
+  DataCenter: {
+    certificates: (d: DataCenterRow, _: unknown, ctx: GraphQLContext) => certificatesOf(ctx.deps.database.db, d.id),
+    activeCertificate: async (d: DataCenterRow, a: { usage?: CertificateUsage | null; at?: Date | null }, ctx: GraphQLContext) =>
+      (await activeCertificate(ctx.deps.database.db, d.id, a.usage ?? 'ENCRYPTION', a.at ?? ctx.deps.clock.now())) ?? null,
+  },
+  Certificate: {
+    status: (c: CertificateRow, a: { at?: Date | null }, ctx: GraphQLContext) =>
+      statusOf(ctx.deps.database.db, c, a.at ?? ctx.deps.clock.now(), ctx.deps.certificates.overlapMs),
+    dataCenter: async (c: CertificateRow, _: unknown, ctx: GraphQLContext) =>
+      (await ctx.deps.database.db.select().from(dataCenters).where(eq(dataCenters.id, c.dataCenterId)))[0],
+  },
+};

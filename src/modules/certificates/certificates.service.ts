@@ -1,0 +1,298 @@
+// Certificates of data centres: proof-of-possession upload, rotation states computed for any
+// instant, revocation, the transition job and expiry monitoring.
+import { randomBytes } from 'node:crypto';
+import { and, asc, desc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { compactVerify, decodeProtectedHeader, importX509 } from 'jose';
+import type * as x509 from '@peculiar/x509';
+import type { Db } from '../../db/client.js';
+import { certificateChallenges, certificates, dataCenters } from '../../db/schema.js';
+import { badInput, conflict, notFound } from '../../lib/errors.js';
+import { writeAudit } from '../audit/audit.service.js';
+import { checkDataCenterAccess, findDataCenter, type TenantContext } from '../tenants/tenants.service.js';
+import { CertificateInputError, checkCertificate, describeCertificate, readCertificates, type CertificateUsage } from './inspect.js';
+
+export type CertificateRow = typeof certificates.$inferSelect;
+export type CertificateStatus = CertificateRow['status'];
+
+export interface CertificateContext extends TenantContext {
+  anchors: x509.X509Certificate[];
+  overlapMs: number;
+}
+
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+const PROOF_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'];
+const TRANSITIONS_LOCK = 727_101;
+
+/**
+ * The certificate in use for a data centre and usage at an instant, in one query: the newest one
+ * activated by then, if it is neither expired nor revoked. There is no fallback to an older
+ * certificate: its key may be gone; without a usable newest certificate delivery goes to print.
+ */
+export async function activeCertificate(db: Db, dataCenterId: number, usage: CertificateUsage, at: Date): Promise<CertificateRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(certificates)
+    .where(and(eq(certificates.dataCenterId, dataCenterId), eq(certificates.usage, usage), lte(certificates.activationAt, at)))
+    .orderBy(desc(certificates.activationAt), desc(certificates.id))
+    .limit(1);
+  return row && usable(row, at.getTime()) ? row : undefined;
+}
+
+const usable = (c: CertificateRow, t: number) =>
+  c.activationAt.getTime() <= t && c.notAfter.getTime() > t && (!c.revokedAt || c.revokedAt.getTime() > t);
+
+/** Status of each certificate of one data centre and usage at instant `at` (same rule as activeCertificate). */
+export function statusesAt(list: CertificateRow[], at: Date, overlapMs: number): Map<number, CertificateStatus> {
+  const t = at.getTime();
+  const sorted = [...list].sort((a, b) => a.activationAt.getTime() - b.activationAt.getTime() || a.id - b.id);
+  const newest = [...sorted].reverse().find((c) => c.activationAt.getTime() <= t);
+  const out = new Map<number, CertificateStatus>();
+  sorted.forEach((c, i) => {
+    let s: CertificateStatus;
+    if (c.revokedAt && c.revokedAt.getTime() <= t) s = 'REVOKED';
+    else if (c.notAfter.getTime() <= t) s = 'EXPIRED';
+    else if (t < c.activationAt.getTime()) s = 'PENDING';
+    else if (c === newest) s = 'ACTIVE';
+    else {
+      const successor = sorted[i + 1]!; // activated by t, since c is not the newest
+      s = t < successor.activationAt.getTime() + overlapMs ? 'RETIRING' : 'RETIRED';
+    }
+    out.set(c.id, s);
+  });
+  return out;
+}
+
+export async function certificatesOf(db: Db, dataCenterId: number): Promise<CertificateRow[]> {
+  return db.select().from(certificates).where(eq(certificates.dataCenterId, dataCenterId)).orderBy(asc(certificates.usage), asc(certificates.activationAt));
+}
+
+export async function statusOf(db: Db, c: CertificateRow, at: Date, overlapMs: number): Promise<CertificateStatus> {
+  const same = (await certificatesOf(db, c.dataCenterId)).filter((x) => x.usage === c.usage);
+  return statusesAt(same, at, overlapMs).get(c.id)!;
+}
+
+function parseUpload(text: string) {
+  const trimmed = text.trim();
+  const bytes = trimmed.includes('-----BEGIN') ? Buffer.from(trimmed) : Buffer.from(trimmed, 'base64');
+  const [leaf, ...chain] = readCertificates(bytes, 'certificate').map((der) => describeCertificate(der, 'certificate'));
+  return { leaf: leaf!, chain };
+}
+
+export async function issueChallenge(ctx: CertificateContext, dataCenterCode: string, certificate: string) {
+  checkDataCenterAccess(ctx.principal, dataCenterCode, 'upload certificates for');
+  const dc = await findDataCenter(ctx.db, dataCenterCode);
+  if (!dc) throw notFound(`No data centre with code ${dataCenterCode}`);
+  let thumbprint: string;
+  try {
+    thumbprint = parseUpload(certificate).leaf.thumbprintSha256;
+  } catch (e) {
+    if (e instanceof CertificateInputError) throw badInput('certificate', e.reason);
+    throw e;
+  }
+  const nonce = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(ctx.clock.now().getTime() + CHALLENGE_TTL_MS);
+  await ctx.db.insert(certificateChallenges).values({ nonce, dataCenterId: dc.id, thumbprintSha256: thumbprint, expiresAt, createdAt: ctx.clock.now() });
+  return { nonce, expiresAt, thumbprintSha256: thumbprint, dataCenterCode: dc.code };
+}
+
+export interface UploadInput {
+  dataCenterCode: string;
+  usage: CertificateUsage;
+  certificate: string;
+  activationAt?: Date | null;
+  proof: string;
+}
+
+export interface UploadResult {
+  accepted: boolean;
+  reasons: string[];
+  certificate: CertificateRow | null;
+}
+
+/** Checks the proof: a compact JWS over {nonce, dataCenter, thumbprint}, signed by the certificate's key, the certificate in x5c. */
+async function checkProof(proof: string, leafDer: Uint8Array, leafPem: string): Promise<{ payload?: Record<string, unknown>; problem?: string }> {
+  let header;
+  try {
+    header = decodeProtectedHeader(proof);
+  } catch {
+    return { problem: 'proof of possession: not a compact JWS' };
+  }
+  if (!header.alg || !PROOF_ALGORITHMS.includes(header.alg)) return { problem: `proof of possession: algorithm ${header.alg ?? 'none'} is not accepted` };
+  if (!Array.isArray(header.x5c) || !header.x5c[0] || Buffer.from(header.x5c[0], 'base64').compare(Buffer.from(leafDer)) !== 0) {
+    return { problem: 'proof of possession: the x5c header must carry the uploaded certificate' };
+  }
+  try {
+    const key = await importX509(leafPem, header.alg);
+    const { payload } = await compactVerify(proof, key, { algorithms: [header.alg] });
+    return { payload: JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown> };
+  } catch {
+    return { problem: "proof of possession: the signature does not verify with the certificate's key" };
+  }
+}
+
+export async function uploadCertificate(ctx: CertificateContext, input: UploadInput): Promise<UploadResult> {
+  checkDataCenterAccess(ctx.principal, input.dataCenterCode, 'upload certificates for');
+  const dc = await findDataCenter(ctx.db, input.dataCenterCode);
+  if (!dc) throw notFound(`No data centre with code ${input.dataCenterCode}`);
+  const refuse = (reasons: string[]): UploadResult => ({ accepted: false, reasons, certificate: null });
+  let parsed;
+  try {
+    parsed = parseUpload(input.certificate);
+  } catch (e) {
+    if (e instanceof CertificateInputError) return refuse([`unreadable: ${e.reason}`]);
+    throw e;
+  }
+  const now = ctx.clock.now();
+  const activation = input.activationAt ?? now;
+  if (activation.getTime() < now.getTime() - 60_000) return refuse([`activation ${activation.toISOString()} lies in the past`]);
+  const { leaf, chain } = parsed;
+  const verdict = await checkCertificate(leaf, { usage: input.usage, at: now, activation, intermediates: chain.map((c) => c.cert), anchors: ctx.anchors });
+  const reasons = [...verdict.reasons];
+  const proof = await checkProof(input.proof, leaf.der, leaf.pem);
+  if (proof.problem) reasons.push(proof.problem);
+  else {
+    const p = proof.payload!;
+    if (p.dataCenter !== dc.code) reasons.push(`proof of possession: made for data centre ${String(p.dataCenter)}, not ${dc.code}`);
+    if (p.thumbprint !== leaf.thumbprintSha256) reasons.push('proof of possession: made for another certificate');
+    if (typeof p.nonce !== 'string') reasons.push('proof of possession: no nonce');
+  }
+  if (reasons.length) return refuse(reasons);
+
+  return ctx.db.transaction(async (tx) => {
+    // Single use: the challenge is consumed in the same transaction that stores the certificate.
+    const [challenge] = await tx.select().from(certificateChallenges).where(eq(certificateChallenges.nonce, proof.payload!.nonce as string));
+    const problem = !challenge
+      ? 'proof of possession: unknown challenge'
+      : challenge.usedAt
+        ? 'proof of possession: the challenge was already used'
+        : challenge.expiresAt.getTime() <= now.getTime()
+          ? `proof of possession: the challenge expired at ${challenge.expiresAt.toISOString()}`
+          : challenge.dataCenterId !== dc.id || challenge.thumbprintSha256 !== leaf.thumbprintSha256
+            ? 'proof of possession: the challenge was issued for another data centre or certificate'
+            : null;
+    if (problem) return refuse([problem]);
+    const used = await tx
+      .update(certificateChallenges)
+      .set({ usedAt: now })
+      .where(and(eq(certificateChallenges.nonce, challenge!.nonce), isNull(certificateChallenges.usedAt)))
+      .returning();
+    if (!used.length) return refuse(['proof of possession: the challenge was already used']);
+    const [exists] = await tx.select({ id: certificates.id }).from(certificates).where(eq(certificates.thumbprintSha256, leaf.thumbprintSha256));
+    if (exists) throw conflict(`Certificate ${leaf.thumbprintSha256} is stored already`);
+    const [row] = await tx
+      .insert(certificates)
+      .values({
+        dataCenterId: dc.id,
+        usage: input.usage,
+        pem: leaf.pem,
+        chainPem: chain.length ? chain.map((c) => c.pem).join('\n') : null,
+        thumbprintSha256: leaf.thumbprintSha256,
+        serialNumber: leaf.serialNumber,
+        subject: leaf.subject,
+        issuer: leaf.issuer,
+        notBefore: leaf.notBefore,
+        notAfter: leaf.notAfter,
+        keyAlgorithm: leaf.keyAlgorithm,
+        keySize: leaf.keySize,
+        activationAt: activation,
+        status: activation.getTime() <= now.getTime() ? 'ACTIVE' : 'PENDING',
+        uploadedBy: ctx.actor.id,
+        createdAt: now,
+      })
+      .returning();
+    const { pem: _pem, chainPem: _chain, ...summary } = row!;
+    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPLOAD_CERTIFICATE', entityType: 'Certificate', entityId: row!.thumbprintSha256, after: { ...summary, dataCenterCode: dc.code } });
+    return { accepted: true, reasons: [], certificate: row! };
+  });
+}
+
+export async function revokeCertificate(ctx: CertificateContext, thumbprint: string, reason: string): Promise<CertificateRow> {
+  if (!reason.trim()) throw badInput('reason', 'must not be empty');
+  return ctx.db.transaction(async (tx) => {
+    const [c] = await tx.select().from(certificates).where(eq(certificates.thumbprintSha256, thumbprint.toLowerCase()));
+    if (!c) throw notFound(`No certificate with thumbprint ${thumbprint}`);
+    const [dc] = await tx.select().from(dataCenters).where(eq(dataCenters.id, c.dataCenterId));
+    checkDataCenterAccess(ctx.principal, dc!.code, 'revoke certificates of');
+    if (c.revokedAt) throw conflict(`Certificate ${thumbprint} was revoked on ${c.revokedAt.toISOString()}`);
+    const now = ctx.clock.now();
+    const [row] = await tx
+      .update(certificates)
+      .set({ revokedAt: now, revocationReason: reason.trim(), status: 'REVOKED' })
+      .where(eq(certificates.id, c.id))
+      .returning();
+    await writeAudit(tx, ctx.clock, ctx.actor, {
+      action: 'REVOKE_CERTIFICATE',
+      entityType: 'Certificate',
+      entityId: c.thumbprintSha256,
+      before: { status: c.status },
+      after: { status: 'REVOKED', reason: reason.trim(), revokedAt: now },
+    });
+    return row!;
+  });
+}
+
+/** The transition job: stores the status each certificate has now. One instance at a time (advisory lock). */
+export async function runTransitions(db: Db, now: Date, overlapMs: number): Promise<{ ran: boolean; changed: { thumbprint: string; from: string; to: string }[] }> {
+  return db.transaction(async (tx) => {
+    const lock = (await tx.execute(sql`select pg_try_advisory_xact_lock(${TRANSITIONS_LOCK}) as ok`)) as unknown;
+    const rows = (Array.isArray(lock) ? lock : (lock as { rows: unknown[] }).rows) as { ok: boolean }[];
+    if (!rows[0]?.ok) return { ran: false, changed: [] };
+    const all = await tx.select().from(certificates);
+    const groups = new Map<string, CertificateRow[]>();
+    for (const c of all) {
+      const k = `${c.dataCenterId}:${c.usage}`;
+      groups.set(k, [...(groups.get(k) ?? []), c]);
+    }
+    const changed: { thumbprint: string; from: string; to: string }[] = [];
+    for (const list of groups.values()) {
+      const st = statusesAt(list, now, overlapMs);
+      for (const c of list) {
+        const s = st.get(c.id)!;
+        if (s !== c.status) {
+          await tx.update(certificates).set({ status: s }).where(eq(certificates.id, c.id));
+          changed.push({ thumbprint: c.thumbprintSha256, from: c.status, to: s });
+        }
+      }
+    }
+    return { ran: true, changed };
+  });
+}
+
+export interface ExpiryReport {
+  expiring: CertificateRow[];
+  dataCentersWithoutEncryption: { dataCenterCode: string; message: string }[];
+}
+
+/** Certificates in use that expire within `days`, and data centres that have or will have no encryption certificate. */
+export async function expiryReport(db: Db, at: Date, days: number, overlapMs: number): Promise<ExpiryReport> {
+  const horizon = new Date(at.getTime() + days * 86_400_000);
+  const all = await db.select().from(certificates);
+  const expiring: CertificateRow[] = [];
+  const groups = new Map<number, CertificateRow[]>();
+  for (const c of all) groups.set(c.dataCenterId, [...(groups.get(c.dataCenterId) ?? []), c]);
+  for (const list of groups.values()) {
+    for (const usage of ['ENCRYPTION', 'SIGNATURE', 'TLS'] as const) {
+      const same = list.filter((c) => c.usage === usage);
+      const st = statusesAt(same, at, overlapMs);
+      for (const c of same) if (['ACTIVE', 'PENDING', 'RETIRING'].includes(st.get(c.id)!) && c.notAfter.getTime() <= horizon.getTime()) expiring.push(c);
+    }
+  }
+  const dataCentersWithoutEncryption: ExpiryReport['dataCentersWithoutEncryption'] = [];
+  for (const dc of await db.select().from(dataCenters).where(eq(dataCenters.status, 'ACTIVE')).orderBy(asc(dataCenters.code))) {
+    const enc = (groups.get(dc.id) ?? []).filter((c) => c.usage === 'ENCRYPTION');
+    const activeAt = (when: Date) => [...statusesAt(enc, when, overlapMs)].some(([, s]) => s === 'ACTIVE');
+    if (!activeAt(at)) {
+      dataCentersWithoutEncryption.push({ dataCenterCode: dc.code, message: `${dc.code} has no active encryption certificate` });
+      continue;
+    }
+    if (!activeAt(horizon)) {
+      const last = Math.max(...enc.filter((c) => !c.revokedAt).map((c) => c.notAfter.getTime()));
+      dataCentersWithoutEncryption.push({
+        dataCenterCode: dc.code,
+        message: `${dc.code} will be left without an active encryption certificate on ${new Date(last).toISOString()}`,
+      });
+    }
+  }
+  expiring.sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime());
+  return { expiring, dataCentersWithoutEncryption };
+}
