@@ -53,6 +53,8 @@ forEachEngine('jurisdictions and lookups', (engine) => {
     app = testApp(database, c, keys);
     admin = await token(keys, { role: 'ADMIN', sub: 'user:admin', now: c.now(), expiresIn: 3600 });
     client = await token(keys, { role: 'CLIENT', scope: 'ags:05766020', sub: 'client:fv', now: c.now(), expiresIn: 3600 });
+    await ok(`mutation { createDataCenter(input: { code: "krz", name: "KRZ" }) { code } }`, {});
+    for (const t of ['krz-lippe', 'dataport']) await ok(`mutation($t: String!) { createTenant(input: { code: $t, name: $t, dataCenterCode: "krz" }) { code } }`, { t });
     // Kreis Lippe handles enforcement for its municipalities; Detmold and Lemgo have their own.
     for (const [key, name, extra] of [
       ['kreis:05766', 'Kreis Lippe, Kreiskasse', { acceptedMessageTypes: ['100', '101', '102', '103', '104', '105', '106', '999'] }],
@@ -275,6 +277,8 @@ forEachEngine('jurisdictions and lookups', (engine) => {
       expect(ruleOwn.body.errors).toBeUndefined();
       const ruleOther = await gql(app, CREATE_RULE, { input: { authorityKey: 'kreis:05766', scope: { level: 'MUNICIPALITY', key: '05766064' }, validFrom: '2030-01-01' } }, tm);
       expect(ruleOther.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const unknownTenant = await gql(app, CREATE_AUTHORITY, { input: authority('test:t', 'T', { tenantCode: 'nowhere' }) }, admin);
+      expect(unknownTenant.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.tenantCode' });
       const byClient = await gql(app, CREATE_AUTHORITY, { input: authority('test:client', 'X') }, client);
       expect(byClient.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const task = await gql(app, `mutation { createTask(code: "GRUNDSTEUER", name: "Grundsteuer") { code } }`, {}, tm);

@@ -2,7 +2,7 @@
 // bumps the directory version in the same transaction.
 import { and, asc, eq, gt, ilike, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { authorities, tasks, type Contact } from '../../db/schema.js';
+import { authorities, tasks, tenants, type Contact } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
@@ -96,6 +96,13 @@ export async function findAuthority(db: Db, key: string): Promise<AuthorityRow |
   return row;
 }
 
+/** An authority's tenant must exist. */
+async function checkTenantExists(db: Db, tenantCode: string | null | undefined, field: string): Promise<void> {
+  if (!tenantCode) return;
+  const [t] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.code, tenantCode));
+  if (!t) throw badInput(field, `no tenant with code ${tenantCode}`);
+}
+
 /**
  * Runs a directory change in one transaction, then waits for the index to include it, so the caller's
  * next lookup sees it. The change is committed either way: should the reload fail, the directory's
@@ -120,6 +127,7 @@ export async function createAuthority(
   const values = validateFields(input, 'input');
   checkAuthorityAccess(ctx.principal, values.tenantCode, 'create');
   return directoryChange(ctx, async (tx) => {
+    await checkTenantExists(tx, values.tenantCode, 'input.tenantCode');
     if (await findAuthority(tx, key)) throw conflict(`An authority with key ${key} exists already`, { key });
     const [row] = await tx
       .insert(authorities)
@@ -136,7 +144,10 @@ export async function updateAuthority(ctx: ServiceContext, key: string, expected
     const before = await findAuthority(tx, key);
     if (!before) throw notFound(`No authority with key ${key}`);
     checkAuthorityAccess(ctx.principal, before.tenantCode, 'change');
-    if (values.tenantCode !== undefined) checkAuthorityAccess(ctx.principal, values.tenantCode, 'move to');
+    if (values.tenantCode !== undefined) {
+      checkAuthorityAccess(ctx.principal, values.tenantCode, 'move to');
+      await checkTenantExists(tx, values.tenantCode, 'input.tenantCode');
+    }
     const [row] = await tx
       .update(authorities)
       .set({ ...values, version: sql`${authorities.version} + 1`, updatedAt: ctx.clock.now() })
