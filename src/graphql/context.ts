@@ -2,7 +2,7 @@
 import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import { badInput } from '../lib/errors.js';
-import type { Principal } from '../modules/auth/principal.js';
+import { requirePrincipal, type Principal } from '../modules/auth/principal.js';
 import type { RegionLoaders } from '../modules/regions/regions.service.js';
 import type { Directory } from '../modules/jurisdictions/directory.js';
 import type * as x509 from '@peculiar/x509';
@@ -43,4 +43,19 @@ export function decodeCursor(cursor: string, argument = 'after'): unknown[] {
     /* fall through */
   }
   throw badInput(argument, 'is not a cursor returned by this API');
+}
+
+/** What the services need for one authenticated request; every mutation resolver builds it the same way. */
+export function serviceContext(ctx: GraphQLContext) {
+  const principal = requirePrincipal(ctx.principal);
+  return {
+    db: ctx.deps.database.db,
+    clock: ctx.deps.clock,
+    principal,
+    actor: { id: principal.subject, requestId: ctx.requestId },
+    directory: ctx.deps.directory,
+    requireHttps: ctx.deps.production ?? false,
+    anchors: ctx.deps.certificates.anchors,
+    overlapMs: ctx.deps.certificates.overlapMs,
+  };
 }

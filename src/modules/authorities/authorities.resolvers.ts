@@ -3,29 +3,16 @@ import { and, asc, eq, isNull, or, gt, lte } from 'drizzle-orm';
 import { jurisdictions, tasks } from '../../db/schema.js';
 import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor, pageSize, type GraphQLContext } from '../../graphql/context.js';
+import { decodeCursor, encodeCursor, pageSize, serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { requirePrincipal, requireRole } from '../auth/principal.js';
 import type { AuthorityRow } from '../jurisdictions/directory-index.js';
 import {
   createAuthority,
   createTask,
-  findAuthority,
   listAuthorities,
   updateAuthority,
   type AuthorityFields,
-  type ServiceContext,
 } from './authorities.service.js';
-
-export function serviceContext(ctx: GraphQLContext): ServiceContext {
-  const principal = requirePrincipal(ctx.principal);
-  return {
-    db: ctx.deps.database.db,
-    clock: ctx.deps.clock,
-    principal,
-    actor: { id: principal.subject, requestId: ctx.requestId },
-    directory: ctx.deps.directory,
-  };
-}
 
 export const authorityResolvers = {
   Query: {
@@ -101,4 +88,3 @@ export const authorityResolvers = {
   },
 };
 
-export { findAuthority };

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { dataCenters } from '../../db/schema.js';
 import { forbidden } from '../../lib/errors.js';
-import type { GraphQLContext } from '../../graphql/context.js';
+import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { requirePrincipal } from '../auth/principal.js';
 import type { DataCenterRow } from '../tenants/tenants.service.js';
 import {
@@ -13,24 +13,10 @@ import {
   revokeCertificate,
   statusOf,
   uploadCertificate,
-  type CertificateContext,
   type CertificateRow,
   type UploadInput,
 } from './certificates.service.js';
 import type { CertificateUsage } from './inspect.js';
-
-function certContext(ctx: GraphQLContext): CertificateContext {
-  const principal = requirePrincipal(ctx.principal);
-  return {
-    db: ctx.deps.database.db,
-    clock: ctx.deps.clock,
-    principal,
-    actor: { id: principal.subject, requestId: ctx.requestId },
-    requireHttps: ctx.deps.production ?? false,
-    anchors: ctx.deps.certificates.anchors,
-    overlapMs: ctx.deps.certificates.overlapMs,
-  };
-}
 
 export const certificateResolvers = {
   Query: {
@@ -48,10 +34,10 @@ export const certificateResolvers = {
   },
   Mutation: {
     requestCertificateChallenge: (_: unknown, a: { dataCenterCode: string; certificate: string }, ctx: GraphQLContext) =>
-      issueChallenge(certContext(ctx), a.dataCenterCode, a.certificate),
-    uploadCertificate: (_: unknown, a: { input: UploadInput }, ctx: GraphQLContext) => uploadCertificate(certContext(ctx), a.input),
+      issueChallenge(serviceContext(ctx), a.dataCenterCode, a.certificate),
+    uploadCertificate: (_: unknown, a: { input: UploadInput }, ctx: GraphQLContext) => uploadCertificate(serviceContext(ctx), a.input),
     revokeCertificate: (_: unknown, a: { thumbprintSha256: string; reason: string }, ctx: GraphQLContext) =>
-      revokeCertificate(certContext(ctx), a.thumbprintSha256, a.reason),
+      revokeCertificate(serviceContext(ctx), a.thumbprintSha256, a.reason),
   },
   DataCenter: {
     certificates: (d: DataCenterRow, _: unknown, ctx: GraphQLContext) => certificatesOf(ctx.deps.database.db, d.id),

@@ -1,9 +1,8 @@
 // Thin resolvers for lookups and jurisdictions.
 import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
-import type { GraphQLContext } from '../../graphql/context.js';
+import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { requirePrincipal } from '../auth/principal.js';
-import { serviceContext } from '../authorities/authorities.resolvers.js';
 import type { JurisdictionRow } from './directory-index.js';
 import { createJurisdiction, deleteJurisdiction, endJurisdiction, type CreateJurisdictionInput } from './jurisdictions.service.js';
 import { lookupMany, lookupOne, type RawLookupInput } from './lookup.js';

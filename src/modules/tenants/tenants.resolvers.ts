@@ -1,7 +1,7 @@
 // Thin resolvers for data centres and tenants.
 import { eq } from 'drizzle-orm';
 import { dataCenters } from '../../db/schema.js';
-import type { GraphQLContext } from '../../graphql/context.js';
+import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { requirePrincipal } from '../auth/principal.js';
 import {
   createDataCenter,
@@ -12,20 +12,8 @@ import {
   updateTenant,
   visibleDataCenters,
   type DataCenterRow,
-  type TenantContext,
   type TenantRow,
 } from './tenants.service.js';
-
-function tenantContext(ctx: GraphQLContext): TenantContext {
-  const principal = requirePrincipal(ctx.principal);
-  return {
-    db: ctx.deps.database.db,
-    clock: ctx.deps.clock,
-    principal,
-    actor: { id: principal.subject, requestId: ctx.requestId },
-    requireHttps: ctx.deps.production ?? false,
-  };
-}
 
 export const tenantResolvers = {
   Query: {
@@ -40,12 +28,12 @@ export const tenantResolvers = {
     },
   },
   Mutation: {
-    createDataCenter: (_: unknown, a: { input: Parameters<typeof createDataCenter>[1] }, ctx: GraphQLContext) => createDataCenter(tenantContext(ctx), a.input),
+    createDataCenter: (_: unknown, a: { input: Parameters<typeof createDataCenter>[1] }, ctx: GraphQLContext) => createDataCenter(serviceContext(ctx), a.input),
     updateDataCenter: (_: unknown, a: { code: string; expectedVersion: number; input: Parameters<typeof updateDataCenter>[3] }, ctx: GraphQLContext) =>
-      updateDataCenter(tenantContext(ctx), a.code, a.expectedVersion, a.input),
-    createTenant: (_: unknown, a: { input: Parameters<typeof createTenant>[1] }, ctx: GraphQLContext) => createTenant(tenantContext(ctx), a.input),
+      updateDataCenter(serviceContext(ctx), a.code, a.expectedVersion, a.input),
+    createTenant: (_: unknown, a: { input: Parameters<typeof createTenant>[1] }, ctx: GraphQLContext) => createTenant(serviceContext(ctx), a.input),
     updateTenant: (_: unknown, a: { code: string; expectedVersion: number; input: Parameters<typeof updateTenant>[3] }, ctx: GraphQLContext) =>
-      updateTenant(tenantContext(ctx), a.code, a.expectedVersion, a.input),
+      updateTenant(serviceContext(ctx), a.code, a.expectedVersion, a.input),
   },
   DataCenter: {
     contact: (d: DataCenterRow) => d.contact ?? {},
