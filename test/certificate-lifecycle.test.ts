@@ -130,6 +130,47 @@ forEachEngine('certificate lifecycle', (engine) => {
     expect(s.body.data!.dataCenter.certificates.map((x: any) => x.thumbprintSha256)).toEqual([a.thumbprint, b.thumbprint]);
   });
 
+  it('refuses weak, expired, not-yet-valid, CA and wrongly used certificates on upload, with reasons, storing nothing', async () => {
+    const gen = async (opts: { cn: string; notBefore: Date; notAfter: Date; usages?: number; ca?: boolean; hash?: string; ed?: boolean }) => {
+      const keys = (await (opts.ed
+        ? subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])
+        : subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']))) as CryptoKeyPair;
+      const extensions: x509.Extension[] = [new x509.KeyUsagesExtension(opts.usages ?? x509.KeyUsageFlags.keyAgreement | x509.KeyUsageFlags.digitalSignature, true)];
+      if (opts.ca) extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
+      const cert = await x509.X509CertificateGenerator.createSelfSigned({
+        name: `CN=${opts.cn}`,
+        keys,
+        signingAlgorithm: opts.ed ? { name: 'Ed25519' } : { name: 'ECDSA', hash: opts.hash ?? 'SHA-256' },
+        notBefore: opts.notBefore,
+        notAfter: opts.notAfter,
+        extensions,
+      });
+      return { pem: cert.toString('pem'), der: new Uint8Array(cert.rawData), thumbprint: Buffer.from(await cert.getThumbprint('SHA-256')).toString('hex'), key: keys.privateKey } as Made;
+    };
+    const y = (d: number) => new Date(start.getTime() + d * DAY);
+    const cases: [Parameters<typeof gen>[0], RegExp][] = [
+      [{ cn: 'expired', notBefore: y(-400), notAfter: y(-1) }, /^expired on /],
+      [{ cn: 'future', notBefore: y(30), notAfter: y(400) }, /^not valid before /],
+      [{ cn: 'ca', notBefore: y(-1), notAfter: y(400), ca: true, usages: x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.keyAgreement }, /is a CA certificate/],
+      [{ cn: 'sha1', notBefore: y(-1), notAfter: y(400), hash: 'SHA-1' }, /SHA-1 signatures are not accepted/],
+      [{ cn: 'sign-only', notBefore: y(-1), notAfter: y(400), usages: x509.KeyUsageFlags.digitalSignature }, /does not allow ENCRYPTION/],
+      [{ cn: 'ed25519', notBefore: y(-1), notAfter: y(400), ed: true }, /key algorithm Ed25519 is not permitted/],
+    ];
+    const before = (await gql(app, STATE, {}, krz)).body.data!.dataCenter.certificates.length;
+    for (const [spec, reason] of cases) {
+      const cert = await gen(spec);
+      const ch = await gql(app, CHALLENGE, { dc: 'krz', cert: cert.pem }, krz);
+      const payload = { nonce: ch.body.data!.requestCertificateChallenge.nonce, dataCenter: 'krz', thumbprint: cert.thumbprint };
+      const proof = spec.ed
+        ? await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', x5c: [Buffer.from(cert.der).toString('base64')] }).sign(cert.key)
+        : await proofFor(cert, payload);
+      const res = await gql(app, UPLOAD, { input: { dataCenterCode: 'krz', usage: 'ENCRYPTION', certificate: cert.pem, proof } }, krz);
+      expect(res.body.data!.uploadCertificate.accepted, spec.cn).toBe(false);
+      expect(res.body.data!.uploadCertificate.reasons.join('\n'), spec.cn).toMatch(reason);
+    }
+    expect((await gql(app, STATE, {}, krz)).body.data!.dataCenter.certificates.length).toBe(before);
+  });
+
   it('rotates through time: pending → active, the old one retiring for the overlap, then retired', async () => {
     const at = (days: number) => new Date(start.getTime() + days * DAY).toISOString();
     const state = async (days: number) => (await gql(app, STATE, { at: at(days) }, krz)).body.data!.dataCenter;
