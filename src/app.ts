@@ -16,6 +16,7 @@ import { authorityResolvers } from './modules/authorities/authorities.resolvers.
 import { jurisdictionResolvers } from './modules/jurisdictions/jurisdictions.resolvers.js';
 import { tenantResolvers } from './modules/tenants/tenants.resolvers.js';
 import { certificateResolvers } from './modules/certificates/certificates.resolvers.js';
+import { routeResolvers } from './modules/routing/route.resolvers.js';
 import { regionLoaders } from './modules/regions/regions.service.js';
 
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
@@ -65,6 +66,7 @@ export function createApp(opts: AppOptions): App {
       jurisdictionResolvers as unknown as ResolverMap,
       tenantResolvers as unknown as ResolverMap,
       certificateResolvers as unknown as ResolverMap,
+      routeResolvers as unknown as ResolverMap,
     ),
   });
   const yoga = createYoga<object, GraphQLContext>({
