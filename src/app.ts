@@ -17,6 +17,7 @@ import { jurisdictionResolvers } from './modules/jurisdictions/jurisdictions.res
 import { tenantResolvers } from './modules/tenants/tenants.resolvers.js';
 import { certificateResolvers } from './modules/certificates/certificates.resolvers.js';
 import { routeResolvers } from './modules/routing/route.resolvers.js';
+import { dispatchResolvers } from './modules/routing/dispatch.resolvers.js';
 import { regionLoaders } from './modules/regions/regions.service.js';
 
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
@@ -54,6 +55,7 @@ export function createApp(opts: AppOptions): App {
     bulkMax: opts.bulkMax,
     production: opts.production,
     certificates: opts.certificates ?? { anchors: [], overlapMs: 14 * 86_400_000 },
+    maxPayloadBytes: opts.maxPayloadBytes,
   };
   const schema = createSchema<GraphQLContext>({
     typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
@@ -67,6 +69,7 @@ export function createApp(opts: AppOptions): App {
       tenantResolvers as unknown as ResolverMap,
       certificateResolvers as unknown as ResolverMap,
       routeResolvers as unknown as ResolverMap,
+      dispatchResolvers as unknown as ResolverMap,
     ),
   });
   const yoga = createYoga<object, GraphQLContext>({

@@ -31,6 +31,12 @@ const EnvSchema = z.object({
   TRUST_ANCHORS_DIR: z.string().min(1).optional(),
   CERT_OVERLAP_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   JOBS: boolFromEnv.default(true),
+  DISPATCHER: boolFromEnv.default(true),
+  DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  TRANSPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  PRINT_SPOOL_DIR: z.string().min(1).optional(),
   BULK_MAX_INPUTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -59,6 +65,14 @@ export interface Config {
   certOverlapDays: number;
   /** run scheduled jobs in this process */
   jobs: boolean;
+  dispatch: {
+    enabled: boolean;
+    intervalMs: number;
+    maxPayloadBytes: number;
+    transportTimeoutMs: number;
+    maxTransportAttempts: number;
+    printSpoolDir: string;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   graphiql: boolean;
 }
@@ -108,6 +122,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustAnchorsDir: e.TRUST_ANCHORS_DIR ? path.resolve(e.TRUST_ANCHORS_DIR) : undefined,
     certOverlapDays: e.CERT_OVERLAP_DAYS,
     jobs: e.JOBS,
+    dispatch: {
+      enabled: e.DISPATCHER,
+      intervalMs: e.DISPATCH_INTERVAL_MS,
+      maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+      transportTimeoutMs: e.TRANSPORT_TIMEOUT_MS,
+      maxTransportAttempts: e.MAX_TRANSPORT_ATTEMPTS,
+      printSpoolDir: path.resolve(e.PRINT_SPOOL_DIR ?? path.join(e.DATA_DIR, 'print-spool')),
+    },
     logLevel: e.LOG_LEVEL,
     graphiql: e.NODE_ENV !== 'production',
   };

@@ -13,6 +13,8 @@ import { Directory } from './modules/jurisdictions/directory.js';
 import { loadTrustAnchors } from './modules/certificates/anchors.js';
 import { certificateExpiryJob, certificateTransitionsJob } from './jobs/certificate-jobs.js';
 import { startJobs } from './jobs/scheduler.js';
+import { spoolPrintAdapter, transportAdapter } from './modules/routing/adapters.js';
+import { startDispatcher } from './modules/routing/dispatcher.js';
 import { loadDemoSeed } from '../seed/load.js';
 
 async function main(): Promise<void> {
@@ -63,9 +65,25 @@ async function main(): Promise<void> {
     bulkMax: config.bulkMax,
     production: config.env === 'production',
     certificates: { anchors: loadTrustAnchors(config.trustAnchorsDir), overlapMs },
+    maxPayloadBytes: config.dispatch.maxPayloadBytes,
     verifier: createVerifier({ ...config.auth, jwks }, clock),
     graphiql: config.graphiql,
   });
+
+  const index = () => directory.get();
+  const dispatcher = config.dispatch.enabled
+    ? startDispatcher(
+        database.db,
+        clock,
+        {
+          ELECTRONIC: transportAdapter(database.db, index, clock, config.dispatch.transportTimeoutMs),
+          PRINT: spoolPrintAdapter(database.db, index, config.dispatch.printSpoolDir),
+        },
+        { name: `pid-${process.pid}`, batchSize: 20, leaseMs: 5 * 60_000, maxTransportAttempts: config.dispatch.maxTransportAttempts, backoffMs: 5_000 },
+        config.dispatch.intervalMs,
+        log,
+      )
+    : undefined;
 
   const server = http.createServer(app.handle);
   server.keepAliveTimeout = 5_000;
@@ -89,6 +107,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearTimeout(force);
+    await dispatcher?.stop();
     await jobs?.stop();
     await directory.stop();
     await database.close();

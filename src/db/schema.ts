@@ -327,3 +327,65 @@ export const certificateChallenges = pgTable('certificate_challenges', {
   usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+export const deliveryStatus = pgEnum('delivery_status', ['PENDING', 'HANDED_OFF', 'RETRYING', 'REROUTED_TO_PRINT', 'FAILED']);
+
+/** One dispatched message: what was asked, what was decided, where it stands. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    senderKey: text('sender_key').notNull(),
+    /** SHA-256 over the request: the same key with other content is a conflict */
+    contentHash: text('content_hash').notNull(),
+    messageType: text('message_type').notNull(),
+    recipient: jsonb('recipient').notNull(),
+    recipientKey: text('recipient_key'),
+    reference: text('reference').notNull(),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    /** base64; removed after the retention period */
+    payload: text('payload'),
+    payloadSize: integer('payload_size').notNull(),
+    channel: text('channel').notNull(),
+    decision: jsonb('decision').notNull(),
+    status: deliveryStatus('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    handedOffAt: timestamp('handed_off_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('deliveries_idempotency').on(t.senderKey, t.idempotencyKey), index('deliveries_created').on(t.createdAt)],
+);
+
+/** Work to do: written with the delivery, claimed by a dispatcher with a lease, deleted when done. */
+export const deliveryOutbox = pgTable(
+  'delivery_outbox',
+  {
+    deliveryId: text('delivery_id')
+      .primaryKey()
+      .references(() => deliveries.id),
+    availableAt: timestamp('available_at', { withTimezone: true, mode: 'date' }).notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    leasedBy: text('leased_by'),
+  },
+  (t) => [index('delivery_outbox_available').on(t.availableAt)],
+);
+
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id),
+    channel: text('channel').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }).notNull(),
+    ok: boolean('ok').notNull(),
+    detail: text('detail').notNull(),
+    dispatcher: text('dispatcher').notNull(),
+  },
+  (t) => [index('delivery_attempts_delivery').on(t.deliveryId)],
+);

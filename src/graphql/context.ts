@@ -16,6 +16,8 @@ export interface AppDeps {
   /** production rules (e.g. https-only endpoints) */
   production?: boolean;
   certificates: { anchors: x509.X509Certificate[]; overlapMs: number };
+  /** largest decoded payload accepted by dispatch */
+  maxPayloadBytes?: number;
 }
 
 export interface GraphQLContext {
