@@ -1,0 +1,257 @@
+// Dispatch end to end: a real HTTP receiver on loopback decrypts the JWE with the test private key.
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as x509 from '@peculiar/x509';
+import { compactDecrypt, importJWK } from 'jose';
+import { eq, sql } from 'drizzle-orm';
+import { openPostgres, queryRows, type Database } from '../src/db/client.js';
+import { certificates, dataCenters } from '../src/db/schema.js';
+import { ManualClock } from '../src/lib/clock.js';
+import { createAuthority } from '../src/modules/authorities/authorities.service.js';
+import { describeCertificate } from '../src/modules/certificates/inspect.js';
+import { Directory } from '../src/modules/jurisdictions/directory.js';
+import { spoolPrintAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
+import { attemptsOf, dispatch, dispatchOnce, findDelivery, type DispatcherSettings } from '../src/modules/routing/dispatch.service.js';
+import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.service.js';
+import { loadDemoSeed } from '../seed/load.js';
+import { engines, forEachEngine } from './helpers/engines.js';
+import { testActor } from './helpers/fixtures.js';
+
+const DAY = 86_400_000;
+const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
+
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  plaintext: string;
+}
+
+/** A receiver that decrypts what it gets; its mode decides how it answers. */
+async function receiver() {
+  let key: unknown;
+  const received: Received[] = [];
+  let mode: 'ok' | 'fail' | 'hang' = 'ok';
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', async () => {
+      if (mode === 'hang') return; // never answers
+      if (mode === 'fail') {
+        res.writeHead(503).end();
+        return;
+      }
+      const { plaintext } = await compactDecrypt(body, key as never);
+      received.push({ headers: req.headers, plaintext: Buffer.from(plaintext).toString('utf8') });
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/xta`,
+    received,
+    setMode: (m: typeof mode) => (mode = m),
+    setKey: async (jwk: JsonWebKey) => {
+      key = await importJWK({ ...jwk, key_ops: undefined, ext: undefined } as never, 'ECDH-ES');
+    },
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+async function setUp(database: Database, clock: ManualClock, endpoint: string) {
+  await loadDemoSeed(database.db, clock, testActor);
+  const directory = new Directory(database, { pollMs: 0 });
+  const ctx = { db: database.db, clock, principal: admin, actor: testActor, requireHttps: false, directory };
+  await createDataCenter(ctx, { code: 'krz', name: 'KRZ', endpoints: [endpoint] });
+  await createTenant(ctx, { code: 'lippe', name: 'Lippe', dataCenterCode: 'krz' });
+  const addr = { street: 'Marktplatz', houseNumber: '5', postalCode: '32756', city: 'Detmold' };
+  await createAuthority(ctx, { key: 'ags:05766020', kind: 'ENFORCEMENT', name: 'Detmold', postalAddress: addr, acceptedMessageTypes: ['100', '101'], tenantCode: 'lippe' });
+  await createAuthority(ctx, { key: 'ags:05766044', kind: 'CREDITOR', name: 'Lemgo', postalAddress: { ...addr, postalCode: '32657', city: 'Lemgo' } });
+  const kp = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=xta.krz.test',
+    keys: kp,
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    notBefore: new Date(clock.now().getTime() - DAY),
+    notAfter: new Date(clock.now().getTime() + 90 * DAY),
+    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyAgreement, true)],
+  });
+  const i = describeCertificate(new Uint8Array(cert.rawData), 'test');
+  const [dc] = await database.db.select().from(dataCenters).where(eq(dataCenters.code, 'krz'));
+  await database.db.insert(certificates).values({
+    dataCenterId: dc!.id, usage: 'ENCRYPTION', pem: i.pem, thumbprintSha256: i.thumbprintSha256, serialNumber: i.serialNumber,
+    subject: i.subject, issuer: i.issuer, notBefore: i.notBefore, notAfter: i.notAfter, keyAlgorithm: i.keyAlgorithm, keySize: i.keySize,
+    activationAt: new Date(clock.now().getTime() - DAY), status: 'ACTIVE', uploadedBy: 'test',
+  });
+  await directory.reload();
+  return { directory, privateJwk: await webcrypto.subtle.exportKey('jwk', kp.privateKey), thumbprint: i.thumbprintSha256 };
+}
+
+const message = (n: number, extra: Record<string, unknown> = {}) => ({
+  idempotencyKey: `fv-2026-${String(n).padStart(6, '0')}`,
+  senderKey: 'ags:05766044',
+  messageType: '100',
+  recipientKey: 'ags:05766020',
+  reference: `VH-${n}/2026`,
+  payload: Buffer.from(`<xamtshilfe.100 n="${n}"/>`).toString('base64'),
+  fileName: `ersuchen-${n}.xml`,
+  contentType: 'application/xml',
+  ...extra,
+});
+
+forEachEngine('dispatch and hand-off', (engine) => {
+  let database: Database;
+  const clock = new ManualClock('2026-11-22T10:00:00Z');
+  let rx: Awaited<ReturnType<typeof receiver>>;
+  let directory: Directory;
+  const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-spool-'));
+  const settings: DispatcherSettings = { name: 'test', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 };
+  const adapters = () => ({
+    ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 300),
+    PRINT: spoolPrintAdapter(database.db, () => directory.get(), spool),
+  });
+  const send = async (n: number, extra: Record<string, unknown> = {}) =>
+    dispatch(database.db, await directory.get(), clock, admin, message(n, extra) as never, { maxPayloadBytes: 1024 * 1024 });
+
+  beforeAll(async () => {
+    database = await engine.open();
+    rx = await receiver();
+    const s = await setUp(database, clock, rx.url);
+    directory = s.directory;
+    await rx.setKey(s.privateJwk);
+  });
+  afterAll(async () => {
+    await rx?.close();
+    await database?.close();
+    fs.rmSync(spool, { recursive: true, force: true });
+  });
+
+  it('hands off after commit: the receiver decrypts the JWE and gets the headers', async () => {
+    const d = await send(1);
+    expect(d).toMatchObject({ status: 'PENDING', channel: 'ELECTRONIC', recipientKey: 'ags:05766020' });
+    expect(rx.received).toHaveLength(0); // nothing before a dispatcher pass
+    expect(await dispatchOnce(database.db, clock, adapters(), settings)).toBe(1);
+    expect(rx.received).toHaveLength(1);
+    expect(rx.received[0]!.plaintext).toBe('<xamtshilfe.100 n="1"/>');
+    expect(rx.received[0]!.headers).toMatchObject({ 'x-delivery-id': d.id, 'x-message-type': '100', 'x-sender-key': 'ags:05766044', 'x-recipient-key': 'ags:05766020', 'content-type': 'application/jose' });
+    expect((await findDelivery(database.db, d.id)).status).toBe('HANDED_OFF');
+    expect((await attemptsOf(database.db, d.id)).map((a) => a.ok)).toEqual([true]);
+  });
+
+  it('idempotency: the same key and content return the same delivery, also concurrently; other content is a CONFLICT', async () => {
+    const [a, b] = await Promise.all([send(2), send(2)]);
+    expect(a.id).toBe(b.id);
+    expect((await send(2)).id).toBe(a.id);
+    await expect(send(2, { reference: 'VH-other/2026' })).rejects.toThrow(/Idempotency key fv-2026-000002 was used for another message/);
+    const [{ n }] = (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from deliveries where idempotency_key = 'fv-2026-000002'`)) as [{ n: number }];
+    expect(Number(n)).toBe(1);
+    await dispatchOnce(database.db, clock, adapters(), settings);
+  });
+
+  it('a receiver that fails and times out is retried with backoff, and recovers', async () => {
+    const d = await send(3);
+    rx.setMode('fail');
+    await dispatchOnce(database.db, clock, adapters(), settings);
+    expect((await findDelivery(database.db, d.id)).status).toBe('RETRYING');
+    expect(await dispatchOnce(database.db, clock, adapters(), settings)).toBe(0); // not due yet
+    clock.advance(2_000);
+    rx.setMode('hang');
+    await dispatchOnce(database.db, clock, adapters(), settings);
+    const attempts = await attemptsOf(database.db, d.id);
+    expect(attempts.map((a) => a.detail)).toEqual(['endpoint answered HTTP 503', 'endpoint did not answer within 300 ms']);
+    rx.setMode('ok');
+    clock.advance(10_000);
+    await dispatchOnce(database.db, clock, adapters(), settings);
+    expect((await findDelivery(database.db, d.id)).status).toBe('HANDED_OFF');
+  });
+
+  it('after the configured failed attempts it is re-routed to print; both attempts stay visible', async () => {
+    const d = await send(4);
+    rx.setMode('fail');
+    for (let i = 0; i < 3; i++) {
+      await dispatchOnce(database.db, clock, adapters(), settings);
+      clock.advance(60_000);
+    }
+    expect((await findDelivery(database.db, d.id)).status).toBe('REROUTED_TO_PRINT');
+    await dispatchOnce(database.db, clock, adapters(), settings);
+    rx.setMode('ok');
+    const after = await findDelivery(database.db, d.id);
+    expect(after).toMatchObject({ status: 'HANDED_OFF', channel: 'PRINT' });
+    const attempts = await attemptsOf(database.db, d.id);
+    expect(attempts.map((a) => [a.channel, a.ok])).toEqual([['ELECTRONIC', false], ['ELECTRONIC', false], ['ELECTRONIC', false], ['PRINT', true]]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(spool, `${d.id}.json`), 'utf8'));
+    expect(manifest).toMatchObject({ deliveryId: d.id, reference: 'VH-4/2026', recipient: { key: 'ags:05766020', postalCode: '32756', city: 'Detmold' } });
+    expect(fs.readFileSync(path.join(spool, `${d.id}.payload`), 'utf8')).toBe('<xamtshilfe.100 n="4"/>');
+  });
+
+  it('a message type the recipient does not accept goes to print at once', async () => {
+    const d = await send(5, { messageType: '103' });
+    expect(d.channel).toBe('PRINT');
+    await dispatchOnce(database.db, clock, adapters(), settings);
+    expect((await findDelivery(database.db, d.id)).status).toBe('HANDED_OFF');
+    expect(fs.existsSync(path.join(spool, `${d.id}.json`))).toBe(true);
+  });
+
+  it('a CLIENT may only send as its own authority; bad input is refused', async () => {
+    const ix = await directory.get();
+    const client = { subject: 'fv', role: 'CLIENT' as const, scope: 'ags:05766044' };
+    await expect(dispatch(database.db, ix, clock, client, message(6, { senderKey: 'ags:05766020' }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/may only send as its own authority/);
+    await expect(dispatch(database.db, ix, clock, client, message(7, { payload: Buffer.alloc(2048).toString('base64') }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/2048 bytes exceed the limit of 1024/);
+    await expect(dispatch(database.db, ix, clock, client, message(8, { recipientKey: null, recipient: { postalCode: '22113' } }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/AMBIGUOUS/);
+  });
+});
+
+const pg = engines().find((e) => e.name === 'postgres');
+describe.skipIf(!pg)('two dispatchers on one PostgreSQL [postgres]', () => {
+  it('hand each of 1,000 deliveries off exactly once', async () => {
+    const fresh = await pg!.url!();
+    const a = await openPostgres(fresh.url, 4);
+    const b = await openPostgres(fresh.url, 4);
+    const clock = new ManualClock('2026-11-22T10:00:00Z');
+    const rx = await receiver();
+    try {
+      const s = await setUp(a, clock, rx.url);
+      await rx.setKey(s.privateJwk);
+      const ix = await s.directory.get();
+      for (let n = 0; n < 1000; n++) await dispatch(a.db, ix, clock, admin, message(10_000 + n) as never, { maxPayloadBytes: 1024 });
+      const dirB = new Directory(b, { pollMs: 0 });
+      const mk = (db: Database, dir: Directory, name: string) => ({
+        db,
+        adapters: { ELECTRONIC: transportAdapter(db.db, () => dir.get(), clock, 5000) },
+        settings: { name, batchSize: 25, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 },
+      });
+      const d1 = mk(a, s.directory, 'one');
+      const d2 = mk(b, dirB, 'two');
+      const drain = async (d: typeof d1) => {
+        let total = 0;
+        for (;;) {
+          const n = await dispatchOnce(d.db.db, clock, d.adapters, d.settings);
+          if (!n) return total;
+          total += n;
+        }
+      };
+      const [n1, n2] = await Promise.all([drain(d1), drain(d2)]);
+      expect(n1 + n2).toBe(1000);
+      expect(n1).toBeGreaterThan(0);
+      expect(n2).toBeGreaterThan(0);
+      const ids = rx.received.map((r) => r.headers['x-delivery-id']);
+      expect(ids).toHaveLength(1000);
+      expect(new Set(ids).size).toBe(1000);
+      const [{ n }] = (await queryRows<{ n: number }>(a.db, sql`select count(*)::int as n from deliveries where status = 'HANDED_OFF'`)) as [{ n: number }];
+      expect(Number(n)).toBe(1000);
+      await dirB.stop();
+    } finally {
+      await rx.close();
+      await a.close();
+      await b.close();
+      await fresh.drop();
+    }
+  }, 120_000);
+});
+
