@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   TRANSPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   PRINT_SPOOL_DIR: z.string().min(1).optional(),
+  PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  METADATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   BULK_MAX_INPUTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -73,6 +75,7 @@ export interface Config {
     maxTransportAttempts: number;
     printSpoolDir: string;
   };
+  retention: { payloadDays: number; metadataDays: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   graphiql: boolean;
 }
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTransportAttempts: e.MAX_TRANSPORT_ATTEMPTS,
       printSpoolDir: path.resolve(e.PRINT_SPOOL_DIR ?? path.join(e.DATA_DIR, 'print-spool')),
     },
+    retention: { payloadDays: e.PAYLOAD_RETENTION_DAYS, metadataDays: e.METADATA_RETENTION_DAYS },
     logLevel: e.LOG_LEVEL,
     graphiql: e.NODE_ENV !== 'production',
   };

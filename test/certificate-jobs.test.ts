@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { openPostgres, type Database } from '../src/db/client.js';
 import { dataCenters } from '../src/db/schema.js';
-import { certificateExpiryJob, certificateTransitionsJob } from '../src/jobs/certificate-jobs.js';
+import { certificateExpiryJob, certificateTransitionsJob } from '../src/jobs/definitions.js';
 import { runTransitions } from '../src/modules/certificates/certificates.service.js';
 import type { Logger } from '../src/lib/logger.js';
 import { engines, forEachEngine } from './helpers/engines.js';

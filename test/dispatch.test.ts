@@ -17,6 +17,7 @@ import { describeCertificate } from '../src/modules/certificates/inspect.js';
 import { Directory } from '../src/modules/jurisdictions/directory.js';
 import { spoolPrintAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
 import { attemptsOf, dispatch, dispatchOnce, findDelivery, type DispatcherSettings } from '../src/modules/routing/dispatch.service.js';
+import { deliveryStatistics, enforceRetention, listDeliveries } from '../src/modules/routing/deliveries.service.js';
 import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.service.js';
 import { loadDemoSeed } from '../seed/load.js';
 import { engines, forEachEngine } from './helpers/engines.js';
@@ -196,6 +197,30 @@ forEachEngine('dispatch and hand-off', (engine) => {
     await dispatchOnce(database.db, clock, adapters(), settings);
     expect((await findDelivery(database.db, d.id)).status).toBe('HANDED_OFF');
     expect(fs.existsSync(path.join(spool, `${d.id}.json`))).toBe(true);
+  });
+
+  it('lists deliveries (a CLIENT only its own), counts them, and enforces retention through moved time', async () => {
+    const all = await listDeliveries(database.db, admin, { limit: 100 });
+    expect(all.map((d) => d.reference).sort()).toEqual(['VH-1/2026', 'VH-2/2026', 'VH-3/2026', 'VH-4/2026', 'VH-5/2026']);
+    expect(all.map((d) => d.createdAt.getTime())).toEqual([...all.map((d) => d.createdAt.getTime())].sort((x, y) => y - x)); // newest first
+    const client = { subject: 'fv', role: 'CLIENT' as const, scope: 'ags:05766044' };
+    expect((await listDeliveries(database.db, client, { limit: 100 })).length).toBe(all.length);
+    expect(await listDeliveries(database.db, { ...client, scope: 'ags:05766020' }, { limit: 100 })).toEqual([]);
+    expect((await listDeliveries(database.db, admin, { limit: 100, channel: 'PRINT' })).map((d) => d.reference).sort()).toEqual(['VH-4/2026', 'VH-5/2026']);
+    const byChannel = await deliveryStatistics(database.db, new Date('2026-11-01'), new Date('2026-12-01'), 'CHANNEL');
+    expect(byChannel).toEqual([
+      { key: 'ELECTRONIC', total: 3, electronic: 3, print: 0, failed: 0, electronicShare: 1 },
+      { key: 'PRINT', total: 2, electronic: 0, print: 2, failed: 0, electronicShare: 0 },
+    ]);
+    const byType = await deliveryStatistics(database.db, new Date('2026-11-01'), new Date('2026-12-01'), 'MESSAGE_TYPE');
+    expect(byType.map((r) => [r.key, r.total])).toEqual([['100', 4], ['103', 1]]);
+    // 31 days later the payloads of handed-off deliveries are gone; after a year the deliveries too.
+    const r1 = await enforceRetention(database.db, new Date(clock.now().getTime() + 31 * DAY), { payloadDays: 30, metadataDays: 365 });
+    expect(r1).toEqual({ ran: true, payloadsRemoved: 5, deliveriesRemoved: 0 });
+    expect((await findDelivery(database.db, all[0]!.id)).payload).toBeNull();
+    const r2 = await enforceRetention(database.db, new Date(clock.now().getTime() + 366 * DAY), { payloadDays: 30, metadataDays: 365 });
+    expect(r2).toMatchObject({ ran: true, deliveriesRemoved: 5 });
+    expect(await listDeliveries(database.db, admin, { limit: 100 })).toEqual([]);
   });
 
   it('a CLIENT may only send as its own authority; bad input is refused', async () => {

@@ -1,11 +1,36 @@
 // Thin resolvers for dispatch and deliveries.
-import type { GraphQLContext } from '../../graphql/context.js';
-import { forbidden } from '../../lib/errors.js';
-import { requirePrincipal } from '../auth/principal.js';
+import { decodeCursor, encodeCursor, pageSize, type GraphQLContext } from '../../graphql/context.js';
+import { badInput, forbidden } from '../../lib/errors.js';
+import { requirePrincipal, requireRole } from '../auth/principal.js';
+import { deliveryStatistics, listDeliveries, type DeliveryFilter, type GroupBy } from './deliveries.service.js';
 import { attemptsOf, dispatch, findDelivery, type DeliveryRow, type DispatchInput } from './dispatch.service.js';
 
 export const dispatchResolvers = {
   Query: {
+    deliveries: async (
+      _: unknown,
+      a: { filter?: Omit<DeliveryFilter, 'limit' | 'after'> | null; first?: number | null; after?: string | null },
+      ctx: GraphQLContext,
+    ) => {
+      const p = requirePrincipal(ctx.principal);
+      if (p.role !== 'ADMIN' && p.role !== 'CLIENT') throw forbidden(`Role ${p.role} may not list deliveries`);
+      const limit = pageSize(a.first, 500);
+      let after: DeliveryFilter['after'];
+      if (a.after) {
+        const [t, id] = decodeCursor(a.after);
+        if (typeof t !== 'string' || typeof id !== 'string') throw badInput('after', 'is not a cursor returned by this API');
+        after = { createdAt: new Date(t), id };
+      }
+      const rows = await listDeliveries(ctx.deps.database.db, p, { ...(a.filter ?? {}), limit: limit + 1, after });
+      const nodes = rows.slice(0, limit);
+      const last = nodes.at(-1);
+      return { nodes, pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null } };
+    },
+    deliveryStatistics: async (_: unknown, a: { from: Date; to: Date; groupBy: GroupBy }, ctx: GraphQLContext) => {
+      requireRole(ctx.principal, 'ADMIN');
+      if (a.to <= a.from) throw badInput('to', 'must be after from');
+      return deliveryStatistics(ctx.deps.database.db, a.from, a.to, a.groupBy);
+    },
     delivery: async (_: unknown, a: { id: string }, ctx: GraphQLContext) => {
       const p = requirePrincipal(ctx.principal);
       const d = await findDelivery(ctx.deps.database.db, a.id).catch(() => null);

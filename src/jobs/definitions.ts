@@ -1,10 +1,11 @@
-// Certificate transitions (every five minutes and at start) and the daily expiry warning.
+// Job definitions: certificate transitions and expiry warnings, delivery retention.
 import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import { germanDate } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { expiryReport, runTransitions } from '../modules/certificates/certificates.service.js';
 import type { Job } from './scheduler.js';
+import { enforceRetention, type RetentionSettings } from '../modules/routing/deliveries.service.js';
 
 export function certificateTransitionsJob(database: Database, clock: Clock, overlapMs: number): Job {
   return {
@@ -43,5 +44,15 @@ export function certificateExpiryJob(database: Database, clock: Clock, overlapMs
       }
       return { warnings: count };
     },
+  };
+}
+
+/** Deletes payloads and old delivery metadata (advisory lock inside), daily at 02:30 Europe/Berlin. */
+export function retentionJob(database: Database, clock: Clock, settings: RetentionSettings): Job {
+  return {
+    id: 'delivery-retention',
+    schedule: '30 2 * * *',
+    runAtStart: true,
+    execute: () => enforceRetention(database.db, clock.now(), settings),
   };
 }
