@@ -133,6 +133,8 @@ export interface DispatcherSettings {
   maxTransportAttempts: number;
   /** first retry delay; doubles each time, with ±50 % jitter */
   backoffMs: number;
+  /** hand-offs in flight at once within a batch (default 8) */
+  concurrency?: number;
 }
 
 /** Claims up to batchSize due entries (none another dispatcher holds) and leases them. */
@@ -158,7 +160,17 @@ export async function claim(db: Db, now: Date, s: DispatcherSettings): Promise<s
 /** One pass: claim, hand off, record. Returns how many deliveries were worked on. */
 export async function dispatchOnce(db: Db, clock: Clock, adapters: Record<string, Adapter>, s: DispatcherSettings): Promise<number> {
   const ids = await claim(db, clock.now(), s);
-  for (const id of ids) {
+  // Hand-offs wait on the network: several run at once; each is booked on its own.
+  const queue = [...ids];
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) await handOne(db, clock, adapters, s, id);
+  };
+  await Promise.all(Array.from({ length: Math.min(s.concurrency ?? 8, ids.length) }, worker));
+  return ids.length;
+}
+
+async function handOne(db: Db, clock: Clock, adapters: Record<string, Adapter>, s: DispatcherSettings, id: string): Promise<void> {
+  {
     const d = await findDelivery(db, id);
     const started = clock.now();
     let ok = true;
@@ -200,5 +212,4 @@ export async function dispatchOnce(db: Db, clock: Clock, adapters: Record<string
         .where(eq(deliveryOutbox.deliveryId, id));
     });
   }
-  return ids.length;
 }
