@@ -18,6 +18,7 @@ import { certificates, dataCenters } from '../src/db/schema.js';
 import { systemClock } from '../src/lib/clock.js';
 import { createAuthority } from '../src/modules/authorities/authorities.service.js';
 import { describeCertificate } from '../src/modules/certificates/inspect.js';
+import { certificateValues } from '../src/modules/certificates/certificates.service.js';
 import { Directory } from '../src/modules/jurisdictions/directory.js';
 import { spoolPrintAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
 import { dispatch, dispatchOnce } from '../src/modules/routing/dispatch.service.js';
@@ -71,11 +72,7 @@ async function run(engine: 'pglite' | 'postgres', database: Database) {
   });
   const i = describeCertificate(new Uint8Array(cert.rawData), 'bench');
   const [dc] = await database.db.select().from(dataCenters).where(eq(dataCenters.code, 'krz'));
-  await database.db.insert(certificates).values({
-    dataCenterId: dc!.id, usage: 'ENCRYPTION', pem: i.pem, thumbprintSha256: i.thumbprintSha256, serialNumber: i.serialNumber,
-    subject: i.subject, issuer: i.issuer, notBefore: i.notBefore, notAfter: i.notAfter, keyAlgorithm: i.keyAlgorithm, keySize: i.keySize,
-    activationAt: new Date(Date.now() - 1000), status: 'ACTIVE', uploadedBy: 'bench',
-  });
+  await database.db.insert(certificates).values(certificateValues(i, { dataCenterId: dc!.id, usage: 'ENCRYPTION', activationAt: new Date(Date.now() - 1000), status: 'ACTIVE', uploadedBy: 'bench' }));
   await rx.setKey(await webcrypto.subtle.exportKey('jwk', kp.privateKey));
   await directory.reload();
   const adapters = {

@@ -14,6 +14,7 @@ import { certificates, dataCenters } from '../src/db/schema.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { createAuthority } from '../src/modules/authorities/authorities.service.js';
 import { describeCertificate } from '../src/modules/certificates/inspect.js';
+import { certificateValues } from '../src/modules/certificates/certificates.service.js';
 import { Directory } from '../src/modules/jurisdictions/directory.js';
 import { spoolPrintAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
 import { attemptsOf, dispatch, dispatchOnce, findDelivery, type DispatcherSettings } from '../src/modules/routing/dispatch.service.js';
@@ -85,11 +86,7 @@ async function setUp(database: Database, clock: ManualClock, endpoint: string) {
   });
   const i = describeCertificate(new Uint8Array(cert.rawData), 'test');
   const [dc] = await database.db.select().from(dataCenters).where(eq(dataCenters.code, 'krz'));
-  await database.db.insert(certificates).values({
-    dataCenterId: dc!.id, usage: 'ENCRYPTION', pem: i.pem, thumbprintSha256: i.thumbprintSha256, serialNumber: i.serialNumber,
-    subject: i.subject, issuer: i.issuer, notBefore: i.notBefore, notAfter: i.notAfter, keyAlgorithm: i.keyAlgorithm, keySize: i.keySize,
-    activationAt: new Date(clock.now().getTime() - DAY), status: 'ACTIVE', uploadedBy: 'test',
-  });
+  await database.db.insert(certificates).values(certificateValues(i, { dataCenterId: dc!.id, usage: 'ENCRYPTION', activationAt: new Date(clock.now().getTime() - DAY), status: 'ACTIVE', uploadedBy: 'test' }));
   await directory.reload();
   return { directory, privateJwk: await webcrypto.subtle.exportKey('jwk', kp.privateKey), thumbprint: i.thumbprintSha256 };
 }

@@ -7,6 +7,7 @@ import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
 import { certificates } from '../src/db/schema.js';
 import { describeCertificate } from '../src/modules/certificates/inspect.js';
+import { certificateValues } from '../src/modules/certificates/certificates.service.js';
 import { loadDemoSeed } from '../seed/load.js';
 import { gql, makeKeys, reloadDirectoryOf, testApp, token } from './helpers/app.js';
 import { forEachEngine } from './helpers/engines.js';
@@ -63,22 +64,7 @@ forEachEngine('routing decision', (engine) => {
     const i = describeCertificate(new Uint8Array(cert.rawData), 'test');
     thumbprint = i.thumbprintSha256;
     const [dc] = await database.db.query.dataCenters.findMany();
-    await database.db.insert(certificates).values({
-      dataCenterId: dc!.id,
-      usage: 'ENCRYPTION',
-      pem: i.pem,
-      thumbprintSha256: i.thumbprintSha256,
-      serialNumber: i.serialNumber,
-      subject: i.subject,
-      issuer: i.issuer,
-      notBefore: i.notBefore,
-      notAfter: i.notAfter,
-      keyAlgorithm: i.keyAlgorithm,
-      keySize: i.keySize,
-      activationAt: new Date(start.getTime() - DAY),
-      status: 'ACTIVE',
-      uploadedBy: 'test',
-    });
+    await database.db.insert(certificates).values(certificateValues(i, { dataCenterId: dc!.id, usage: 'ENCRYPTION', activationAt: new Date(start.getTime() - DAY), status: 'ACTIVE', uploadedBy: 'test' }));
     await reloadDirectoryOf(app);
   });
   afterAll(async () => database?.close());

@@ -9,7 +9,7 @@ import { certificateChallenges, certificates, dataCenters } from '../../db/schem
 import { badInput, conflict, notFound } from '../../lib/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { checkDataCenterAccess, findDataCenter, type TenantContext } from '../tenants/tenants.service.js';
-import { CertificateInputError, checkCertificate, describeCertificate, readCertificates, type CertificateUsage } from './inspect.js';
+import { CertificateInputError, checkCertificate, describeCertificate, readCertificates, type CertificateInfo, type CertificateUsage } from './inspect.js';
 
 export type CertificateRow = typeof certificates.$inferSelect;
 export type CertificateStatus = CertificateRow['status'];
@@ -69,6 +69,31 @@ export async function certificatesOf(db: Db, dataCenterId: number): Promise<Cert
 export async function statusOf(db: Db, c: CertificateRow, at: Date, overlapMs: number): Promise<CertificateStatus> {
   const same = (await certificatesOf(db, c.dataCenterId)).filter((x) => x.usage === c.usage);
   return statusesAt(same, at, overlapMs).get(c.id)!;
+}
+
+/** The stored row for a described certificate. */
+export function certificateValues(
+  leaf: CertificateInfo,
+  o: { dataCenterId: number; usage: CertificateUsage; activationAt: Date; status: CertificateStatus; uploadedBy: string; chainPem?: string | null; createdAt?: Date },
+): typeof certificates.$inferInsert {
+  return {
+    dataCenterId: o.dataCenterId,
+    usage: o.usage,
+    pem: leaf.pem,
+    chainPem: o.chainPem ?? null,
+    thumbprintSha256: leaf.thumbprintSha256,
+    serialNumber: leaf.serialNumber,
+    subject: leaf.subject,
+    issuer: leaf.issuer,
+    notBefore: leaf.notBefore,
+    notAfter: leaf.notAfter,
+    keyAlgorithm: leaf.keyAlgorithm,
+    keySize: leaf.keySize,
+    activationAt: o.activationAt,
+    status: o.status,
+    uploadedBy: o.uploadedBy,
+    createdAt: o.createdAt,
+  };
 }
 
 function parseUpload(text: string) {
@@ -181,24 +206,17 @@ export async function uploadCertificate(ctx: CertificateContext, input: UploadIn
     if (exists) throw conflict(`Certificate ${leaf.thumbprintSha256} is stored already`);
     const [row] = await tx
       .insert(certificates)
-      .values({
-        dataCenterId: dc.id,
-        usage: input.usage,
-        pem: leaf.pem,
-        chainPem: chain.length ? chain.map((c) => c.pem).join('\n') : null,
-        thumbprintSha256: leaf.thumbprintSha256,
-        serialNumber: leaf.serialNumber,
-        subject: leaf.subject,
-        issuer: leaf.issuer,
-        notBefore: leaf.notBefore,
-        notAfter: leaf.notAfter,
-        keyAlgorithm: leaf.keyAlgorithm,
-        keySize: leaf.keySize,
-        activationAt: activation,
-        status: activation.getTime() <= now.getTime() ? 'ACTIVE' : 'PENDING',
-        uploadedBy: ctx.actor.id,
-        createdAt: now,
-      })
+      .values(
+        certificateValues(leaf, {
+          dataCenterId: dc.id,
+          usage: input.usage,
+          activationAt: activation,
+          status: activation.getTime() <= now.getTime() ? 'ACTIVE' : 'PENDING',
+          uploadedBy: ctx.actor.id,
+          chainPem: chain.length ? chain.map((c) => c.pem).join('\n') : null,
+          createdAt: now,
+        }),
+      )
       .returning();
     const { pem: _pem, chainPem: _chain, ...summary } = row!;
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPLOAD_CERTIFICATE', entityType: 'Certificate', entityId: row!.thumbprintSha256, after: { ...summary, dataCenterCode: dc.code } });
