@@ -12,13 +12,14 @@ import { eq, sql } from 'drizzle-orm';
 import { openPostgres, queryRows, type Database } from '../src/db/client.js';
 import { certificates, dataCenters } from '../src/db/schema.js';
 import { ManualClock } from '../src/lib/clock.js';
-import { createAuthority } from '../src/modules/authorities/authorities.service.js';
+import { createAuthority, updateAuthority } from '../src/modules/authorities/authorities.service.js';
 import { describeCertificate } from '../src/modules/certificates/inspect.js';
 import { certificateValues } from '../src/modules/certificates/certificates.service.js';
 import { Directory } from '../src/modules/jurisdictions/directory.js';
 import { spoolPrintAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
 import { attemptsOf, dispatch, dispatchOnce, findDelivery, type DispatcherSettings } from '../src/modules/routing/dispatch.service.js';
 import { deliveryStatistics, enforceRetention, listDeliveries } from '../src/modules/routing/deliveries.service.js';
+import { sendWebhooksOnce, sign } from '../src/modules/routing/webhooks.js';
 import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.service.js';
 import { loadDemoSeed } from '../seed/load.js';
 import { engines, forEachEngine } from './helpers/engines.js';
@@ -218,6 +219,43 @@ forEachEngine('dispatch and hand-off', (engine) => {
     const r2 = await enforceRetention(database.db, new Date(clock.now().getTime() + 366 * DAY), { payloadDays: 30, metadataDays: 365 });
     expect(r2).toMatchObject({ ran: true, deliveriesRemoved: 5 });
     expect(await listDeliveries(database.db, admin, { limit: 100 })).toEqual([]);
+  });
+
+  it("notifies the sender's webhook on each status change, signed, retried when it fails", async () => {
+    const secret = 'a-long-webhook-secret-123';
+    const got: { status: string; deliveryId: string }[] = [];
+    let fail = true;
+    const hook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const ts = String(req.headers['x-bv-timestamp']);
+        if (req.headers['x-bv-signature'] !== sign(secret, ts, body)) return void res.writeHead(401).end();
+        if (fail) return void res.writeHead(500).end();
+        got.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    try {
+      const ctx = { db: database.db, clock, principal: admin, actor: testActor, requireHttps: false, directory };
+      const sender = (await directory.get()).authoritiesByKey.get('ags:05766044')!;
+      await updateAuthority(ctx, 'ags:05766044', sender.version, { webhookUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`, webhookSecret: secret });
+      const log = await queryRows<{ after: { webhookSecret: string } }>(database.db, sql`select after from audit_log where entity_id = 'ags:05766044' order by id desc limit 1`);
+      expect(log[0]!.after.webhookSecret).toBe('[redacted]');
+      const d = await send(20);
+      await dispatchOnce(database.db, clock, adapters(), settings);
+      expect(await sendWebhooksOnce(database.db, clock)).toBe(2); // PENDING and HANDED_OFF, both refused by the hook
+      expect(got).toEqual([]);
+      fail = false;
+      expect(await sendWebhooksOnce(database.db, clock)).toBe(0); // not due yet: backoff
+      clock.advance(10 * 60_000);
+      expect(await sendWebhooksOnce(database.db, clock)).toBe(2);
+      expect(got.map((g) => [g.deliveryId, g.status])).toEqual([[d.id, 'PENDING'], [d.id, 'HANDED_OFF']]);
+      expect(await sendWebhooksOnce(database.db, clock)).toBe(0);
+    } finally {
+      hook.close();
+    }
   });
 
   it('a CLIENT may only send as its own authority; bad input is refused', async () => {

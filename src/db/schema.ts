@@ -166,6 +166,9 @@ export const authorities = pgTable(
     /** Tenant (Mandant) code; becomes a link to the tenants table with that issue. */
     tenantCode: text('tenant_code'),
     isDemo: boolean('is_demo').notNull().default(false),
+    /** called on every status change of a delivery this authority sent (signed with the secret) */
+    webhookUrl: text('webhook_url'),
+    webhookSecret: text('webhook_secret'),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -388,4 +391,19 @@ export const deliveryAttempts = pgTable(
     dispatcher: text('dispatcher').notNull(),
   },
   (t) => [index('delivery_attempts_delivery').on(t.deliveryId)],
+);
+
+/** Status notifications to senders' webhooks: written with the status change, delivered with retries. */
+export const webhookOutbox = pgTable(
+  'webhook_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: text('delivery_id').notNull(),
+    senderKey: text('sender_key').notNull(),
+    body: jsonb('body').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    availableAt: timestamp('available_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastError: text('last_error'),
+  },
+  (t) => [index('webhook_outbox_available').on(t.availableAt)],
 );

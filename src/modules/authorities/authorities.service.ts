@@ -38,6 +38,9 @@ export interface AuthorityFields {
   standardVersion?: string | null;
   tenantCode?: string | null;
   status?: 'ACTIVE' | 'INACTIVE' | null;
+  /** status notifications for deliveries this authority sends; null removes it */
+  webhookUrl?: string | null;
+  webhookSecret?: string | null;
 }
 
 /** TENANT_MANAGER acts only within its tenant; ADMIN everywhere; others not at all. */
@@ -88,6 +91,20 @@ function validateFields(f: AuthorityFields, field: string): Partial<typeof autho
     out.standardVersion = f.standardVersion;
   }
   if (f.tenantCode !== undefined) out.tenantCode = f.tenantCode?.trim() || null;
+  if (f.webhookUrl !== undefined) {
+    if (f.webhookUrl === null) Object.assign(out, { webhookUrl: null, webhookSecret: null });
+    else {
+      let u: URL;
+      try {
+        u = new URL(f.webhookUrl);
+      } catch {
+        throw badInput(`${field}.webhookUrl`, `"${f.webhookUrl}" is not a URL`);
+      }
+      if (!['https:', 'http:'].includes(u.protocol)) throw badInput(`${field}.webhookUrl`, 'must be an http(s) URL');
+      if (!f.webhookSecret || f.webhookSecret.length < 16) throw badInput(`${field}.webhookSecret`, 'needs at least 16 characters to sign notifications');
+      Object.assign(out, { webhookUrl: u.toString(), webhookSecret: f.webhookSecret });
+    }
+  }
   return out;
 }
 
@@ -95,6 +112,9 @@ export async function findAuthority(db: Db, key: string): Promise<AuthorityRow |
   const [row] = await db.select().from(authorities).where(eq(authorities.key, key));
   return row;
 }
+
+/** Secrets never go into the audit log. */
+const redact = (a: AuthorityRow | undefined) => (a ? { ...a, webhookSecret: a.webhookSecret ? '[redacted]' : null } : a);
 
 /** An authority's tenant must exist. */
 async function checkTenantExists(db: Db, tenantCode: string | null | undefined, field: string): Promise<void> {
@@ -133,7 +153,7 @@ export async function createAuthority(
       .insert(authorities)
       .values({ ...(values as typeof authorities.$inferInsert), key, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
       .returning();
-    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_AUTHORITY', entityType: 'Authority', entityId: key, after: row });
+    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_AUTHORITY', entityType: 'Authority', entityId: key, after: redact(row) });
     return row!;
   });
 }
@@ -158,7 +178,7 @@ export async function updateAuthority(ctx: ServiceContext, key: string, expected
         currentVersion: before.version,
       });
     }
-    await writeAudit(tx, ctx.clock, ctx.actor, { action, entityType: 'Authority', entityId: key, before, after: row });
+    await writeAudit(tx, ctx.clock, ctx.actor, { action, entityType: 'Authority', entityId: key, before: redact(before), after: redact(row) });
     return row;
   });
 }

@@ -13,6 +13,7 @@ import type { Principal } from '../auth/principal.js';
 import type { DirectoryIndex } from '../jurisdictions/directory-index.js';
 import type { RawLookupInput } from '../jurisdictions/lookup.js';
 import { decideRoute, type RoutingDecision } from './route.service.js';
+import { queueStatusNotification } from './webhooks.js';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
@@ -101,6 +102,7 @@ export async function dispatch(
         })
         .returning();
       await tx.insert(deliveryOutbox).values({ deliveryId: id, availableAt: now });
+      await queueStatusNotification(tx, row!, 'PENDING', now);
       return row!;
     });
   } catch (e) {
@@ -188,6 +190,7 @@ async function handOne(db: Db, clock: Clock, adapters: Record<string, Adapter>, 
       if (ok) {
         await tx.update(deliveries).set({ status: 'HANDED_OFF', attempts, handedOffAt: finished, updatedAt: finished }).where(eq(deliveries.id, id));
         await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
+        await queueStatusNotification(tx, d, 'HANDED_OFF', finished);
         return;
       }
       if (d.channel === 'ELECTRONIC' && attempts >= s.maxTransportAttempts && adapters.PRINT) {
@@ -197,15 +200,19 @@ async function handOne(db: Db, clock: Clock, adapters: Record<string, Adapter>, 
           .set({ status: 'REROUTED_TO_PRINT', channel: 'PRINT', attempts, updatedAt: finished, decision: sql`${deliveries.decision} || ${JSON.stringify({ reroutedAfter: attempts })}::jsonb` })
           .where(eq(deliveries.id, id));
         await tx.update(deliveryOutbox).set({ availableAt: finished, leaseUntil: null, leasedBy: null }).where(eq(deliveryOutbox.deliveryId, id));
+        await queueStatusNotification(tx, { ...d, channel: 'PRINT' }, 'REROUTED_TO_PRINT', finished);
         return;
       }
       if (attempts >= s.maxTransportAttempts) {
         await tx.update(deliveries).set({ status: 'FAILED', attempts, updatedAt: finished }).where(eq(deliveries.id, id));
         await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
+        await queueStatusNotification(tx, d, 'FAILED', finished);
         return;
       }
       const delay = s.backoffMs * 2 ** (attempts - 1) * (0.5 + Math.random());
-      await tx.update(deliveries).set({ status: d.status === 'REROUTED_TO_PRINT' ? d.status : 'RETRYING', attempts, updatedAt: finished }).where(eq(deliveries.id, id));
+      const next = d.status === 'REROUTED_TO_PRINT' ? d.status : 'RETRYING';
+      await tx.update(deliveries).set({ status: next, attempts, updatedAt: finished }).where(eq(deliveries.id, id));
+      if (next !== d.status) await queueStatusNotification(tx, d, next, finished);
       await tx
         .update(deliveryOutbox)
         .set({ availableAt: new Date(finished.getTime() + delay), leaseUntil: null, leasedBy: null })

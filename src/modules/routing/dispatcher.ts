@@ -3,12 +3,14 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { dispatchOnce, type Adapter, type DispatcherSettings } from './dispatch.service.js';
+import { sendWebhooksOnce } from './webhooks.js';
 
 export function startDispatcher(db: Db, clock: Clock, adapters: Record<string, Adapter>, settings: DispatcherSettings, intervalMs: number, log: Logger) {
   let stopped = false;
   let running: Promise<void> | undefined;
   const pass = async () => {
     while (!stopped && (await dispatchOnce(db, clock, adapters, settings)) > 0);
+    while (!stopped && (await sendWebhooksOnce(db, clock)) > 0);
   };
   const timer = setInterval(() => {
     if (running) return;
