@@ -1,6 +1,6 @@
 // Import of all three shared editions in sequence, on every engine.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../src/db/client.js';
 import { regions } from '../src/db/schema.js';

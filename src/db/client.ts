@@ -39,6 +39,12 @@ export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL)
   return ((res as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/** Inside a transaction: true if this session got the lock (held until commit), false if another has it. */
+export async function tryAdvisoryXactLock(tx: Db, key: number): Promise<boolean> {
+  const [row] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${key}) as ok`);
+  return !!row?.ok;
+}
+
 export interface PgliteOptions {
   /** Folder for the database files; undefined means in memory. */
   dir?: string;

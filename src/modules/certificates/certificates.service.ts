@@ -1,10 +1,10 @@
 // Certificates of data centres: proof-of-possession upload, rotation states computed for any
 // instant, revocation, the transition job and expiry monitoring.
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte } from 'drizzle-orm';
 import { compactVerify, decodeProtectedHeader, importX509 } from 'jose';
 import type * as x509 from '@peculiar/x509';
-import type { Db } from '../../db/client.js';
+import { tryAdvisoryXactLock, type Db } from '../../db/client.js';
 import { certificateChallenges, certificates, dataCenters } from '../../db/schema.js';
 import { badInput, conflict, notFound } from '../../lib/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
@@ -252,9 +252,7 @@ export async function revokeCertificate(ctx: CertificateContext, thumbprint: str
 /** The transition job: stores the status each certificate has now. One instance at a time (advisory lock). */
 export async function runTransitions(db: Db, now: Date, overlapMs: number): Promise<{ ran: boolean; changed: { thumbprint: string; from: string; to: string }[] }> {
   return db.transaction(async (tx) => {
-    const lock = (await tx.execute(sql`select pg_try_advisory_xact_lock(${TRANSITIONS_LOCK}) as ok`)) as unknown;
-    const rows = (Array.isArray(lock) ? lock : (lock as { rows: unknown[] }).rows) as { ok: boolean }[];
-    if (!rows[0]?.ok) return { ran: false, changed: [] };
+    if (!(await tryAdvisoryXactLock(tx, TRANSITIONS_LOCK))) return { ran: false, changed: [] };
     const all = await tx.select().from(certificates);
     const groups = new Map<string, CertificateRow[]>();
     for (const c of all) {

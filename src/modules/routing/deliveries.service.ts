@@ -1,6 +1,6 @@
 // Reading deliveries back: filtered lists for senders and operators, statistics, and retention.
 import { and, desc, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { tryAdvisoryXactLock, type Db } from '../../db/client.js';
 import { deliveries, deliveryAttempts, deliveryOutbox } from '../../db/schema.js';
 import type { Principal } from '../auth/principal.js';
 import type { DeliveryRow } from './dispatch.service.js';
@@ -73,6 +73,8 @@ export async function deliveryStatistics(db: Db, from: Date, to: Date, groupBy: 
   });
 }
 
+const RETENTION_LOCK = 727_201;
+
 export interface RetentionSettings {
   payloadDays: number;
   metadataDays: number;
@@ -81,9 +83,7 @@ export interface RetentionSettings {
 /** Payloads go once handed off and older than payloadDays; whole deliveries after metadataDays. */
 export async function enforceRetention(db: Db, now: Date, s: RetentionSettings) {
   return db.transaction(async (tx) => {
-    const lock = (await tx.execute(sql`select pg_try_advisory_xact_lock(727201) as ok`)) as unknown;
-    const rows = (Array.isArray(lock) ? lock : (lock as { rows: unknown[] }).rows) as { ok: boolean }[];
-    if (!rows[0]?.ok) return { ran: false, payloadsRemoved: 0, deliveriesRemoved: 0 };
+    if (!(await tryAdvisoryXactLock(tx, RETENTION_LOCK))) return { ran: false, payloadsRemoved: 0, deliveriesRemoved: 0 };
     const payloadBefore = new Date(now.getTime() - s.payloadDays * 86_400_000);
     const metaBefore = new Date(now.getTime() - s.metadataDays * 86_400_000);
     const cleared = await tx

@@ -172,51 +172,49 @@ export async function dispatchOnce(db: Db, clock: Clock, adapters: Record<string
 }
 
 async function handOne(db: Db, clock: Clock, adapters: Record<string, Adapter>, s: DispatcherSettings, id: string): Promise<void> {
-  {
-    const d = await findDelivery(db, id);
-    const started = clock.now();
-    let ok = true;
-    let detail: string;
-    try {
-      detail = await adapters[d.channel]!.handOff(d);
-    } catch (e) {
-      ok = false;
-      detail = e instanceof Error ? e.message : String(e);
-    }
-    const finished = clock.now();
-    await db.transaction(async (tx) => {
-      await tx.insert(deliveryAttempts).values({ deliveryId: id, channel: d.channel, startedAt: started, finishedAt: finished, ok, detail, dispatcher: s.name });
-      const attempts = d.attempts + 1;
-      if (ok) {
-        await tx.update(deliveries).set({ status: 'HANDED_OFF', attempts, handedOffAt: finished, updatedAt: finished }).where(eq(deliveries.id, id));
-        await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
-        await queueStatusNotification(tx, d, 'HANDED_OFF', finished);
-        return;
-      }
-      if (d.channel === 'ELECTRONIC' && attempts >= s.maxTransportAttempts && adapters.PRINT) {
-        // Re-route to print: the next pass hands it to the print adapter; both attempts stay visible.
-        await tx
-          .update(deliveries)
-          .set({ status: 'REROUTED_TO_PRINT', channel: 'PRINT', attempts, updatedAt: finished, decision: sql`${deliveries.decision} || ${JSON.stringify({ reroutedAfter: attempts })}::jsonb` })
-          .where(eq(deliveries.id, id));
-        await tx.update(deliveryOutbox).set({ availableAt: finished, leaseUntil: null, leasedBy: null }).where(eq(deliveryOutbox.deliveryId, id));
-        await queueStatusNotification(tx, { ...d, channel: 'PRINT' }, 'REROUTED_TO_PRINT', finished);
-        return;
-      }
-      if (attempts >= s.maxTransportAttempts) {
-        await tx.update(deliveries).set({ status: 'FAILED', attempts, updatedAt: finished }).where(eq(deliveries.id, id));
-        await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
-        await queueStatusNotification(tx, d, 'FAILED', finished);
-        return;
-      }
-      const delay = s.backoffMs * 2 ** (attempts - 1) * (0.5 + Math.random());
-      const next = d.status === 'REROUTED_TO_PRINT' ? d.status : 'RETRYING';
-      await tx.update(deliveries).set({ status: next, attempts, updatedAt: finished }).where(eq(deliveries.id, id));
-      if (next !== d.status) await queueStatusNotification(tx, d, next, finished);
-      await tx
-        .update(deliveryOutbox)
-        .set({ availableAt: new Date(finished.getTime() + delay), leaseUntil: null, leasedBy: null })
-        .where(eq(deliveryOutbox.deliveryId, id));
-    });
+  const d = await findDelivery(db, id);
+  const started = clock.now();
+  let ok = true;
+  let detail: string;
+  try {
+    detail = await adapters[d.channel]!.handOff(d);
+  } catch (e) {
+    ok = false;
+    detail = e instanceof Error ? e.message : String(e);
   }
+  const finished = clock.now();
+  await db.transaction(async (tx) => {
+    await tx.insert(deliveryAttempts).values({ deliveryId: id, channel: d.channel, startedAt: started, finishedAt: finished, ok, detail, dispatcher: s.name });
+    const attempts = d.attempts + 1;
+    if (ok) {
+      await tx.update(deliveries).set({ status: 'HANDED_OFF', attempts, handedOffAt: finished, updatedAt: finished }).where(eq(deliveries.id, id));
+      await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
+      await queueStatusNotification(tx, d, 'HANDED_OFF', finished);
+      return;
+    }
+    if (d.channel === 'ELECTRONIC' && attempts >= s.maxTransportAttempts && adapters.PRINT) {
+      // Re-route to print: the next pass hands it to the print adapter; both attempts stay visible.
+      await tx
+        .update(deliveries)
+        .set({ status: 'REROUTED_TO_PRINT', channel: 'PRINT', attempts, updatedAt: finished, decision: sql`${deliveries.decision} || ${JSON.stringify({ reroutedAfter: attempts })}::jsonb` })
+        .where(eq(deliveries.id, id));
+      await tx.update(deliveryOutbox).set({ availableAt: finished, leaseUntil: null, leasedBy: null }).where(eq(deliveryOutbox.deliveryId, id));
+      await queueStatusNotification(tx, { ...d, channel: 'PRINT' }, 'REROUTED_TO_PRINT', finished);
+      return;
+    }
+    if (attempts >= s.maxTransportAttempts) {
+      await tx.update(deliveries).set({ status: 'FAILED', attempts, updatedAt: finished }).where(eq(deliveries.id, id));
+      await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
+      await queueStatusNotification(tx, d, 'FAILED', finished);
+      return;
+    }
+    const delay = s.backoffMs * 2 ** (attempts - 1) * (0.5 + Math.random());
+    const next = d.status === 'REROUTED_TO_PRINT' ? d.status : 'RETRYING';
+    await tx.update(deliveries).set({ status: next, attempts, updatedAt: finished }).where(eq(deliveries.id, id));
+    if (next !== d.status) await queueStatusNotification(tx, d, next, finished);
+    await tx
+      .update(deliveryOutbox)
+      .set({ availableAt: new Date(finished.getTime() + delay), leaseUntil: null, leasedBy: null })
+      .where(eq(deliveryOutbox.deliveryId, id));
+  });
 }

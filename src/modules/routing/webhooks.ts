@@ -1,7 +1,7 @@
 // Sender webhooks: every delivery status change is queued in the same transaction as the change and
 // POSTed to the sending authority's webhook, signed (HMAC-SHA256 over "timestamp.body"), with retries.
 import { createHmac } from 'node:crypto';
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authorities, webhookOutbox } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
@@ -75,7 +75,7 @@ export async function sendWebhooksOnce(db: Db, clock: Clock, opts: { batchSize?:
       await db
         .update(webhookOutbox)
         .set({ attempts, lastError: error, availableAt: new Date(clock.now().getTime() + delay) })
-        .where(and(eq(webhookOutbox.id, n.id), sql`true`));
+        .where(eq(webhookOutbox.id, n.id));
     }
   }
   return leased.length;
