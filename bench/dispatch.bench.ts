@@ -20,7 +20,7 @@ import { createAuthority } from '../src/modules/authorities/authorities.service.
 import { describeCertificate } from '../src/modules/certificates/inspect.js';
 import { certificateValues } from '../src/modules/certificates/certificates.service.js';
 import { Directory } from '../src/modules/jurisdictions/directory.js';
-import { spoolPrintAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
+import { printAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
 import { dispatch, dispatchOnce } from '../src/modules/routing/dispatch.service.js';
 import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.service.js';
 import { loadDemoSeed } from '../seed/load.js';
@@ -77,7 +77,7 @@ async function run(engine: 'pglite' | 'postgres', database: Database) {
   await directory.reload();
   const adapters = {
     ELECTRONIC: transportAdapter(database.db, () => directory.get(), systemClock, 10_000),
-    PRINT: spoolPrintAdapter(database.db, () => directory.get(), spool),
+    PRINT: printAdapter(() => directory.get(), systemClock, { spoolDir: spool, timeoutMs: 5000 }),
   };
   const settings = { name: 'bench', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 };
   const payload = Buffer.from('<xamtshilfe.100>' + 'x'.repeat(2000) + '</xamtshilfe.100>').toString('base64');

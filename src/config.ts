@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   TRANSPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   PRINT_SPOOL_DIR: z.string().min(1).optional(),
+  PRINT_CENTER_URL: z.string().url().optional(),
+  PRINT_CENTER_TOKEN: z.string().min(1).optional(),
   PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   METADATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   BULK_MAX_INPUTS: z.coerce.number().int().min(1).max(100_000).default(1000),
@@ -74,6 +76,9 @@ export interface Config {
     transportTimeoutMs: number;
     maxTransportAttempts: number;
     printSpoolDir: string;
+    /** when set, print jobs are POSTed here instead of written to the spool folder */
+    printCenterUrl: string | undefined;
+    printCenterToken: string | undefined;
   };
   retention: { payloadDays: number; metadataDays: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -105,6 +110,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.AUTH_JWKS && /^http:\/\//.test(e.AUTH_JWKS) && e.NODE_ENV === 'production') {
     problems.push('AUTH_JWKS: a JWKS URL must use https in production');
   }
+  if (e.PRINT_CENTER_URL && !/^https:\/\//.test(e.PRINT_CENTER_URL) && e.NODE_ENV === 'production') {
+    problems.push('PRINT_CENTER_URL: must use https in production (print jobs carry personal data)');
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -132,6 +140,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       transportTimeoutMs: e.TRANSPORT_TIMEOUT_MS,
       maxTransportAttempts: e.MAX_TRANSPORT_ATTEMPTS,
       printSpoolDir: path.resolve(e.PRINT_SPOOL_DIR ?? path.join(e.DATA_DIR, 'print-spool')),
+      printCenterUrl: e.PRINT_CENTER_URL,
+      printCenterToken: e.PRINT_CENTER_TOKEN,
     },
     retention: { payloadDays: e.PAYLOAD_RETENTION_DAYS, metadataDays: e.METADATA_RETENTION_DAYS },
     logLevel: e.LOG_LEVEL,

@@ -13,7 +13,7 @@ import { Directory } from './modules/jurisdictions/directory.js';
 import { loadTrustAnchors } from './modules/certificates/anchors.js';
 import { certificateExpiryJob, certificateTransitionsJob, retentionJob } from './jobs/definitions.js';
 import { startJobs } from './jobs/scheduler.js';
-import { spoolPrintAdapter, transportAdapter } from './modules/routing/adapters.js';
+import { printAdapter, transportAdapter } from './modules/routing/adapters.js';
 import { startDispatcher } from './modules/routing/dispatcher.js';
 import { loadDemoSeed } from '../seed/load.js';
 
@@ -84,7 +84,12 @@ async function main(): Promise<void> {
         clock,
         {
           ELECTRONIC: transportAdapter(database.db, index, clock, config.dispatch.transportTimeoutMs),
-          PRINT: spoolPrintAdapter(database.db, index, config.dispatch.printSpoolDir),
+          PRINT: printAdapter(index, clock, {
+            spoolDir: config.dispatch.printSpoolDir,
+            centerUrl: config.dispatch.printCenterUrl,
+            centerToken: config.dispatch.printCenterToken,
+            timeoutMs: config.dispatch.transportTimeoutMs,
+          }),
         },
         { name: `pid-${process.pid}`, batchSize: 20, leaseMs: 5 * 60_000, maxTransportAttempts: config.dispatch.maxTransportAttempts, backoffMs: 5_000 },
         config.dispatch.intervalMs,

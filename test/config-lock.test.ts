@@ -33,6 +33,10 @@ describe('configuration', () => {
     const c = loadConfig({ NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'bv' });
     expect(c).toMatchObject({ graphiql: false, seedDemo: false, auth: { jwks: '/etc/jwks.json', issuer: 'https://idp', audience: 'bv' } });
     expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS: 'http://idp/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toThrow(/must use https/);
+    const prod = { NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
+    expect(() => loadConfig({ ...prod, PRINT_CENTER_URL: 'http://print.internal/jobs' })).toThrow(/PRINT_CENTER_URL: must use https in production/);
+    expect(loadConfig({ ...prod, PRINT_CENTER_URL: 'https://print.internal/jobs' }).dispatch.printCenterUrl).toBe('https://print.internal/jobs');
+    expect(() => loadConfig({ PRINT_CENTER_URL: 'not a url' })).toThrow(/PRINT_CENTER_URL/);
   });
 });
 

@@ -16,7 +16,7 @@ import { createAuthority, updateAuthority } from '../src/modules/authorities/aut
 import { describeCertificate } from '../src/modules/certificates/inspect.js';
 import { certificateValues } from '../src/modules/certificates/certificates.service.js';
 import { Directory } from '../src/modules/jurisdictions/directory.js';
-import { spoolPrintAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
+import { printAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
 import { attemptsOf, dispatch, dispatchOnce, findDelivery, type DispatcherSettings } from '../src/modules/routing/dispatch.service.js';
 import { deliveryStatistics, enforceRetention, listDeliveries } from '../src/modules/routing/deliveries.service.js';
 import { sendWebhooksOnce, sign } from '../src/modules/routing/webhooks.js';
@@ -24,6 +24,7 @@ import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.s
 import { loadDemoSeed } from '../seed/load.js';
 import { engines, forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
+import { readPdf } from './helpers/pdf.js';
 
 const DAY = 86_400_000;
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
@@ -113,7 +114,7 @@ forEachEngine('dispatch and hand-off', (engine) => {
   const settings: DispatcherSettings = { name: 'test', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 };
   const adapters = () => ({
     ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 300),
-    PRINT: spoolPrintAdapter(database.db, () => directory.get(), spool),
+    PRINT: printAdapter(() => directory.get(), clock, { spoolDir: spool, timeoutMs: 5000 }),
   });
   const send = async (n: number, extra: Record<string, unknown> = {}) =>
     dispatch(database.db, await directory.get(), clock, admin, message(n, extra) as never, { maxPayloadBytes: 1024 * 1024 });
@@ -186,7 +187,11 @@ forEachEngine('dispatch and hand-off', (engine) => {
     expect(attempts.map((a) => [a.channel, a.ok])).toEqual([['ELECTRONIC', false], ['ELECTRONIC', false], ['ELECTRONIC', false], ['PRINT', true]]);
     const manifest = JSON.parse(fs.readFileSync(path.join(spool, `${d.id}.json`), 'utf8'));
     expect(manifest).toMatchObject({ deliveryId: d.id, reference: 'VH-4/2026', recipient: { key: 'ags:05766020', postalCode: '32756', city: 'Detmold' } });
-    expect(fs.readFileSync(path.join(spool, `${d.id}.payload`), 'utf8')).toBe('<xamtshilfe.100 n="4"/>');
+    expect(manifest.enclosure).toMatchObject({ fileName: 'ersuchen-4.xml', as: 'ATTACHED', bytes: 23 });
+    const letter = await readPdf(fs.readFileSync(path.join(spool, `${d.id}.pdf`)));
+    expect(letter.pages[0]!.map((t) => t.text)).toEqual(expect.arrayContaining(['Detmold', 'Marktplatz 5', '32756 Detmold', 'VH-4/2026', 'XAmtshilfe 100']));
+    expect(letter.attachments).toEqual([{ fileName: 'ersuchen-4.xml', content: Buffer.from('<xamtshilfe.100 n="4"/>') }]);
+    expect(fs.readdirSync(spool).filter((f) => f.startsWith('.'))).toEqual([]); // no half-written files
   });
 
   it('a message type the recipient does not accept goes to print at once', async () => {
@@ -255,6 +260,43 @@ forEachEngine('dispatch and hand-off', (engine) => {
       expect(await sendWebhooksOnce(database.db, clock)).toBe(0);
     } finally {
       hook.close();
+    }
+  });
+
+  it('posts print jobs to the print centre when a URL is configured: letter and manifest as multipart, retried on failure', async () => {
+    const jobs: { headers: http.IncomingHttpHeaders; manifest: Record<string, unknown>; letter: Buffer }[] = [];
+    let status = 503;
+    const centre = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        if (status !== 201) return void res.writeHead(status).end();
+        const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+        const manifest = JSON.parse(await (form.get('manifest') as Blob).text());
+        jobs.push({ headers: req.headers, manifest, letter: Buffer.from(await (form.get('letter') as Blob).arrayBuffer()) });
+        res.writeHead(201).end();
+      });
+    });
+    await new Promise<void>((r) => centre.listen(0, '127.0.0.1', r));
+    try {
+      const centerUrl = `http://127.0.0.1:${(centre.address() as { port: number }).port}/jobs`;
+      const posting = { ...adapters(), PRINT: printAdapter(() => directory.get(), clock, { spoolDir: spool, centerUrl, centerToken: 'print-token', timeoutMs: 2000 }) };
+      const d = await send(30, { messageType: '103' });
+      await dispatchOnce(database.db, clock, posting, settings);
+      expect(await findDelivery(database.db, d.id)).toMatchObject({ status: 'RETRYING', channel: 'PRINT' });
+      status = 201;
+      clock.advance(10_000);
+      await dispatchOnce(database.db, clock, posting, settings);
+      expect(await findDelivery(database.db, d.id)).toMatchObject({ status: 'HANDED_OFF' });
+      expect((await attemptsOf(database.db, d.id)).map((a) => a.detail)).toEqual(['print centre answered HTTP 503', 'posted to the print centre (HTTP 201)']);
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]!.headers).toMatchObject({ 'x-delivery-id': d.id, 'idempotency-key': d.id, authorization: 'Bearer print-token' });
+      expect(jobs[0]!.manifest).toMatchObject({ deliveryId: d.id, messageType: '103', reference: 'VH-30/2026', recipient: { lines: ['Detmold', 'Marktplatz 5', '32756 Detmold'] } });
+      const letter = await readPdf(jobs[0]!.letter);
+      expect(letter.pages[0]!.map((t) => t.text)).toEqual(expect.arrayContaining(['32756 Detmold', 'VH-30/2026', 'XAmtshilfe 103']));
+      expect(fs.existsSync(path.join(spool, `${d.id}.json`))).toBe(false); // posted, not spooled
+    } finally {
+      centre.close();
     }
   });
 

@@ -1,0 +1,80 @@
+// The print letter read back with pdf.js: the recipient's address must sit in the DIN 5008 window.
+import { describe, expect, it } from 'vitest';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { renderLetter, WINDOW, type LetterInput } from '../src/modules/routing/letter.js';
+import { readPdf, type PlacedText } from './helpers/pdf.js';
+
+const PT = 25.4 / 72;
+
+const base: LetterInput = {
+  deliveryId: '6f1c2a9e-0000-4000-8000-000000000001',
+  sender: { name: 'Stadt Lemgo – Stadtkasse', street: 'Marktplatz', houseNumber: '1', poBox: null, postcode: '32657', city: 'Lemgo' },
+  recipient: { name: 'Stadt Detmold – Vollstreckungsstelle', street: 'Marktplatz', houseNumber: '5', poBox: null, postcode: '32756', city: 'Detmold' },
+  reference: 'VH-4711/2026',
+  messageType: '103',
+  date: '22.11.2026',
+  enclosure: { fileName: 'ruecknahme.xml', contentType: 'application/xml', bytes: Buffer.from('<xamtshilfe.103/>') },
+};
+
+/** The glyphs' box (baseline minus ascent, right edge) lies inside the zone. */
+function inside(t: PlacedText, zone: { top: number; bottom: number }) {
+  const capTop = t.baselineMm - t.size * 0.75 * PT;
+  return t.xMm >= WINDOW.left && t.xMm + t.widthMm <= WINDOW.left + WINDOW.width && capTop >= zone.top && t.baselineMm <= zone.bottom;
+}
+
+const addressZone = { top: WINDOW.top + WINDOW.returnAddressHeight, bottom: WINDOW.top + WINDOW.height };
+const returnZone = { top: WINDOW.top, bottom: WINDOW.top + WINDOW.returnAddressHeight };
+
+describe('print letter (DIN 5008 form B)', () => {
+  it('puts the recipient in the address zone of the window, the sender above it, and names reference and message type', async () => {
+    const letter = await renderLetter(base);
+    const pdf = await readPdf(letter.pdf);
+    expect(pdf.numPages).toBe(1);
+    const [page] = pdf.pages;
+    const recipient = page!.filter((t) => inside(t, addressZone));
+    expect(recipient.map((t) => t.text)).toEqual(['Stadt Detmold – Vollstreckungsstelle', 'Marktplatz 5', '32756 Detmold']);
+    // lines top to bottom, left-aligned at the window's inner margin
+    expect(recipient.map((t) => t.baselineMm)).toEqual([...recipient.map((t) => t.baselineMm)].sort((a, b) => a - b));
+    for (const t of recipient) expect(t.xMm).toBeCloseTo(WINDOW.left + WINDOW.inset, 1);
+    expect(page!.filter((t) => inside(t, returnZone)).map((t) => t.text)).toEqual(['Stadt Lemgo – Stadtkasse · Marktplatz 1 · 32657 Lemgo']);
+    // nothing else in the window
+    expect(page!.filter((t) => t.baselineMm > WINDOW.top && t.baselineMm < WINDOW.top + WINDOW.height && t.xMm < WINDOW.left + WINDOW.width)).toHaveLength(4);
+    const all = page!.map((t) => t.text).join('\n');
+    expect(all).toContain('VH-4711/2026');
+    expect(all).toContain('XAmtshilfe 103');
+    expect(all).toContain('Rücknahme eines Vollstreckungsersuchens – Aktenzeichen VH-4711/2026');
+    expect(all).toContain(base.deliveryId);
+    expect(all).toContain('22.11.2026');
+    // a non-PDF payload travels as an embedded file
+    expect(letter.enclosure).toBe('ATTACHED');
+    expect(pdf.attachments).toEqual([{ fileName: 'ruecknahme.xml', content: Buffer.from('<xamtshilfe.103/>') }]);
+  });
+
+  it('encloses a PDF payload as pages after the letter', async () => {
+    const payload = await PDFDocument.create();
+    const font = await payload.embedFont(StandardFonts.Helvetica);
+    for (const n of [1, 2]) payload.addPage().drawText(`Ersuchen Seite ${n}`, { x: 50, y: 700, size: 12, font });
+    const letter = await renderLetter({ ...base, messageType: '100', enclosure: { fileName: 'ersuchen.pdf', contentType: 'application/pdf', bytes: await payload.save() } });
+    expect(letter).toMatchObject({ enclosure: 'PAGES', pages: 3 });
+    const pdf = await readPdf(letter.pdf);
+    expect(pdf.pages.map((p) => p.map((t) => t.text).find((s) => s.startsWith('Ersuchen Seite')))).toEqual([undefined, 'Ersuchen Seite 1', 'Ersuchen Seite 2']);
+    expect(pdf.attachments).toEqual([]);
+  });
+
+  it('a PO box replaces the street; long names are shortened to fit; letters outside WinAnsi lose only their marks', async () => {
+    const letter = await renderLetter({
+      ...base,
+      recipient: { name: 'Gemeindeverwaltung Chóśebuz/Cottbus – Vollstreckungsbehörde für Steuern, Gebühren und Beiträge', street: 'Neumarkt', houseNumber: '5', poBox: '10 12 34', postcode: '03046', city: 'Cottbus/Chóśebuz' },
+    });
+    const lines = (await readPdf(letter.pdf)).pages[0]!.filter((t) => inside(t, addressZone));
+    expect(lines).toHaveLength(3); // every line, however long, stays inside the window
+    expect(lines[0]!.text).toMatch(/^Gemeindeverwaltung Chóseb.*…$/);
+    expect(lines.slice(1).map((t) => t.text)).toEqual(['Postfach 10 12 34', '03046 Cottbus/Chósebuz']);
+  });
+
+  it('an unreadable "PDF" payload is attached rather than failing the letter', async () => {
+    const letter = await renderLetter({ ...base, enclosure: { fileName: 'broken.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.7 not really') } });
+    expect(letter.enclosure).toBe('ATTACHED');
+    expect((await readPdf(letter.pdf)).attachments.map((a) => a.fileName)).toEqual(['broken.pdf']);
+  });
+});
