@@ -18,6 +18,7 @@ import { tenantResolvers } from './modules/tenants/tenants.resolvers.js';
 import { certificateResolvers } from './modules/certificates/certificates.resolvers.js';
 import { routeResolvers } from './modules/routing/route.resolvers.js';
 import { dispatchResolvers } from './modules/routing/dispatch.resolvers.js';
+import { structuralResolvers } from './modules/structural/structural.resolvers.js';
 import { regionLoaders } from './modules/regions/regions.service.js';
 
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
@@ -70,6 +71,7 @@ export function createApp(opts: AppOptions): App {
       certificateResolvers as unknown as ResolverMap,
       routeResolvers as unknown as ResolverMap,
       dispatchResolvers as unknown as ResolverMap,
+      structuralResolvers as unknown as ResolverMap,
     ),
   });
   const yoga = createYoga<object, GraphQLContext>({

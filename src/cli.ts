@@ -124,6 +124,7 @@ async function run(argv: string[]): Promise<number> {
     if (r.details.removed.length) say(`    removed: ${r.details.removed.join(' ')}`);
     if (r.details.added.length && r.details.added.length <= 100) say(`    added: ${r.details.added.join(' ')}`);
     say(`  versions opened ${r.writes.versionsOpened}, closed ${r.writes.versionsClosed}, statistics updated ${r.writes.statisticsUpdated}`);
+    if (r.proposals) say(`  ${r.proposals} structural changes proposed from the diff: review them (structuralChanges(status: PROPOSED)) and confirm or reject`);
     if (json) console.log(JSON.stringify({ edition: r.edition, counts: r.counts, diff: r.diff }));
     return 0;
   }

@@ -11,7 +11,7 @@ import { ensureDevKey } from './modules/auth/dev-keys.js';
 import { createVerifier } from './modules/auth/jwt.js';
 import { Directory } from './modules/jurisdictions/directory.js';
 import { loadTrustAnchors } from './modules/certificates/anchors.js';
-import { certificateExpiryJob, certificateTransitionsJob, retentionJob } from './jobs/definitions.js';
+import { certificateExpiryJob, certificateTransitionsJob, retentionJob, structuralChangesJob } from './jobs/definitions.js';
 import { startJobs } from './jobs/scheduler.js';
 import { printAdapter, transportAdapter } from './modules/routing/adapters.js';
 import { startDispatcher } from './modules/routing/dispatcher.js';
@@ -50,21 +50,22 @@ async function main(): Promise<void> {
   const jwks = config.auth.jwks ?? (await ensureDevKey(config.dataDir));
   if (!config.auth.jwks) log.warn({ jwks }, 'development signing key in use; `npm run cli -- token --role ADMIN` prints a token');
   const overlapMs = config.certOverlapDays * 86_400_000;
+  const directory = new Directory(database, {
+    onReload: (ix, ms) => log.info({ version: ix.version, ...ix.counts(), ms: Math.round(ms) }, 'directory loaded'),
+    onError: (e) => log.error({ err: e }, 'directory reload failed'),
+  });
+  await directory.start();
   const jobs = config.jobs
     ? startJobs(
         [
           certificateTransitionsJob(database, clock, overlapMs),
           certificateExpiryJob(database, clock, overlapMs, log),
           retentionJob(database, clock, config.retention),
+          structuralChangesJob(database, clock, directory),
         ],
         log,
       )
     : undefined;
-  const directory = new Directory(database, {
-    onReload: (ix, ms) => log.info({ version: ix.version, ...ix.counts(), ms: Math.round(ms) }, 'directory loaded'),
-    onError: (e) => log.error({ err: e }, 'directory reload failed'),
-  });
-  await directory.start();
   const app = createApp({
     database,
     clock,

@@ -79,13 +79,16 @@ export const postalCodes = pgTable(
     locality: text('locality').notNull(),
     localityKey: text('locality_key').notNull(),
     osmId: bigint('osm_id', { mode: 'number' }),
+    /** set when a structural change moved this postcode from another municipality: that one's AGS */
+    predecessorAgs: text('predecessor_ags'),
     validFrom: date('valid_from', { mode: 'string' }),
     validTo: date('valid_to', { mode: 'string' }),
     source: text('source').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('postal_codes_current').on(t.postcode, t.ags).where(sql`${t.validTo} is null`),
+    // several localities of one municipality under one postcode arise when municipalities merge
+    uniqueIndex('postal_codes_current_locality').on(t.postcode, t.ags, t.localityKey).where(sql`${t.validTo} is null`),
     index('postal_codes_ags').on(t.ags),
   ],
 );
@@ -233,6 +236,8 @@ export const streets = pgTable(
     locality: text('locality').notNull(),
     borough: text('borough'),
     suburb: text('suburb'),
+    /** set when a structural change moved this street from another municipality: that one's AGS */
+    predecessorAgs: text('predecessor_ags'),
     validFrom: date('valid_from', { mode: 'string' }),
     validTo: date('valid_to', { mode: 'string' }),
     source: text('source').notNull(),
@@ -406,4 +411,99 @@ export const webhookOutbox = pgTable(
     lastError: text('last_error'),
   },
   (t) => [index('webhook_outbox_available').on(t.availableAt)],
+);
+
+export const structuralChangeKind = pgEnum('structural_change_kind', ['MERGER', 'INCORPORATION', 'SPLIT', 'PARTIAL_TRANSFER', 'RENAME', 'REKEY']);
+export type StructuralChangeKind = (typeof structuralChangeKind.enumValues)[number];
+export const structuralChangeStatus = pgEnum('structural_change_status', ['PROPOSED', 'PLANNED', 'APPLIED', 'CANCELLED', 'REJECTED']);
+export type StructuralChangeStatus = (typeof structuralChangeStatus.enumValues)[number];
+
+export interface SuccessorSpec {
+  ags: string;
+  name: string;
+  /** 9-digit Gemeindeverband ARS the successor belongs to; defaults to the first predecessor's */
+  associationArs?: string | null;
+}
+
+export interface JurisdictionPolicy {
+  task: string;
+  /** KEEP_SUCCESSOR: the successor's own rules; FROM_PREDECESSOR: copy the named predecessor's; AUTHORITY: one rule to the named authority */
+  mode: 'KEEP_SUCCESSOR' | 'FROM_PREDECESSOR' | 'AUTHORITY';
+  predecessorAgs?: string | null;
+  authorityKey?: string | null;
+}
+
+/** For SPLIT and PARTIAL_TRANSFER: which postcode (optionally only one street of it) goes where. */
+export interface TransferSpec {
+  postcode: string;
+  /** street name; without it the whole postcode area of the predecessor moves */
+  street?: string | null;
+  toAgs: string;
+}
+
+export interface ProposalEvidence {
+  confidence: number;
+  reasons: string[];
+  edition: string;
+}
+
+/** Gemeindestrukturänderung: planned (or proposed from an edition), applied on its date. */
+export const structuralChanges = pgTable(
+  'structural_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: structuralChangeKind('kind').notNull(),
+    status: structuralChangeStatus('status').notNull(),
+    effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
+    predecessors: text('predecessors').array().notNull(),
+    successors: jsonb('successors').$type<SuccessorSpec[]>().notNull(),
+    policies: jsonb('policies').$type<JurisdictionPolicy[]>().notNull().default([]),
+    transfers: jsonb('transfers').$type<TransferSpec[]>().notNull().default([]),
+    sourceReference: text('source_reference'),
+    proposal: jsonb('proposal').$type<ProposalEvidence>(),
+    /** what applying did (counts), for the history */
+    result: jsonb('result'),
+    appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }),
+    appliedBy: text('applied_by'),
+    version: integer('version').notNull().default(1),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('structural_changes_status_date').on(t.status, t.effectiveDate)],
+);
+
+/** Old AGS → new AGS from a date on: lookups by an old key are forwarded. */
+export const keySuccessions = pgTable(
+  'key_successions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    changeId: bigint('change_id', { mode: 'number' })
+      .notNull()
+      .references(() => structuralChanges.id),
+    oldAgs: text('old_ags').notNull(),
+    newAgs: text('new_ags').notNull(),
+    effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
+  },
+  (t) => [uniqueIndex('key_successions_pair').on(t.oldAgs, t.newAgs, t.effectiveDate), index('key_successions_new').on(t.newAgs)],
+);
+
+/**
+ * The change feed: every insert, update and delete of regions, jurisdictions and authorities,
+ * written by triggers (migration 0009) in the changing transaction. `version` is taken from the
+ * directory version under its row lock, so versions follow commit order: a reader that has seen
+ * version v has seen everything before it, which makes (version, seq) a stable cursor.
+ */
+export const directoryChanges = pgTable(
+  'directory_changes',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    entity: text('entity').notNull(),
+    operation: text('operation').notNull(),
+    entityKey: text('entity_key').notNull(),
+    data: jsonb('data'),
+  },
+  (t) => [index('directory_changes_order').on(t.version, t.seq)],
 );

@@ -6,6 +6,8 @@ import type { Logger } from '../lib/logger.js';
 import { expiryReport, runTransitions } from '../modules/certificates/certificates.service.js';
 import type { Job } from './scheduler.js';
 import { enforceRetention, type RetentionSettings } from '../modules/routing/deliveries.service.js';
+import type { Directory } from '../modules/jurisdictions/directory.js';
+import { applyDueStructuralChanges } from '../modules/structural/apply.js';
 
 export function certificateTransitionsJob(database: Database, clock: Clock, overlapMs: number): Job {
   return {
@@ -54,5 +56,23 @@ export function retentionJob(database: Database, clock: Clock, settings: Retenti
     schedule: '30 2 * * *',
     runAtStart: true,
     execute: () => enforceRetention(database.db, clock.now(), settings),
+  };
+}
+
+/**
+ * Applies structural changes that are due, daily at 00:05 Europe/Berlin (changes take effect at the
+ * start of the German day) and at start-up, which catches up on anything due while the server was
+ * down. One instance applies (advisory lock); the others see the result through the directory.
+ */
+export function structuralChangesJob(database: Database, clock: Clock, directory: Directory): Job {
+  return {
+    id: 'structural-changes',
+    schedule: '5 0 * * *',
+    runAtStart: true,
+    async execute() {
+      const run = await applyDueStructuralChanges(database.db, clock, germanDate(clock.now()), { id: 'job:structural-changes' });
+      if (run.applied.length) await directory.reload();
+      return { ran: run.ran, applied: run.applied.map((r) => r.changeId) };
+    },
   };
 }

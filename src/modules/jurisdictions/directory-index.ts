@@ -2,7 +2,7 @@
 // truth) and rebuilt whenever the directory changes. Lookups never wait on the database.
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appMeta, authorities, jurisdictions, postalCodes, regions, streets, tasks, type RegionLevel } from '../../db/schema.js';
+import { appMeta, authorities, jurisdictions, keySuccessions, postalCodes, regions, streets, structuralChanges, tasks, type RegionLevel, type StructuralChangeKind } from '../../db/schema.js';
 import { cityKey, municipalityCityKey } from '../addresses/normalize.js';
 
 export interface Validity {
@@ -26,6 +26,16 @@ export interface PostcodeEntry extends Validity {
   ags: string;
   locality: string;
   localityKey: string;
+  /** the municipality this postcode came from by a structural change */
+  predecessorAgs: string | null;
+}
+
+export interface Succession {
+  oldAgs: string;
+  newAgs: string;
+  effectiveDate: string;
+  changeId: number;
+  kind: StructuralChangeKind;
 }
 
 export interface StreetEntry extends Validity {
@@ -57,6 +67,8 @@ export class DirectoryIndex {
   readonly authoritiesById = new Map<number, AuthorityRow>();
   readonly authoritiesByKey = new Map<string, AuthorityRow>();
   readonly taskCodes = new Set<string>();
+  /** old AGS → its successors (key successions from applied structural changes) */
+  readonly successions = new Map<string, Succession[]>();
 
   constructor(
     readonly version: number,
@@ -69,6 +81,11 @@ export class DirectoryIndex {
 
   region(level: RegionLevel, ars: string, at: string): RegionEntry | undefined {
     return this.regionsByKey.get(`${level}:${ars}`)?.find((r) => isValidAt(r, at));
+  }
+
+  /** Successions of a key in effect on the date (a key may be succeeded again later: follow with care). */
+  successionsAt(ags: string, at: string): Succession[] {
+    return (this.successions.get(ags) ?? []).filter((s) => s.effectiveDate <= at);
   }
 
   rulesFor(task: string, areaKey: string): JurisdictionRow[] {
@@ -132,6 +149,7 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
           postcode: postalCodes.postcode,
           ags: postalCodes.ags,
           locality: postalCodes.locality,
+          predecessorAgs: postalCodes.predecessorAgs,
           validFrom: postalCodes.validFrom,
           validTo: postalCodes.validTo,
         })
@@ -165,6 +183,17 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
         push(byArea, j.areaKey, j);
       }
       for (const t of await tx.select({ code: tasks.code }).from(tasks)) index.taskCodes.add(t.code);
+      const successionRows = await tx
+        .select({
+          oldAgs: keySuccessions.oldAgs,
+          newAgs: keySuccessions.newAgs,
+          effectiveDate: keySuccessions.effectiveDate,
+          changeId: keySuccessions.changeId,
+          kind: structuralChanges.kind,
+        })
+        .from(keySuccessions)
+        .innerJoin(structuralChanges, eq(structuralChanges.id, keySuccessions.changeId));
+      for (const s of successionRows) push(index.successions, s.oldAgs, s);
       return index;
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

@@ -3,7 +3,7 @@
 // guessed: it becomes AMBIGUOUS with candidates and what input would settle it.
 import type { ScopeLevel } from '../../db/schema.js';
 import { cityKey, normalizePostcode, parseHouseNumber, streetKey, type HouseNumber } from '../addresses/normalize.js';
-import { isValidAt, type AuthorityRow, type DirectoryIndex, type JurisdictionRow, type PostcodeEntry, type RegionEntry } from './directory-index.js';
+import { isValidAt, type AuthorityRow, type DirectoryIndex, type JurisdictionRow, type PostcodeEntry, type RegionEntry, type Succession } from './directory-index.js';
 
 export type LookupStatus = 'RESOLVED' | 'AMBIGUOUS' | 'NOT_FOUND' | 'NO_JURISDICTION';
 
@@ -32,8 +32,20 @@ export interface Candidate {
   settleBy: string;
 }
 
+/** The old key a lookup was forwarded from, by a structural change. */
+export interface Forwarding {
+  ags: string;
+  name: string | null;
+  successorAgs: string;
+  changeId: number;
+  kind: Succession['kind'];
+  effectiveDate: string;
+}
+
 export interface LookupResult {
   status: LookupStatus;
+  /** set when the input named (or led to) a municipality that a structural change replaced */
+  forwardedFrom: Forwarding | null;
   authority: AuthorityRow | null;
   rule: JurisdictionRow | null;
   /** AGS of the municipality the input was matched to */
@@ -78,6 +90,8 @@ function describeRule(r: JurisdictionRow, a: AuthorityRow | undefined): string {
 
 interface Place {
   municipalities: RegionEntry[];
+  /** successor AGS → how the input reached it through an old key */
+  forwards: Map<string, Forwarding>;
   /** set when the place could not be settled */
   candidates?: Candidate[];
   postcode?: string;
@@ -92,13 +106,51 @@ function unique(list: RegionEntry[]): RegionEntry[] {
   return [...seen.values()].sort((a, b) => a.ags!.localeCompare(b.ags!));
 }
 
+const lastName = (ix: DirectoryIndex, ags: string) => ix.regionsByKey.get(`M:${ags}`)?.reduce<RegionEntry | undefined>((a, b) => (!a || (b.validFrom ?? '') > (a.validFrom ?? '') ? b : a), undefined)?.name ?? null;
+
+function forwarding(ix: DirectoryIndex, oldAgs: string, s: Succession): Forwarding {
+  return { ags: oldAgs, name: lastName(ix, oldAgs), successorAgs: s.newAgs, changeId: s.changeId, kind: s.kind, effectiveDate: s.effectiveDate };
+}
+
+/** Where an old key leads on the date: successions followed until a valid municipality (a split leads to several). */
+export function forwardKey(ix: DirectoryIndex, ags: string, at: string): { municipality: RegionEntry; via: Forwarding }[] {
+  const out = new Map<string, { municipality: RegionEntry; via: Forwarding }>();
+  const seen = new Set<string>();
+  const walk = (key: string, first: Forwarding | undefined, depth: number) => {
+    if (depth > 20 || seen.has(key)) return;
+    seen.add(key);
+    for (const s of ix.successionsAt(key, at)) {
+      const via = first ?? forwarding(ix, ags, s);
+      const m = ix.municipality(s.newAgs, at);
+      if (m) {
+        if (!out.has(m.ags!)) out.set(m.ags!, { municipality: m, via });
+      } else walk(s.newAgs, via, depth + 1);
+    }
+  };
+  walk(ags, undefined, 0);
+  return [...out.values()];
+}
+
+/** The municipality of a postcode entry on the date; through successions when its key is gone. */
+function entryMunicipalities(ix: DirectoryIndex, p: PostcodeEntry, at: string, forwards: Map<string, Forwarding>): RegionEntry[] {
+  const m = ix.municipality(p.ags, at);
+  if (m) {
+    if (p.predecessorAgs && !forwards.has(m.ags!)) {
+      const s = ix.successionsAt(p.predecessorAgs, at).find((x) => x.newAgs === p.ags);
+      if (s) forwards.set(m.ags!, forwarding(ix, p.predecessorAgs, s));
+    }
+    return [m];
+  }
+  return forwardKey(ix, p.ags, at).map((f) => {
+    if (!forwards.has(f.municipality.ags!)) forwards.set(f.municipality.ags!, f.via);
+    return f.municipality;
+  });
+}
+
 /** Municipalities whose name or a locality of which is this city, on the date. */
-function municipalitiesOfCity(ix: DirectoryIndex, key: string, at: string): RegionEntry[] {
+function municipalitiesOfCity(ix: DirectoryIndex, key: string, at: string, forwards: Map<string, Forwarding>): RegionEntry[] {
   const byName = (ix.municipalitiesByCity.get(key) ?? []).filter((m) => isValidAt(m, at));
-  const byLocality = (ix.postcodesByLocality.get(key) ?? [])
-    .filter((p) => isValidAt(p, at))
-    .map((p) => ix.municipality(p.ags, at))
-    .filter((m): m is RegionEntry => !!m);
+  const byLocality = (ix.postcodesByLocality.get(key) ?? []).filter((p) => isValidAt(p, at)).flatMap((p) => entryMunicipalities(ix, p, at, forwards));
   return unique([...byName, ...byLocality]);
 }
 
@@ -107,7 +159,7 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
   const a = input.address ?? {};
   const rawPostcode = a.postalCode ?? input.postalCode ?? null;
   const city = a.city ?? input.city ?? null;
-  const place: Place = { municipalities: [] };
+  const place: Place = { municipalities: [], forwards: new Map() };
   if (a.street) {
     place.street = a.street.trim();
     place.streetKey = streetKey(a.street);
@@ -116,7 +168,7 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
 
   const cityK = city ? cityKey(city) : undefined;
   let byCityCache: RegionEntry[] | undefined;
-  const byCity = () => (byCityCache ??= cityK ? municipalitiesOfCity(ix, cityK, at) : []);
+  const byCity = () => (byCityCache ??= cityK ? municipalitiesOfCity(ix, cityK, at, place.forwards) : []);
 
   let inPostcode: RegionEntry[] = [];
   let entries: PostcodeEntry[] = [];
@@ -125,7 +177,9 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
     place.postcode = pc.postcode;
     if (pc.padded) warn.push(`Postcode "${rawPostcode}" read as ${pc.postcode} (leading zero restored).`);
     entries = (ix.postcodes.get(pc.postcode) ?? []).filter((p) => isValidAt(p, at));
-    inPostcode = unique(entries.map((p) => ix.municipality(p.ags, at)).filter((m): m is RegionEntry => !!m));
+    // A locality matching the city names the predecessor best: look at those entries first.
+    const ordered = cityK ? [...entries.filter((p) => p.localityKey === cityK), ...entries.filter((p) => p.localityKey !== cityK)] : entries;
+    inPostcode = unique(ordered.flatMap((p) => entryMunicipalities(ix, p, at, place.forwards)));
     if (!inPostcode.length) {
       ex.push(`Postcode ${pc.postcode} is not known on ${at}.`);
     } else if (inPostcode.length === 1) {
@@ -137,7 +191,9 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
 
   // The city fits a municipality of the postcode by its name or by a locality under this postcode.
   const cityMatches = (m: RegionEntry) =>
-    m.cityKey === cityK || entries.some((p) => p.ags === m.ags && p.localityKey === cityK) || byCity().some((c) => c.ags === m.ags);
+    m.cityKey === cityK ||
+    entries.some((p) => (p.ags === m.ags || place.forwards.get(m.ags!)?.ags === p.ags) && p.localityKey === cityK) ||
+    byCity().some((c) => c.ags === m.ags);
   const byStreet = (among: RegionEntry[]) => {
     if (!place.streetKey) return [];
     const hits = place.postcode
@@ -209,7 +265,7 @@ function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: string[], warn: 
 
 const cityOf = (m: RegionEntry) => m.name.split(',')[0]!;
 
-function withCandidates(place: Place, options: RegionEntry[], settleBy: (m: RegionEntry) => string): Place {
+export function withCandidates(place: Place, options: RegionEntry[], settleBy: (m: RegionEntry) => string): Place {
   return {
     ...place,
     municipalities: [],
@@ -269,8 +325,10 @@ export function resolveJurisdiction(ix: DirectoryIndex, input: LookupInput): Loo
   const ex: string[] = [];
   const warn: string[] = [];
   const at = input.at;
+  let forwardedFrom: Forwarding | null = null;
   const result = (status: LookupStatus, extra: Partial<LookupResult> = {}): LookupResult => ({
     status,
+    forwardedFrom,
     authority: null,
     rule: null,
     ags: null,
@@ -291,10 +349,22 @@ export function resolveJurisdiction(ix: DirectoryIndex, input: LookupInput): Loo
   if (input.ags) {
     municipality = ix.municipality(input.ags, at);
     if (!municipality) {
-      ex.push(`AGS ${input.ags} is not a municipality in the register on ${at}.`);
-      return result('NOT_FOUND');
-    }
-    ex.push(`AGS ${input.ags} is ${label(municipality)}.`);
+      const targets = forwardKey(ix, input.ags, at);
+      if (!targets.length) {
+        ex.push(`AGS ${input.ags} is not a municipality in the register on ${at}.`);
+        return result('NOT_FOUND');
+      }
+      const via = targets[0]!.via;
+      forwardedFrom = via;
+      ex.push(`AGS ${input.ags}${via.name ? ` (${via.name})` : ''} was replaced on ${via.effectiveDate} by structural change #${via.changeId} (${via.kind}).`);
+      if (targets.length > 1) {
+        ex.push(`It was split into ${targets.map((t) => label(t.municipality)).join(', ')}; the address decides.`);
+        const candidates = targets.map((t) => ({ ags: t.municipality.ags, municipalityName: t.municipality.name, authority: null, settleBy: `the address (postcode and street) or the AGS ${t.municipality.ags}` }));
+        return result('AMBIGUOUS', { candidates: withAuthorities(ix, input, candidates) });
+      }
+      municipality = targets[0]!.municipality;
+      ex.push(`Forwarded to its successor ${label(municipality)}.`);
+    } else ex.push(`AGS ${input.ags} is ${label(municipality)}.`);
   } else if (input.ars && input.ars.length === 12) {
     municipality = ix.municipalitiesByArs.get(input.ars)?.find((m) => isValidAt(m, at));
     if (!municipality) {
@@ -321,6 +391,11 @@ export function resolveJurisdiction(ix: DirectoryIndex, input: LookupInput): Loo
       return result('NOT_FOUND');
     }
     municipality = place.municipalities[0]!;
+    const via = place.forwards.get(municipality.ags!);
+    if (via) {
+      forwardedFrom = via;
+      ex.push(`The input refers to ${via.name ?? via.ags} (${via.ags}), replaced on ${via.effectiveDate} by structural change #${via.changeId} (${via.kind}); forwarded to ${label(municipality)}.`);
+    }
   }
 
   if (municipality) {

@@ -7,6 +7,7 @@ import type { Clock } from '../../lib/clock.js';
 import { decodeText, splitLines, type TextEncoding } from '../../lib/text-file.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
 import { bumpDirectoryVersion } from '../jurisdictions/directory-index.js';
+import { proposeFromEdition } from '../structural/proposals.js';
 import { parseGv100ad, type RegionRecord } from './gv100ad.parser.js';
 import {
   closeRegions,
@@ -62,6 +63,8 @@ export interface Gv100ImportResult {
   writes: { versionsOpened: number; versionsClosed: number; statisticsUpdated: number };
   unchanged: boolean;
   dryRun: boolean;
+  /** structural changes proposed from the diff (PROPOSED, for an admin to confirm or reject) */
+  proposals: number;
 }
 
 export class ImportRejectedError extends Error {
@@ -191,6 +194,21 @@ export async function importGv100ad(db: Db, clock: Clock, opts: Gv100ImportOptio
       await insertRegions(tx, inserts);
 
       const unchanged = !inserts.length && !closes.length && !deletes.length && !inPlace.length && !stats.length;
+      const hasStructure = details.added.length + details.removed.length + details.renamed.length + details.moved.length > 0;
+      const proposals =
+        firstEdition || !hasStructure
+          ? 0
+          : await proposeFromEdition(
+              tx,
+              {
+                edition,
+                before: new Map(current.filter((r) => r.level === 'MUNICIPALITY').map((r) => [r.ags!, r])),
+                after: new Map(records.filter((r) => r.level === 'MUNICIPALITY').map((r) => [r.ags!, r])),
+                ...details,
+              },
+              opts.actor.id,
+              clock.now(),
+            );
       result = {
         edition,
         encoding,
@@ -209,6 +227,7 @@ export async function importGv100ad(db: Db, clock: Clock, opts: Gv100ImportOptio
         },
         unchanged,
         dryRun: !!opts.dryRun,
+        proposals,
       };
       if (!unchanged) {
         const summary = { counts, diff: result.diff, details, writes: result.writes };

@@ -1,0 +1,2 @@
+DROP INDEX "postal_codes_current";--> statement-breakpoint
+CREATE UNIQUE INDEX "postal_codes_current_locality" ON "postal_codes" USING btree ("postcode","ags","locality_key") WHERE "postal_codes"."valid_to" is null;

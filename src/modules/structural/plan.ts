@@ -1,0 +1,303 @@
+// Planning structural changes of municipalities (Gemeindestrukturänderungen): validation with errors
+// that name the field, the claim check (no two changes on one municipality and date), cancel,
+// and the proposal workflow (confirm with edits, reject). Applying is in apply.ts.
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import {
+  authorities,
+  jurisdictions,
+  postalCodes,
+  regions,
+  structuralChanges,
+  tasks,
+  type JurisdictionPolicy,
+  type StructuralChangeKind,
+  type StructuralChangeStatus,
+  type SuccessorSpec,
+  type TransferSpec,
+} from '../../db/schema.js';
+import { validAt } from '../../db/versioned.js';
+import { germanDate } from '../../lib/clock.js';
+import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { isIsoDate } from '../../graphql/scalars.js';
+import { writeAudit } from '../audit/audit.service.js';
+import type { ServiceContext } from '../authorities/authorities.service.js';
+
+export type StructuralChangeRow = typeof structuralChanges.$inferSelect;
+
+export interface PlanInput {
+  kind: StructuralChangeKind;
+  effectiveDate: string;
+  predecessors: string[];
+  successors: SuccessorSpec[];
+  policies?: JurisdictionPolicy[] | null;
+  transfers?: TransferSpec[] | null;
+  sourceReference?: string | null;
+}
+
+const AGS = /^\d{8}$/;
+const POLICY_MODES = ['KEEP_SUCCESSOR', 'FROM_PREDECESSOR', 'AUTHORITY'] as const;
+
+export const dayBefore = (d: string) => germanDate(new Date(Date.parse(`${d}T12:00:00Z`) - 86_400_000));
+
+/** Municipalities that cease to exist with the change (their keys get successions). */
+export function vanishing(c: { kind: StructuralChangeKind; predecessors: string[]; successors: SuccessorSpec[] }): string[] {
+  if (c.kind === 'RENAME' || c.kind === 'PARTIAL_TRANSFER') return [];
+  const kept = new Set(c.successors.map((s) => s.ags));
+  return c.predecessors.filter((p) => !kept.has(p));
+}
+
+export function requireAdmin(ctx: ServiceContext) {
+  if (ctx.principal.role !== 'ADMIN') throw forbidden('Only an ADMIN plans, confirms and applies structural changes');
+}
+
+async function municipalityAt(tx: Db, ags: string, at: string) {
+  const [row] = await tx
+    .select()
+    .from(regions)
+    .where(and(eq(regions.level, 'MUNICIPALITY'), eq(regions.ags, ags), validAt(regions, at)));
+  return row;
+}
+
+/** Checks everything that can be checked before the date; returns the normalised change. */
+export interface ValidPlan {
+  kind: StructuralChangeKind;
+  effectiveDate: string;
+  predecessors: string[];
+  successors: SuccessorSpec[];
+  policies: JurisdictionPolicy[];
+  transfers: TransferSpec[];
+  sourceReference: string | null;
+}
+
+export async function validatePlan(tx: Db, input: PlanInput, field = 'input', excludeId?: number): Promise<ValidPlan> {
+  const D = input.effectiveDate;
+  if (!isIsoDate(D)) throw badInput(`${field}.effectiveDate`, `"${D}" is not a date YYYY-MM-DD`);
+  const prev = dayBefore(D);
+  const kind = input.kind;
+  const preds = input.predecessors.map((p) => p.trim());
+  if (!preds.length) throw badInput(`${field}.predecessors`, 'name at least one municipality (AGS)');
+  preds.forEach((p, i) => {
+    if (!AGS.test(p)) throw badInput(`${field}.predecessors[${i}]`, `"${p}" is not an AGS: expected 8 digits`);
+  });
+  const dup = preds.find((p, i) => preds.indexOf(p) !== i);
+  if (dup) throw badInput(`${field}.predecessors`, `${dup} is named twice`);
+  const succ = input.successors.map((s) => ({ ags: s.ags.trim(), name: s.name.trim(), associationArs: s.associationArs?.trim() || null }));
+  if (!succ.length) throw badInput(`${field}.successors`, 'name at least one successor');
+  succ.forEach((s, i) => {
+    if (!AGS.test(s.ags)) throw badInput(`${field}.successors[${i}].ags`, `"${s.ags}" is not an AGS: expected 8 digits`);
+    if (!s.name) throw badInput(`${field}.successors[${i}].name`, 'must not be empty');
+    if (s.associationArs && !/^\d{9}$/.test(s.associationArs)) throw badInput(`${field}.successors[${i}].associationArs`, `"${s.associationArs}" is not a 9-digit Gemeindeverband ARS`);
+  });
+
+  const shape: Record<StructuralChangeKind, [number, number, number, number]> = {
+    // min/max predecessors, min/max successors
+    MERGER: [2, 1000, 1, 1],
+    INCORPORATION: [1, 1000, 1, 1],
+    SPLIT: [1, 1, 2, 1000],
+    PARTIAL_TRANSFER: [1, 1, 1, 1],
+    RENAME: [1, 1, 1, 1],
+    REKEY: [1, 1, 1, 1],
+  };
+  const [pMin, pMax, sMin, sMax] = shape[kind];
+  if (preds.length < pMin || preds.length > pMax) throw badInput(`${field}.predecessors`, `a ${kind} has ${pMin === pMax ? pMin : `${pMin} or more`} predecessor${pMax > 1 ? 's' : ''}, got ${preds.length}`);
+  if (succ.length < sMin || succ.length > sMax) throw badInput(`${field}.successors`, `a ${kind} has ${sMin === sMax ? sMin : `${sMin} or more`} successor${sMax > 1 ? 's' : ''}, got ${succ.length}`);
+
+  // Predecessors exist on the last day before the change.
+  const predRows = [];
+  for (const [i, p] of preds.entries()) {
+    const row = await municipalityAt(tx, p, prev);
+    if (!row) throw badInput(`${field}.predecessors[${i}]`, `${p} is not a municipality in the register on ${prev}, the day before the change`);
+    predRows.push(row);
+  }
+
+  for (const [i, s] of succ.entries()) {
+    const f = `${field}.successors[${i}]`;
+    const existedBefore = await municipalityAt(tx, s.ags, prev);
+    const sameAsPred = preds.includes(s.ags);
+    if (kind === 'RENAME') {
+      if (!sameAsPred) throw badInput(`${f}.ags`, `a RENAME keeps the key: expected ${preds[0]}`);
+      if (existedBefore!.name === s.name) throw badInput(`${f}.name`, `${s.ags} is already called "${s.name}"`);
+    } else if (kind === 'INCORPORATION' || kind === 'PARTIAL_TRANSFER') {
+      if (sameAsPred) throw badInput(`${f}.ags`, `the receiving municipality ${s.ags} cannot also be a predecessor`);
+      if (!existedBefore) throw badInput(`${f}.ags`, `${s.ags} must be an existing municipality on ${prev} to receive territory`);
+    } else if (kind === 'REKEY' && sameAsPred) {
+      if (!s.associationArs || s.associationArs === existedBefore!.parentArs) throw badInput(`${f}.associationArs`, `a REKEY with the same AGS must name the new Gemeindeverband`);
+    } else if (sameAsPred) {
+      if (kind !== 'SPLIT') throw badInput(`${f}.ags`, `${s.ags} is a predecessor; a ${kind} needs a new key (or use INCORPORATION)`);
+    } else if (existedBefore) {
+      throw badInput(`${f}.ags`, `${s.ags} is not free: it is ${existedBefore.name} on ${prev}`);
+    }
+    // Where a successor without a current register entry is placed: its Gemeindeverband.
+    if (!existedBefore || s.associationArs) {
+      const assoc = s.associationArs ?? predRows.find((r) => r.ags!.slice(0, 5) === s.ags.slice(0, 5))?.parentArs ?? null;
+      if (!assoc) throw badInput(`${f}.associationArs`, `${s.ags} lies in another district than its predecessors: name its Gemeindeverband (9-digit ARS)`);
+      if (assoc.slice(0, 5) !== s.ags.slice(0, 5)) throw badInput(`${f}.associationArs`, `${assoc} is not in district ${s.ags.slice(0, 5)} of ${s.ags}`);
+      const [a] = await tx.select({ id: regions.id }).from(regions).where(and(eq(regions.level, 'ASSOCIATION'), eq(regions.ars, assoc), validAt(regions, D)));
+      if (!a) throw badInput(`${f}.associationArs`, `Gemeindeverband ${assoc} does not exist on ${D}`);
+      s.associationArs = assoc;
+    }
+  }
+  const dupS = succ.find((s, i) => succ.findIndex((t) => t.ags === s.ags) !== i);
+  if (dupS) throw badInput(`${field}.successors`, `${dupS.ags} is named twice`);
+
+  // Transfers: which postcodes (or streets) go to which successor.
+  const transfers = (input.transfers ?? []).map((t) => ({ postcode: t.postcode.trim(), street: t.street?.trim() || null, toAgs: t.toAgs.trim() }));
+  if (kind === 'PARTIAL_TRANSFER' && !transfers.length) throw badInput(`${field}.transfers`, 'a PARTIAL_TRANSFER names the postcodes or streets that move');
+  if (transfers.length && kind !== 'SPLIT' && kind !== 'PARTIAL_TRANSFER') throw badInput(`${field}.transfers`, `only a SPLIT or PARTIAL_TRANSFER moves single postcodes or streets; a ${kind} moves all of them`);
+  for (const [i, t] of transfers.entries()) {
+    const f = `${field}.transfers[${i}]`;
+    if (!/^\d{5}$/.test(t.postcode)) throw badInput(`${f}.postcode`, `"${t.postcode}" is not a postcode: expected 5 digits`);
+    if (!succ.some((s) => s.ags === t.toAgs)) throw badInput(`${f}.toAgs`, `${t.toAgs} is not one of the successors`);
+    const [pc] = await tx.select({ id: postalCodes.id }).from(postalCodes).where(and(eq(postalCodes.postcode, t.postcode), eq(postalCodes.ags, preds[0]!), validAt(postalCodes, prev)));
+    if (!pc) throw badInput(`${f}.postcode`, `${t.postcode} is not a postcode of ${preds[0]} on ${prev}`);
+  }
+
+  // Policies: one per task; every task for which a vanishing predecessor has rules needs one.
+  const policies = (input.policies ?? []).map((p) => ({ task: p.task.trim(), mode: p.mode, predecessorAgs: p.predecessorAgs?.trim() || null, authorityKey: p.authorityKey?.trim() || null }));
+  for (const [i, p] of policies.entries()) {
+    const f = `${field}.policies[${i}]`;
+    if (!(POLICY_MODES as readonly string[]).includes(p.mode)) throw badInput(`${f}.mode`, `must be one of ${POLICY_MODES.join(', ')}`);
+    if (policies.findIndex((q) => q.task === p.task) !== i) throw badInput(`${f}.task`, `task ${p.task} has two policies`);
+    const [t] = await tx.select({ code: tasks.code }).from(tasks).where(eq(tasks.code, p.task));
+    if (!t) throw badInput(`${f}.task`, `no task ${p.task}`);
+    if (p.mode === 'FROM_PREDECESSOR' && (!p.predecessorAgs || !preds.includes(p.predecessorAgs))) throw badInput(`${f}.predecessorAgs`, `FROM_PREDECESSOR names one of the predecessors ${preds.join(', ')}`);
+    if (p.mode === 'AUTHORITY') {
+      const [a] = p.authorityKey ? await tx.select({ id: authorities.id }).from(authorities).where(eq(authorities.key, p.authorityKey)) : [];
+      if (!a) throw badInput(`${f}.authorityKey`, p.authorityKey ? `no authority with key ${p.authorityKey}` : 'AUTHORITY names an authority key');
+    }
+  }
+  const gone = vanishing({ kind, predecessors: preds, successors: succ });
+  if (gone.length && kind !== 'REKEY') {
+    const ruled = await tx
+      .selectDistinct({ task: jurisdictions.taskCode, ags: jurisdictions.areaKey })
+      .from(jurisdictions)
+      .where(and(inArray(jurisdictions.areaKey, gone), inArray(jurisdictions.level, ['MUNICIPALITY', 'STREET']), validAt(jurisdictions, prev)))
+      .orderBy(asc(jurisdictions.taskCode), asc(jurisdictions.areaKey));
+    const missing = ruled.find((r) => !policies.some((p) => p.task === r.task));
+    if (missing) {
+      throw badInput(
+        `${field}.policies`,
+        `${missing.ags} has jurisdictions for task ${missing.task} on ${prev}; say how the successor's jurisdiction for ${missing.task} is set (KEEP_SUCCESSOR, FROM_PREDECESSOR or AUTHORITY)`,
+      );
+    }
+  }
+
+  // No two changes on one municipality and date.
+  const claimed = [...new Set([...preds, ...succ.map((s) => s.ags)])];
+  const others = await tx
+    .select({ id: structuralChanges.id, predecessors: structuralChanges.predecessors, successors: structuralChanges.successors })
+    .from(structuralChanges)
+    .where(and(eq(structuralChanges.effectiveDate, D), inArray(structuralChanges.status, ['PLANNED', 'APPLIED'])));
+  for (const o of others) {
+    if (o.id === excludeId) continue;
+    const theirs = new Set([...o.predecessors, ...o.successors.map((s) => s.ags)]);
+    const both = claimed.find((a) => theirs.has(a));
+    if (both) throw conflict(`Municipality ${both} is already part of structural change #${o.id} on ${D}`, { changeId: o.id, ags: both });
+  }
+
+  return {
+    kind,
+    effectiveDate: D,
+    predecessors: preds,
+    successors: succ,
+    policies,
+    transfers,
+    sourceReference: input.sourceReference?.trim() || null,
+  };
+}
+
+/** Changes are planned one at a time: the claim check must see every other plan. */
+const lockPlans = (tx: Db) => tx.execute(sql`lock table structural_changes in share row exclusive mode`);
+
+export async function planStructuralChange(ctx: ServiceContext, input: PlanInput): Promise<StructuralChangeRow> {
+  requireAdmin(ctx);
+  return ctx.db.transaction(async (tx) => {
+    await lockPlans(tx);
+    const v = await validatePlan(tx, input);
+    const now = ctx.clock.now();
+    const [row] = await tx
+      .insert(structuralChanges)
+      .values({ ...v, status: 'PLANNED', createdBy: ctx.actor.id, createdAt: now, updatedAt: now })
+      .returning();
+    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'PLAN_STRUCTURAL_CHANGE', entityType: 'StructuralChange', entityId: String(row!.id), after: row });
+    return row!;
+  });
+}
+
+export async function findChange(db: Db, id: number): Promise<StructuralChangeRow> {
+  const [row] = await db.select().from(structuralChanges).where(eq(structuralChanges.id, id));
+  if (!row) throw notFound(`No structural change #${id}`);
+  return row;
+}
+
+async function transition(
+  ctx: ServiceContext,
+  id: number,
+  expectedVersion: number,
+  from: StructuralChangeStatus[],
+  action: string,
+  change: (tx: Db, row: StructuralChangeRow) => Promise<Partial<StructuralChangeRow>>,
+): Promise<StructuralChangeRow> {
+  requireAdmin(ctx);
+  return ctx.db.transaction(async (tx) => {
+    await lockPlans(tx);
+    const [row] = await tx.select().from(structuralChanges).where(eq(structuralChanges.id, id)).for('update');
+    if (!row) throw notFound(`No structural change #${id}`);
+    if (row.version !== expectedVersion) throw conflict(`Structural change #${id} is at version ${row.version}, not ${expectedVersion}`, { currentVersion: row.version });
+    if (!from.includes(row.status)) throw conflict(`Structural change #${id} is ${row.status}; this needs ${from.join(' or ')}`, { status: row.status });
+    const values = await change(tx, row);
+    const [after] = await tx
+      .update(structuralChanges)
+      .set({ ...values, version: row.version + 1, updatedAt: ctx.clock.now() })
+      .where(eq(structuralChanges.id, id))
+      .returning();
+    await writeAudit(tx, ctx.clock, ctx.actor, { action, entityType: 'StructuralChange', entityId: String(id), before: row, after });
+    return after!;
+  });
+}
+
+export const cancelStructuralChange = (ctx: ServiceContext, id: number, expectedVersion: number) =>
+  transition(ctx, id, expectedVersion, ['PLANNED'], 'CANCEL_STRUCTURAL_CHANGE', async () => ({ status: 'CANCELLED' }));
+
+export const rejectProposal = (ctx: ServiceContext, id: number, expectedVersion: number) =>
+  transition(ctx, id, expectedVersion, ['PROPOSED'], 'REJECT_STRUCTURAL_CHANGE', async () => ({ status: 'REJECTED' }));
+
+/** Confirms a proposal, optionally with edits (any field of the plan); validated like a new plan. */
+export const confirmProposal = (ctx: ServiceContext, id: number, expectedVersion: number, edits: Partial<PlanInput> = {}) =>
+  transition(ctx, id, expectedVersion, ['PROPOSED'], 'CONFIRM_STRUCTURAL_CHANGE', async (tx, row) => {
+    const merged: PlanInput = {
+      kind: edits.kind ?? row.kind,
+      effectiveDate: edits.effectiveDate ?? row.effectiveDate,
+      predecessors: edits.predecessors ?? row.predecessors,
+      successors: edits.successors ?? row.successors,
+      policies: edits.policies ?? row.policies,
+      transfers: edits.transfers ?? row.transfers,
+      sourceReference: edits.sourceReference ?? row.sourceReference,
+    };
+    return { ...(await validatePlan(tx, merged, 'edits', id)), status: 'PLANNED' as const };
+  });
+
+export interface ChangeQuery {
+  status?: StructuralChangeStatus | null;
+  from?: string | null;
+  to?: string | null;
+  limit: number;
+  /** keyset: (effectiveDate, id) of the last row of the previous page */
+  after?: [string, number];
+}
+
+export async function listChanges(db: Db, q: ChangeQuery): Promise<StructuralChangeRow[]> {
+  const where = [
+    q.status ? eq(structuralChanges.status, q.status) : undefined,
+    q.from ? gte(structuralChanges.effectiveDate, q.from) : undefined,
+    q.to ? lte(structuralChanges.effectiveDate, q.to) : undefined,
+    q.after ? sql`(${structuralChanges.effectiveDate}, ${structuralChanges.id}) > (${q.after[0]}::date, ${q.after[1]})` : undefined,
+  ].filter(Boolean);
+  return db
+    .select()
+    .from(structuralChanges)
+    .where(and(...where))
+    .orderBy(asc(structuralChanges.effectiveDate), asc(structuralChanges.id))
+    .limit(q.limit);
+}

@@ -1,0 +1,172 @@
+// Proposals from a newer GV100AD edition: the diff says which keys vanished and appeared, not what
+// happened. For each vanished key we score likely successors (new keys and existing municipalities
+// of the same district) by name, town-hall postcode and postcode mapping, group the vanished keys
+// by their best successor and propose a MERGER, INCORPORATION or REKEY with a confidence and the
+// reasons. Renames and association moves are proposed as RENAME / REKEY. Nothing is applied:
+// an admin confirms (maybe with edits) or rejects each proposal.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { jurisdictions, postalCodes, structuralChanges, type JurisdictionPolicy, type StructuralChangeKind, type SuccessorSpec } from '../../db/schema.js';
+import { validAt } from '../../db/versioned.js';
+import { foldName } from '../../lib/fold.js';
+import type { RegionRecord } from '../regions/gv100ad.parser.js';
+import type { RegionRow } from '../regions/regions.repository.js';
+import { dayBefore } from './plan.js';
+
+interface Municipality {
+  ags: string;
+  ars: string;
+  name: string;
+  townHallPostcode: string | null;
+  population: number | null;
+}
+
+interface Scored {
+  successor: Municipality;
+  isNew: boolean;
+  score: number;
+  reasons: string[];
+}
+
+export interface EditionDiff {
+  edition: string;
+  /** municipalities before the import, by AGS */
+  before: Map<string, RegionRow>;
+  /** municipality records of the new edition, by AGS */
+  after: Map<string, RegionRecord>;
+  removed: string[];
+  added: string[];
+  renamed: { ags: string; from: string; to: string }[];
+  moved: { ags: string; fromAssociation: string; toAssociation: string }[];
+}
+
+/** "Berga/Elster, Stadt" → ["berga", "elster"]: name parts without the type suffix. */
+const nameParts = (name: string) =>
+  foldName(name.split(',')[0]!)
+    .split(/[^a-z0-9äöüß]+/)
+    .filter((p) => p.length >= 3);
+
+function score(v: Municipality, c: Municipality, vPostcodes: Set<string>, cPostcodes: Set<string>): Omit<Scored, 'successor' | 'isNew'> {
+  let s = 0;
+  const reasons: string[] = [];
+  const vn = nameParts(v.name);
+  const cn = nameParts(c.name);
+  if (vn.length && vn.every((p) => cn.includes(p))) {
+    s += 0.4;
+    reasons.push(`name "${c.name}" contains "${v.name}"`);
+  } else if (vn.some((p) => cn.includes(p))) {
+    s += 0.2;
+    reasons.push(`names "${v.name}" and "${c.name}" share a part`);
+  }
+  if (v.townHallPostcode && v.townHallPostcode === c.townHallPostcode) {
+    s += 0.3;
+    reasons.push(`same town-hall postcode ${v.townHallPostcode}`);
+  }
+  const shared = [...vPostcodes].filter((p) => cPostcodes.has(p) || p === c.townHallPostcode);
+  if (shared.length) {
+    s += 0.2;
+    reasons.push(`postcode mapping: ${v.ags} shares ${shared.slice(0, 3).join(', ')} with ${c.ags}`);
+  }
+  if (v.ags.slice(0, 5) === c.ags.slice(0, 5)) {
+    s += 0.1;
+    reasons.push(`same district ${v.ags.slice(0, 5)}`);
+  }
+  return { score: Math.min(1, Math.round(s * 100) / 100), reasons };
+}
+
+/** Writes PROPOSED changes for the diff of an edition, inside the import's transaction. */
+export async function proposeFromEdition(tx: Db, diff: EditionDiff, actorId: string, now: Date): Promise<number> {
+  const E = diff.edition;
+  const prev = dayBefore(E);
+  const asM = (r: { ags: string | null; ars: string; name: string; townHallPostcode: string | null; population: number | null }): Municipality => ({
+    ags: r.ags!,
+    ars: r.ars,
+    name: r.name,
+    townHallPostcode: r.townHallPostcode,
+    population: r.population,
+  });
+  const postcodesOf = new Map<string, Set<string>>();
+  if (diff.removed.length) {
+    const rows = await tx
+      .select({ ags: postalCodes.ags, postcode: postalCodes.postcode })
+      .from(postalCodes)
+      .where(and(inArray(postalCodes.ags, [...new Set([...diff.removed, ...diff.added])]), validAt(postalCodes, prev)));
+    for (const r of rows) {
+      const set = postcodesOf.get(r.ags) ?? new Set<string>();
+      set.add(r.postcode);
+      postcodesOf.set(r.ags, set);
+    }
+  }
+  const pcs = (ags: string) => postcodesOf.get(ags) ?? new Set<string>();
+  const added = new Set(diff.added);
+
+  // Best successor for each vanished key.
+  const groups = new Map<string, { successor: Municipality; isNew: boolean; members: { v: Municipality; score: number; reasons: string[] }[] }>();
+  for (const ags of diff.removed) {
+    const v = asM(diff.before.get(ags)!);
+    const candidates: Scored[] = [];
+    for (const [cAgs, rec] of diff.after) {
+      if (cAgs.slice(0, 5) !== ags.slice(0, 5)) continue;
+      const c = asM(rec);
+      candidates.push({ successor: c, isNew: added.has(cAgs), ...score(v, c, pcs(ags), pcs(cAgs)) });
+    }
+    // New keys first on equal scores: a vanished key more often went into a new municipality.
+    candidates.sort((a, b) => b.score - a.score || Number(b.isNew) - Number(a.isNew) || a.successor.ags.localeCompare(b.successor.ags));
+    const newInDistrict = candidates.filter((c) => c.isNew);
+    let best = candidates[0];
+    if (best && best.score < 0.3 && newInDistrict.length === 1) {
+      best = { ...newInDistrict[0]!, reasons: [...newInDistrict[0]!.reasons, 'the only new key in the district'] };
+      best.score = Math.max(best.score, 0.3);
+    }
+    if (!best || best.score < 0.3) continue; // nothing plausible: the admin plans it by hand
+    const g = groups.get(best.successor.ags) ?? { successor: best.successor, isNew: best.isNew, members: [] };
+    g.members.push({ v, score: best.score, reasons: best.reasons });
+    groups.set(best.successor.ags, g);
+  }
+
+  const proposals: (typeof structuralChanges.$inferInsert)[] = [];
+  const base = { status: 'PROPOSED' as const, effectiveDate: E, createdBy: actorId, createdAt: now, updatedAt: now, sourceReference: `GV100AD edition ${E}` };
+  for (const g of groups.values()) {
+    const preds = g.members.map((m) => m.v.ags).sort();
+    const kind: StructuralChangeKind = !g.isNew ? 'INCORPORATION' : preds.length > 1 ? 'MERGER' : 'REKEY';
+    const successor: SuccessorSpec = { ags: g.successor.ags, name: g.successor.name, associationArs: g.isNew ? g.successor.ars.slice(0, 9) : null };
+    const confidence = Math.min(...g.members.map((m) => m.score));
+    const reasons = g.members.map((m) => `${m.v.ags} ${m.v.name} → ${g.successor.ags}: ${m.reasons.join('; ')}`);
+    // Suggested jurisdiction: carry the rules of the most populous predecessor that has any.
+    const ruled = await tx
+      .selectDistinct({ task: jurisdictions.taskCode, ags: jurisdictions.areaKey })
+      .from(jurisdictions)
+      .where(and(inArray(jurisdictions.areaKey, preds), inArray(jurisdictions.level, ['MUNICIPALITY', 'STREET']), validAt(jurisdictions, prev)));
+    const policies: JurisdictionPolicy[] = [];
+    for (const task of new Set(ruled.map((r) => r.task))) {
+      const holders = g.members.filter((m) => ruled.some((r) => r.task === task && r.ags === m.v.ags)).sort((a, b) => (b.v.population ?? 0) - (a.v.population ?? 0));
+      policies.push({ task, mode: 'FROM_PREDECESSOR', predecessorAgs: holders[0]!.v.ags });
+    }
+    proposals.push({ ...base, kind, predecessors: preds, successors: [successor], policies, proposal: { confidence, reasons, edition: E } });
+  }
+  for (const r of diff.renamed) {
+    const rec = diff.after.get(r.ags)!;
+    proposals.push({ ...base, kind: 'RENAME', predecessors: [r.ags], successors: [{ ags: r.ags, name: rec.name }], proposal: { confidence: 1, reasons: [`the edition names ${r.ags} "${r.to}" instead of "${r.from}"`], edition: E } });
+  }
+  for (const m of diff.moved) {
+    const rec = diff.after.get(m.ags)!;
+    proposals.push({
+      ...base,
+      kind: 'REKEY',
+      predecessors: [m.ags],
+      successors: [{ ags: m.ags, name: rec.name, associationArs: m.toAssociation }],
+      proposal: { confidence: 1, reasons: [`the edition places ${m.ags} in Gemeindeverband ${m.toAssociation} instead of ${m.fromAssociation}`], edition: E },
+    });
+  }
+  if (proposals.length) await tx.insert(structuralChanges).values(proposals);
+  return proposals.length;
+}
+
+/** Open proposals of an edition (for the CLI summary). */
+export async function countProposals(tx: Db, edition: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(structuralChanges)
+    .where(and(eq(structuralChanges.status, 'PROPOSED'), eq(structuralChanges.effectiveDate, edition)));
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,293 @@
+// Structural changes through time: planned, applied on their date (job, catch-up, twice), forwarded
+// lookups, the change feed, the concurrency guard, and the 2022 → 2025 editions end to end.
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openPostgres, queryRows, type Database } from '../src/db/client.js';
+import { ManualClock } from '../src/lib/clock.js';
+import { structuralChangesJob } from '../src/jobs/definitions.js';
+import { createAuthority } from '../src/modules/authorities/authorities.service.js';
+import { Directory } from '../src/modules/jurisdictions/directory.js';
+import { createJurisdiction } from '../src/modules/jurisdictions/jurisdictions.service.js';
+import { lookupOne, type RawLookupInput } from '../src/modules/jurisdictions/lookup.js';
+import { importPostcodes } from '../src/modules/postcodes/postcodes.import.js';
+import { importGv100ad } from '../src/modules/regions/gv100ad.import.js';
+import { applyDueStructuralChanges } from '../src/modules/structural/apply.js';
+import { feedAfter, municipalityHistory, upcomingChanges } from '../src/modules/structural/history.js';
+import { cancelStructuralChange, confirmProposal, listChanges, planStructuralChange, rejectProposal, type PlanInput } from '../src/modules/structural/plan.js';
+import { loadDemoSeed } from '../seed/load.js';
+import { gql, makeKeys, testApp, token } from './helpers/app.js';
+import { engines, forEachEngine } from './helpers/engines.js';
+import { testActor } from './helpers/fixtures.js';
+import { EDITIONS, POSTCODES, sharedFile } from './helpers/shared-data.js';
+
+const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
+const addr = (city: string, postalCode: string) => ({ street: 'Rathausplatz', houseNumber: '1', postalCode, city });
+
+async function world(database: Database, clock: ManualClock) {
+  const directory = new Directory(database, { pollMs: 0 });
+  const ctx = { db: database.db, clock, principal: admin, actor: testActor, directory };
+  await loadDemoSeed(database.db, clock, testActor);
+  for (const [key, name, pc] of [
+    ['ags:05766012', 'Stadt Barntrup', '32683'],
+    ['ags:05766024', 'Gemeinde Dörentrup', '32694'],
+    ['ags:05766044', 'Stadt Lemgo', '32657'],
+    ['ags:05766064', 'Gemeinde Schlangen', '33189'],
+    ['kreis:05766', 'Kreis Lippe', '32756'],
+  ] as const) {
+    await createAuthority(ctx, { key, kind: 'ENFORCEMENT', name, postalAddress: addr(name.split(' ').at(-1)!, pc) });
+  }
+  for (const [authorityKey, level, key] of [
+    ['ags:05766012', 'MUNICIPALITY', '05766012'],
+    ['ags:05766024', 'MUNICIPALITY', '05766024'],
+    ['ags:05766044', 'MUNICIPALITY', '05766044'],
+    ['ags:05766064', 'MUNICIPALITY', '05766064'],
+    ['kreis:05766', 'DISTRICT', '05766'],
+  ] as const) {
+    await createJurisdiction(ctx, { authorityKey, scope: { level, key } });
+  }
+  return { directory, ctx };
+}
+
+const nordlippe: PlanInput = {
+  kind: 'MERGER',
+  effectiveDate: '2027-01-01',
+  predecessors: ['05766012', '05766024'],
+  successors: [{ ags: '05766070', name: 'Nordlippe, Stadt' }],
+  policies: [{ task: 'VOLLSTRECKUNGSHILFE', mode: 'FROM_PREDECESSOR', predecessorAgs: '05766012' }],
+  sourceReference: 'GV. NRW. 2026 S. 123 (test)',
+};
+
+forEachEngine('structural changes', (engine) => {
+  let database: Database;
+  const clock = new ManualClock('2026-11-22T10:00:00Z');
+  let w: Awaited<ReturnType<typeof world>>;
+  const look = async (input: RawLookupInput) => lookupOne(await w.directory.get(), input, '2026-11-22');
+  const authorityOf = async (input: RawLookupInput) => (await look(input)).authority?.key ?? null;
+  const count = async (table: string) => Number((await queryRows<{ n: number }>(database.db, sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n);
+
+  beforeAll(async () => {
+    database = await engine.open();
+    w = await world(database, clock);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('refuses bad plans with the field and reason, and writes nothing', async () => {
+    const before = await count('structural_changes');
+    const bad: [Partial<PlanInput>, RegExp][] = [
+      [{ predecessors: ['05766012', '0576602'] }, /input.predecessors\[1\]: "0576602" is not an AGS/],
+      [{ predecessors: ['05766012', '05766999'] }, /input.predecessors\[1\]: 05766999 is not a municipality in the register on 2026-12-31/],
+      [{ predecessors: ['05766012'] }, /input.predecessors: a MERGER has 2 or more predecessors, got 1/],
+      [{ successors: [{ ags: '05766020', name: 'X' }] }, /input.successors\[0\].ags: 05766020 is not free: it is Detmold, Stadt on 2026-12-31/],
+      [{ policies: [] }, /input.policies: 05766012 has jurisdictions for task VOLLSTRECKUNGSHILFE on 2026-12-31; say how/],
+      [{ policies: [{ task: 'VOLLSTRECKUNGSHILFE', mode: 'AUTHORITY', authorityKey: 'ags:nope' }] }, /input.policies\[0\].authorityKey: no authority with key ags:nope/],
+      [{ successors: [{ ags: '05766070', name: 'N', associationArs: '057770012' }] }, /associationArs: 057770012 is not in district 05766/],
+    ];
+    for (const [change, message] of bad) await expect(planStructuralChange(w.ctx, { ...nordlippe, ...change })).rejects.toThrow(message);
+    await expect(planStructuralChange({ ...w.ctx, principal: { subject: 'tm', role: 'TENANT_MANAGER', scope: 'lippe' } }, nordlippe)).rejects.toThrow(/Only an ADMIN/);
+    expect(await count('structural_changes')).toBe(before);
+  });
+
+  it('plans a merger; a second change on the same municipality and date is a CONFLICT; upcoming changes list it', async () => {
+    const c = await planStructuralChange(w.ctx, nordlippe);
+    expect(c).toMatchObject({ status: 'PLANNED', kind: 'MERGER', effectiveDate: '2027-01-01', successors: [{ ags: '05766070', associationArs: '057660012' }] });
+    await expect(
+      planStructuralChange(w.ctx, { kind: 'INCORPORATION', effectiveDate: '2027-01-01', predecessors: ['05766024'], successors: [{ ags: '05766044', name: 'Lemgo, Stadt' }], policies: [{ task: 'VOLLSTRECKUNGSHILFE', mode: 'KEEP_SUCCESSOR' }] }),
+    ).rejects.toThrow(`Municipality 05766024 is already part of structural change #${c.id} on 2027-01-01`);
+    expect((await upcomingChanges(database.db, clock, 30)).map((u) => u.id)).toEqual([]);
+    expect((await upcomingChanges(database.db, clock, 60)).map((u) => u.id)).toEqual([c.id]);
+    // more kinds, all on 2027-01-01 unless said otherwise
+    await planStructuralChange(w.ctx, { kind: 'RENAME', effectiveDate: '2027-01-01', predecessors: ['05766004'], successors: [{ ags: '05766004', name: 'Augustdorf, Stadt' }] });
+    await planStructuralChange(w.ctx, { kind: 'REKEY', effectiveDate: '2027-01-01', predecessors: ['05766064'], successors: [{ ags: '05766099', name: 'Schlangen' }] });
+    await planStructuralChange(w.ctx, {
+      kind: 'SPLIT',
+      effectiveDate: '2027-01-01',
+      predecessors: ['05766028'],
+      successors: [{ ags: '05766081', name: 'Extertal-Nord' }, { ags: '05766082', name: 'Extertal-Süd' }],
+    });
+    await planStructuralChange(w.ctx, {
+      kind: 'INCORPORATION',
+      effectiveDate: '2027-02-01',
+      predecessors: ['05766036'],
+      successors: [{ ags: '05766044', name: 'Lemgo, Stadt' }],
+    });
+    const cancelled = await planStructuralChange(w.ctx, { kind: 'RENAME', effectiveDate: '2027-01-01', predecessors: ['05766016'], successors: [{ ags: '05766016', name: 'Blomberg, Nelkenstadt' }] });
+    expect((await cancelStructuralChange(w.ctx, cancelled.id, 1)).status).toBe('CANCELLED');
+    await expect(cancelStructuralChange(w.ctx, cancelled.id, 2)).rejects.toThrow(/is CANCELLED; this needs PLANNED/);
+  });
+
+  it('nothing applies before the date; lookups answer as before', async () => {
+    clock.set('2026-12-31T22:59:00Z'); // 23:59 on 31 December in Germany
+    const run = await structuralChangesJob(database, clock, w.directory).execute();
+    expect(run).toEqual({ ran: true, applied: [] });
+    expect(await authorityOf({ ags: '05766024', at: '2027-01-05' })).toBe('ags:05766024');
+  });
+
+  it('applies on the date (job after midnight, German time): regions, postcodes, jurisdictions, successions', async () => {
+    clock.set('2026-12-31T23:05:00Z'); // 00:05 on 1 January in Germany
+    const run = (await structuralChangesJob(database, clock, w.directory).execute()) as { applied: number[] };
+    expect(run.applied).toHaveLength(4); // merger, rename, rekey, split; the incorporation is due in February
+    // the register: predecessors end, the successor begins
+    const h = await municipalityHistory(database.db, '05766024');
+    expect(h.versions.map((v) => [v.validFrom, v.validTo])).toEqual([[null, '2027-01-01']]);
+    expect(h.successors.map((s) => [s.newAgs, s.effectiveDate, s.kind])).toEqual([['05766070', '2027-01-01', 'MERGER']]);
+    const n = await municipalityHistory(database.db, '05766070');
+    expect(n.versions.map((v) => [v.name, v.ars, v.validFrom, v.validTo])).toEqual([['Nordlippe, Stadt', '057660012070', '2027-01-01', null]]);
+    expect(n.predecessors.map((s) => s.oldAgs).sort()).toEqual(['05766012', '05766024']);
+    expect((await municipalityHistory(database.db, '05766004')).versions.map((v) => v.name)).toEqual(['Augustdorf', 'Augustdorf, Stadt']);
+  });
+
+  it('lookups by old key, old postcode and old address are forwarded after the date and unchanged before it', async () => {
+    const after = await look({ ags: '05766024', at: '2027-01-01' });
+    expect(after).toMatchObject({ status: 'RESOLVED', ags: '05766070', forwardedFrom: { ags: '05766024', name: 'Dörentrup', successorAgs: '05766070', kind: 'MERGER', effectiveDate: '2027-01-01' } });
+    expect(after.authority?.key).toBe('ags:05766012'); // FROM_PREDECESSOR Barntrup
+    expect(after.explanation.join(' ')).toMatch(/AGS 05766024 \(Dörentrup\) was replaced on 2027-01-01 by structural change #\d+ \(MERGER\)/);
+    const before = await look({ ags: '05766024', at: '2026-12-31' });
+    expect(before).toMatchObject({ status: 'RESOLVED', ags: '05766024', forwardedFrom: null });
+    expect(before.authority?.key).toBe('ags:05766024');
+    const byPostcode = await look({ postalCode: '32694', at: '2027-03-01' });
+    expect(byPostcode).toMatchObject({ status: 'RESOLVED', ags: '05766070', forwardedFrom: { ags: '05766024' } });
+    const byAddress = await look({ address: { street: 'Hauptstraße', houseNumber: '3', postalCode: '32694', city: 'Dörentrup' }, at: '2027-03-01' });
+    expect(byAddress).toMatchObject({ status: 'RESOLVED', ags: '05766070', forwardedFrom: { ags: '05766024' } });
+    expect(byAddress.authority?.key).toBe('ags:05766012');
+    expect((await look({ address: { postalCode: '32694', city: 'Dörentrup' }, at: '2026-06-01' })).forwardedFrom).toBeNull();
+    // REKEY carries the municipality's own rules to the new key
+    expect(await look({ ags: '05766064', at: '2027-01-02' })).toMatchObject({ ags: '05766099', authority: { key: 'ags:05766064' }, forwardedFrom: { kind: 'REKEY' } });
+    // a split key cannot be forwarded to one municipality: the address decides
+    const split = await look({ ags: '05766028', at: '2027-01-02' });
+    expect(split.status).toBe('AMBIGUOUS');
+    expect(split.candidates.map((c) => c.ags)).toEqual(['05766081', '05766082']);
+    expect(split.candidates.map((c) => c.authority?.key)).toEqual(['kreis:05766', 'kreis:05766']);
+  });
+
+  it('applying again changes nothing; the catch-up after downtime applies what fell due meanwhile', async () => {
+    const snapshot = async () => [await count('regions'), await count('postal_codes'), await count('jurisdictions'), await count('key_successions'), await count('directory_changes')];
+    const s1 = await snapshot();
+    expect(await applyDueStructuralChanges(database.db, clock, '2027-01-01', testActor)).toEqual({ ran: true, applied: [] });
+    expect(await snapshot()).toEqual(s1);
+    // the server was down from 31 January to 3 March: on start-up the job catches up
+    clock.set('2027-03-03T08:00:00Z');
+    const run = (await structuralChangesJob(database, clock, w.directory).execute()) as { applied: number[] };
+    expect(run.applied).toHaveLength(1);
+    expect(await look({ ags: '05766036', at: '2027-02-01' })).toMatchObject({ ags: '05766044', authority: { key: 'ags:05766044' }, forwardedFrom: { kind: 'INCORPORATION' } });
+    expect(await look({ ags: '05766036', at: '2027-01-31' })).toMatchObject({ ags: '05766036', authority: { key: 'kreis:05766' }, forwardedFrom: null });
+    const [applied] = await listChanges(database.db, { status: 'APPLIED', from: '2027-02-01', to: '2027-02-01', limit: 10 });
+    expect(applied).toMatchObject({ kind: 'INCORPORATION', appliedBy: 'job:structural-changes', result: { successions: 1 } });
+    await expect(cancelStructuralChange(w.ctx, applied!.id, applied!.version)).rejects.toThrow(/is APPLIED; this needs PLANNED/);
+  });
+
+  it('the change feed lists every change to regions, jurisdictions and authorities in order, with a stable cursor', async () => {
+    const all = await feedAfter(database.db, null, 100_000);
+    expect(all.length).toBeGreaterThan(20);
+    expect(new Set(all.map((r) => r.entity))).toEqual(new Set(['REGION', 'JURISDICTION', 'AUTHORITY']));
+    const paged = [];
+    for (let after: [number, number] | null = null; ; ) {
+      const page = await feedAfter(database.db, after, 7);
+      if (!page.length) break;
+      paged.push(...page);
+      after = [page.at(-1)!.version, page.at(-1)!.seq];
+    }
+    expect(paged.map((r) => r.seq)).toEqual(all.map((r) => r.seq));
+    const merged = all.filter((r) => r.entity === 'REGION' && r.entityKey === '05766070');
+    expect(merged.map((r) => r.operation)).toEqual(['INSERT']);
+    // a new change appears after the last cursor
+    const last = all.at(-1)!;
+    await createAuthority(w.ctx, { key: 'ags:05766070', kind: 'ENFORCEMENT', name: 'Stadt Nordlippe', postalAddress: addr('Nordlippe', '32683') });
+    const next = await feedAfter(database.db, [last.version, last.seq], 10);
+    expect(next.map((r) => [r.entity, r.operation, r.entityKey])).toEqual([['AUTHORITY', 'INSERT', 'ags:05766070']]);
+    expect(next[0]!.data).not.toHaveProperty('webhook_secret');
+  });
+});
+
+forEachEngine('structural changes over GraphQL', (engine) => {
+  let database: Database;
+  const clock = new ManualClock('2026-11-22T10:00:00Z');
+  let app: ReturnType<typeof testApp>;
+  let adminToken: string;
+  let clientToken: string;
+
+  beforeAll(async () => {
+    database = await engine.open();
+    await world(database, clock);
+    const keys = await makeKeys();
+    app = testApp(database, clock, keys);
+    adminToken = await token(keys, { role: 'ADMIN', now: clock.now(), expiresIn: 3600 * 24 * 400 });
+    clientToken = await token(keys, { role: 'CLIENT', scope: 'ags:05766044', now: clock.now(), expiresIn: 3600 * 24 * 400 });
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('plans, lists, applies and forwards; a CLIENT may read but not plan', async () => {
+    const PLAN = `mutation($i: PlanStructuralChangeInput!) { planStructuralChange(input: $i) { id status kind effectiveDate successors { ags name associationArs } version } }`;
+    const denied = await gql(app, PLAN, { i: nordlippe }, clientToken);
+    expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const planned = await gql(app, PLAN, { i: nordlippe }, adminToken);
+    expect(planned.body.errors).toBeUndefined();
+    const bad = await gql(app, PLAN, { i: { ...nordlippe, effectiveDate: '2027-01-01', predecessors: ['05766012', 'x'] } }, adminToken);
+    expect(bad.body.errors?.[0]).toMatchObject({ message: 'input.predecessors[1]: "x" is not an AGS: expected 8 digits', extensions: { code: 'BAD_USER_INPUT' } });
+    const upcoming = await gql(app, `{ upcomingStructuralChanges(days: 60) { id kind predecessors } }`, {}, clientToken);
+    expect(upcoming.body.data).toEqual({ upcomingStructuralChanges: [{ id: expect.any(String), kind: 'MERGER', predecessors: ['05766012', '05766024'] }] });
+    const early = await gql(app, `mutation { applyDueStructuralChanges(at: "2027-01-01") { ran } }`, {}, adminToken);
+    expect(early.body.errors?.[0]?.message).toMatch(/2027-01-01 is in the future/);
+    clock.set('2027-01-01T08:00:00Z');
+    const applied = await gql(app, `mutation { applyDueStructuralChanges(at: "2027-01-01") { ran applied { id status result } } }`, {}, adminToken);
+    expect(applied.body.data).toMatchObject({ applyDueStructuralChanges: { ran: true, applied: [{ status: 'APPLIED' }] } });
+    const looked = await gql(
+      app,
+      `{ responsibleAuthority(input: { ags: "05766024" }) { status authority { key } municipality { ags name } forwardedFrom { ags name successorAgs kind effectiveDate changeId } } }`,
+      {},
+      clientToken,
+    );
+    expect(looked.body.data).toEqual({
+      responsibleAuthority: {
+        status: 'RESOLVED',
+        authority: { key: 'ags:05766012' },
+        municipality: { ags: '05766070', name: 'Nordlippe, Stadt' },
+        forwardedFrom: { ags: '05766024', name: 'Dörentrup', successorAgs: '05766070', kind: 'MERGER', effectiveDate: '2027-01-01', changeId: expect.any(String) },
+      },
+    });
+    const history = await gql(app, `{ municipalityHistory(ags: "05766024") { versions { name validFrom validTo } successors { newAgs effectiveDate } } }`, {}, clientToken);
+    expect(history.body.data).toEqual({ municipalityHistory: { versions: [{ name: 'Dörentrup', validFrom: null, validTo: '2027-01-01' }], successors: [{ newAgs: '05766070', effectiveDate: '2027-01-01' }] } });
+    const feed1 = await gql(app, `{ directoryChanges(first: 3) { nodes { cursor entity operation key } pageInfo { hasNextPage endCursor } } }`, {}, clientToken);
+    const p1 = feed1.body.data!.directoryChanges as { nodes: { cursor: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    expect(p1.nodes).toHaveLength(3);
+    expect(p1.pageInfo.hasNextPage).toBe(true);
+    const feed2 = await gql(app, `query($a: String) { directoryChanges(after: $a, first: 2) { nodes { cursor } } }`, { a: p1.pageInfo.endCursor }, clientToken);
+    const all = await gql(app, `{ directoryChanges(first: 5) { nodes { cursor } } }`, {}, clientToken);
+    const cursors = (nodes: { cursor: string }[]) => nodes.map((n) => n.cursor);
+    expect(cursors([...p1.nodes, ...(feed2.body.data!.directoryChanges as { nodes: { cursor: string }[] }).nodes])).toEqual(
+      cursors((all.body.data!.directoryChanges as { nodes: { cursor: string }[] }).nodes),
+    );
+  });
+});
+
+const pg = engines().find((e) => e.name === 'postgres');
+describe.skipIf(!pg)('two instances on one PostgreSQL [postgres]', () => {
+  it('apply each change exactly once', async () => {
+    const fresh = await pg!.url!();
+    const a = await openPostgres(fresh.url, 4);
+    const b = await openPostgres(fresh.url, 4);
+    try {
+      const clock = new ManualClock('2026-11-22T10:00:00Z');
+      const w = await world(a, clock);
+      await planStructuralChange(w.ctx, nordlippe);
+      await planStructuralChange(w.ctx, { kind: 'RENAME', effectiveDate: '2027-01-01', predecessors: ['05766004'], successors: [{ ags: '05766004', name: 'Augustdorf, Stadt' }] });
+      await planStructuralChange(w.ctx, { kind: 'REKEY', effectiveDate: '2027-01-02', predecessors: ['05766064'], successors: [{ ags: '05766099', name: 'Schlangen' }] });
+      clock.set('2027-01-05T08:00:00Z');
+      const runs = await Promise.all([a, b, a, b].map((d, i) => applyDueStructuralChanges(d.db, clock, '2027-01-05', { id: `instance-${i}` })));
+      expect(runs.flatMap((r) => r.applied.map((x) => x.changeId)).sort()).toHaveLength(3);
+      const audit = await queryRows<{ n: number }>(a.db, sql`select count(*)::int as n from audit_log where action = 'APPLY_STRUCTURAL_CHANGE'`);
+      expect(Number(audit[0]!.n)).toBe(3);
+      const versions = await queryRows<{ n: number }>(a.db, sql`select count(*)::int as n from regions where ags = '05766070'`);
+      expect(Number(versions[0]!.n)).toBe(1);
+      expect((await applyDueStructuralChanges(b.db, clock, '2027-01-05', { id: 'late' })).applied).toEqual([]);
+    } finally {
+      await a.close();
+      await b.close();
+      await fresh.drop();
+    }
+  });
+});
