@@ -21,7 +21,7 @@ import { foldName } from '../../lib/fold.js';
 import { streetKey } from '../addresses/normalize.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
 import { bumpDirectoryVersion, type JurisdictionRow } from '../jurisdictions/directory-index.js';
-import { dayBefore, vanishing, type StructuralChangeRow } from './plan.js';
+import { associationFrom, dayBefore, vanishing, type StructuralChangeRow } from './plan.js';
 
 /** Advisory lock key of the structural-change job (any constant unique among this app's locks). */
 export const STRUCTURAL_LOCK = 4_711_004;
@@ -131,6 +131,11 @@ async function applyChange(tx: Db, c: StructuralChangeRow): Promise<ApplyResult>
   }
   // … successors begin at D (or take the new name / Gemeindeverband).
   for (const s of c.successors) {
+    const assoc = s.associationArs ? await associationFrom(tx, s.associationArs, D) : undefined;
+    if (assoc?.startsLater) {
+      await tx.update(regions).set({ validFrom: D }).where(eq(regions.id, assoc.row.id));
+      r.regionsAdjusted++;
+    }
     const versions = await municipalityVersions(tx, s.ags);
     const atD = versions.find((v) => (v.validFrom === null || v.validFrom <= D) && (v.validTo === null || v.validTo > D));
     const ars = s.associationArs ? `${s.associationArs}${s.ags.slice(5)}` : undefined;

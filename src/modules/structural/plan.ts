@@ -59,6 +59,22 @@ async function municipalityAt(tx: Db, ags: string, at: string) {
   return row;
 }
 
+/**
+ * The Gemeindeverband's version on D, or its first version when that only starts later and nothing
+ * came before (an edition opened it at its own date; applying moves that start back to D).
+ */
+export async function associationFrom(tx: Db, ars: string, D: string) {
+  const versions = await tx
+    .select()
+    .from(regions)
+    .where(and(eq(regions.level, 'ASSOCIATION'), eq(regions.ars, ars)))
+    .orderBy(sql`${regions.validFrom} asc nulls first`);
+  const atD = versions.find((v) => (v.validFrom === null || v.validFrom <= D) && (v.validTo === null || v.validTo > D));
+  if (atD) return { row: atD, startsLater: false };
+  const first = versions[0];
+  return first && first.validFrom !== null && first.validFrom > D ? { row: first, startsLater: true } : undefined;
+}
+
 /** Checks everything that can be checked before the date; returns the normalised change. */
 export interface ValidPlan {
   kind: StructuralChangeKind;
@@ -133,8 +149,7 @@ export async function validatePlan(tx: Db, input: PlanInput, field = 'input', ex
       const assoc = s.associationArs ?? predRows.find((r) => r.ags!.slice(0, 5) === s.ags.slice(0, 5))?.parentArs ?? null;
       if (!assoc) throw badInput(`${f}.associationArs`, `${s.ags} lies in another district than its predecessors: name its Gemeindeverband (9-digit ARS)`);
       if (assoc.slice(0, 5) !== s.ags.slice(0, 5)) throw badInput(`${f}.associationArs`, `${assoc} is not in district ${s.ags.slice(0, 5)} of ${s.ags}`);
-      const [a] = await tx.select({ id: regions.id }).from(regions).where(and(eq(regions.level, 'ASSOCIATION'), eq(regions.ars, assoc), validAt(regions, D)));
-      if (!a) throw badInput(`${f}.associationArs`, `Gemeindeverband ${assoc} does not exist on ${D}`);
+      if (!(await associationFrom(tx, assoc, D))) throw badInput(`${f}.associationArs`, `Gemeindeverband ${assoc} does not exist on ${D}`);
       s.associationArs = assoc;
     }
   }

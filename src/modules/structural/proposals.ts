@@ -46,32 +46,38 @@ const nameParts = (name: string) =>
     .split(/[^a-z0-9äöüß]+/)
     .filter((p) => p.length >= 3);
 
-function score(v: Municipality, c: Municipality, vPostcodes: Set<string>, cPostcodes: Set<string>): Omit<Scored, 'successor' | 'isNew'> {
+function score(v: Municipality, c: Municipality, isNew: boolean, vPostcodes: Set<string>, cPostcodes: Set<string>): Omit<Scored, 'successor' | 'isNew'> & { strong: boolean } {
   let s = 0;
+  let strong = false;
   const reasons: string[] = [];
   const vn = nameParts(v.name);
   const cn = nameParts(c.name);
   if (vn.length && vn.every((p) => cn.includes(p))) {
     s += 0.4;
+    strong = true;
     reasons.push(`name "${c.name}" contains "${v.name}"`);
-  } else if (vn.some((p) => cn.includes(p))) {
-    s += 0.2;
-    reasons.push(`names "${v.name}" and "${c.name}" share a part`);
+  } else if (vn.some((p) => p.length >= 4 && cn.includes(p))) {
+    s += 0.35;
+    strong = true;
+    reasons.push(`name "${c.name}" is formed with "${v.name}"`);
   }
   if (v.townHallPostcode && v.townHallPostcode === c.townHallPostcode) {
-    s += 0.3;
+    s += 0.25;
+    strong = true;
     reasons.push(`same town-hall postcode ${v.townHallPostcode}`);
   }
   const shared = [...vPostcodes].filter((p) => cPostcodes.has(p) || p === c.townHallPostcode);
   if (shared.length) {
-    s += 0.2;
+    s += 0.1;
     reasons.push(`postcode mapping: ${v.ags} shares ${shared.slice(0, 3).join(', ')} with ${c.ags}`);
   }
-  if (v.ags.slice(0, 5) === c.ags.slice(0, 5)) {
+  s += 0.1;
+  reasons.push(`same district ${v.ags.slice(0, 5)}`);
+  if (isNew) {
     s += 0.1;
-    reasons.push(`same district ${v.ags.slice(0, 5)}`);
+    reasons.push(`${c.ags} is a new key`);
   }
-  return { score: Math.min(1, Math.round(s * 100) / 100), reasons };
+  return { score: s, reasons, strong };
 }
 
 /** Writes PROPOSED changes for the diff of an edition, inside the import's transaction. */
@@ -100,27 +106,50 @@ export async function proposeFromEdition(tx: Db, diff: EditionDiff, actorId: str
   const pcs = (ags: string) => postcodesOf.get(ags) ?? new Set<string>();
   const added = new Set(diff.added);
 
-  // Best successor for each vanished key.
-  const groups = new Map<string, { successor: Municipality; isNew: boolean; members: { v: Municipality; score: number; reasons: string[] }[] }>();
+  // Score every vanished key against the municipalities of its district in the new edition.
+  const scored = new Map<string, { v: Municipality; association: string | null; candidates: (Scored & { strong: boolean })[] }>();
   for (const ags of diff.removed) {
-    const v = asM(diff.before.get(ags)!);
-    const candidates: Scored[] = [];
+    const row = diff.before.get(ags)!;
+    const v = asM(row);
+    const candidates = [];
     for (const [cAgs, rec] of diff.after) {
       if (cAgs.slice(0, 5) !== ags.slice(0, 5)) continue;
-      const c = asM(rec);
-      candidates.push({ successor: c, isNew: added.has(cAgs), ...score(v, c, pcs(ags), pcs(cAgs)) });
+      const isNew = added.has(cAgs);
+      candidates.push({ successor: asM(rec), isNew, ...score(v, asM(rec), isNew, pcs(ags), pcs(cAgs)) });
+    }
+    scored.set(ags, { v, association: row.parentArs, candidates });
+  }
+  // Members of one former Gemeindeverband tend to go together: a new key that a member reached by
+  // name or town hall draws the others of that Verband.
+  const drawnBy = new Map<string, Map<string, string>>(); // association → new key → member name
+  for (const [, x] of scored) {
+    const best = [...x.candidates].sort((a, b) => b.score - a.score)[0];
+    if (best?.strong && best.isNew && x.association) {
+      const m = drawnBy.get(x.association) ?? new Map<string, string>();
+      if (!m.has(best.successor.ags)) m.set(best.successor.ags, x.v.name);
+      drawnBy.set(x.association, m);
+    }
+  }
+  const groups = new Map<string, { successor: Municipality; isNew: boolean; members: { v: Municipality; score: number; reasons: string[] }[] }>();
+  for (const x of scored.values()) {
+    for (const c of x.candidates) {
+      const member = x.association ? drawnBy.get(x.association)?.get(c.successor.ags) : undefined;
+      if (member && member !== x.v.name) {
+        c.score += 0.3;
+        c.reasons.push(`was in Gemeindeverband ${x.association} with ${member}, which went into ${c.successor.ags}`);
+      }
+      c.score = Math.min(1, Math.round(c.score * 100) / 100);
     }
     // New keys first on equal scores: a vanished key more often went into a new municipality.
-    candidates.sort((a, b) => b.score - a.score || Number(b.isNew) - Number(a.isNew) || a.successor.ags.localeCompare(b.successor.ags));
-    const newInDistrict = candidates.filter((c) => c.isNew);
-    let best = candidates[0];
-    if (best && best.score < 0.3 && newInDistrict.length === 1) {
-      best = { ...newInDistrict[0]!, reasons: [...newInDistrict[0]!.reasons, 'the only new key in the district'] };
-      best.score = Math.max(best.score, 0.3);
+    x.candidates.sort((a, b) => b.score - a.score || Number(b.isNew) - Number(a.isNew) || a.successor.ags.localeCompare(b.successor.ags));
+    let best = x.candidates[0];
+    const newInDistrict = x.candidates.filter((c) => c.isNew);
+    if ((!best || best.score < 0.35) && newInDistrict.length === 1) {
+      best = { ...newInDistrict[0]!, score: 0.35, reasons: [...newInDistrict[0]!.reasons, 'the only new key in the district'] };
     }
-    if (!best || best.score < 0.3) continue; // nothing plausible: the admin plans it by hand
+    if (!best || best.score < 0.35) continue; // nothing plausible: the admin plans it by hand
     const g = groups.get(best.successor.ags) ?? { successor: best.successor, isNew: best.isNew, members: [] };
-    g.members.push({ v, score: best.score, reasons: best.reasons });
+    g.members.push({ v: x.v, score: best.score, reasons: best.reasons });
     groups.set(best.successor.ags, g);
   }
 
