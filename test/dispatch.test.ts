@@ -112,8 +112,9 @@ forEachEngine('dispatch and hand-off', (engine) => {
   let directory: Directory;
   const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-spool-'));
   const settings: DispatcherSettings = { name: 'test', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 };
-  const adapters = () => ({
-    ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 300),
+  // A generous timeout: the first hand-off of a run on a busy CI machine is slow; the hang test sets its own.
+  const adapters = (timeoutMs = 5000) => ({
+    ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, timeoutMs),
     PRINT: printAdapter(() => directory.get(), clock, { spoolDir: spool, timeoutMs: 5000 }),
   });
   const send = async (n: number, extra: Record<string, unknown> = {}) =>
@@ -162,7 +163,7 @@ forEachEngine('dispatch and hand-off', (engine) => {
     expect(await dispatchOnce(database.db, clock, adapters(), settings)).toBe(0); // not due yet
     clock.advance(2_000);
     rx.setMode('hang');
-    await dispatchOnce(database.db, clock, adapters(), settings);
+    await dispatchOnce(database.db, clock, adapters(300), settings);
     const attempts = await attemptsOf(database.db, d.id);
     expect(attempts.map((a) => a.detail)).toEqual(['endpoint answered HTTP 503', 'endpoint did not answer within 300 ms']);
     rx.setMode('ok');
