@@ -178,6 +178,22 @@ forEachEngine('structural changes', (engine) => {
     await expect(cancelStructuralChange(w.ctx, applied!.id, applied!.version)).rejects.toThrow(/is APPLIED; this needs PLANNED/);
   });
 
+  it('a partial transfer moves the listed postcode on its date; both municipalities remain', async () => {
+    const plan = { kind: 'PARTIAL_TRANSFER' as const, effectiveDate: '2027-04-01', predecessors: ['05766020'], successors: [{ ags: '05766040', name: 'Lage, Stadt' }] };
+    await expect(planStructuralChange(w.ctx, plan)).rejects.toThrow(/input.transfers: a PARTIAL_TRANSFER names the postcodes or streets that move/);
+    await expect(planStructuralChange(w.ctx, { ...plan, transfers: [{ postcode: '32791', toAgs: '05766040' }] })).rejects.toThrow(/input.transfers\[0\].postcode: 32791 is not a postcode of 05766020 on 2027-03-31/);
+    await planStructuralChange(w.ctx, { ...plan, transfers: [{ postcode: '32760', toAgs: '05766040' }] });
+    clock.set('2027-03-31T21:59:00Z'); // 23:59 in Germany (summer time)
+    expect(await structuralChangesJob(database, clock, w.directory).execute()).toEqual({ ran: true, applied: [] });
+    clock.set('2027-03-31T22:05:00Z');
+    expect(((await structuralChangesJob(database, clock, w.directory).execute()) as { applied: number[] }).applied).toHaveLength(1);
+    expect(await look({ postalCode: '32760', at: '2027-03-31' })).toMatchObject({ ags: '05766020', forwardedFrom: null });
+    expect(await look({ postalCode: '32760', at: '2027-04-01' })).toMatchObject({ ags: '05766040', forwardedFrom: null });
+    expect(await look({ postalCode: '32756', at: '2027-04-01' })).toMatchObject({ ags: '05766020' });
+    expect(await look({ ags: '05766020', at: '2027-04-01' })).toMatchObject({ status: 'RESOLVED', ags: '05766020', forwardedFrom: null });
+    expect((await municipalityHistory(database.db, '05766020')).successors).toEqual([]);
+  });
+
   it('the change feed lists every change to regions, jurisdictions and authorities in order, with a stable cursor', async () => {
     const all = await feedAfter(database.db, null, 100_000);
     expect(all.length).toBeGreaterThan(20);
