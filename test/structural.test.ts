@@ -1,6 +1,5 @@
 // Structural changes through time: planned, applied on their date (job, catch-up, twice), forwarded
 // lookups, the change feed, the concurrency guard, and the 2022 → 2025 editions end to end.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openPostgres, queryRows, type Database } from '../src/db/client.js';
@@ -10,16 +9,13 @@ import { createAuthority } from '../src/modules/authorities/authorities.service.
 import { Directory } from '../src/modules/jurisdictions/directory.js';
 import { createJurisdiction } from '../src/modules/jurisdictions/jurisdictions.service.js';
 import { lookupOne, type RawLookupInput } from '../src/modules/jurisdictions/lookup.js';
-import { importPostcodes } from '../src/modules/postcodes/postcodes.import.js';
-import { importGv100ad } from '../src/modules/regions/gv100ad.import.js';
 import { applyDueStructuralChanges } from '../src/modules/structural/apply.js';
 import { feedAfter, municipalityHistory, upcomingChanges } from '../src/modules/structural/history.js';
-import { cancelStructuralChange, confirmProposal, listChanges, planStructuralChange, rejectProposal, type PlanInput } from '../src/modules/structural/plan.js';
+import { cancelStructuralChange, listChanges, planStructuralChange, type PlanInput } from '../src/modules/structural/plan.js';
 import { loadDemoSeed } from '../seed/load.js';
 import { gql, makeKeys, testApp, token } from './helpers/app.js';
 import { engines, forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
-import { EDITIONS, POSTCODES, sharedFile } from './helpers/shared-data.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 const addr = (city: string, postalCode: string) => ({ street: 'Rathausplatz', houseNumber: '1', postalCode, city });

@@ -120,6 +120,20 @@ export async function bumpDirectoryVersion(tx: Db): Promise<void> {
   await tx.execute(sql`select pg_notify('directory_changed', '')`);
 }
 
+/** Key successions with the kind of change that made them (index and municipality history). */
+export function successionsQuery(db: Db) {
+  return db
+    .select({
+      oldAgs: keySuccessions.oldAgs,
+      newAgs: keySuccessions.newAgs,
+      effectiveDate: keySuccessions.effectiveDate,
+      changeId: keySuccessions.changeId,
+      kind: structuralChanges.kind,
+    })
+    .from(keySuccessions)
+    .innerJoin(structuralChanges, eq(structuralChanges.id, keySuccessions.changeId));
+}
+
 export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
   // One snapshot: all reads in one repeatable-read transaction.
   return db.transaction(
@@ -183,16 +197,7 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
         push(byArea, j.areaKey, j);
       }
       for (const t of await tx.select({ code: tasks.code }).from(tasks)) index.taskCodes.add(t.code);
-      const successionRows = await tx
-        .select({
-          oldAgs: keySuccessions.oldAgs,
-          newAgs: keySuccessions.newAgs,
-          effectiveDate: keySuccessions.effectiveDate,
-          changeId: keySuccessions.changeId,
-          kind: structuralChanges.kind,
-        })
-        .from(keySuccessions)
-        .innerJoin(structuralChanges, eq(structuralChanges.id, keySuccessions.changeId));
+      const successionRows = await successionsQuery(tx);
       for (const s of successionRows) push(index.successions, s.oldAgs, s);
       return index;
     },

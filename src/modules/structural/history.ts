@@ -4,6 +4,7 @@ import { and, asc, eq, gte, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { directoryChanges, keySuccessions, regions, structuralChanges } from '../../db/schema.js';
 import { germanDate, type Clock } from '../../lib/clock.js';
+import { successionsQuery } from '../jurisdictions/directory-index.js';
 import { badInput } from '../../lib/errors.js';
 
 export async function municipalityHistory(db: Db, ags: string) {
@@ -13,16 +14,7 @@ export async function municipalityHistory(db: Db, ags: string) {
     .from(regions)
     .where(and(eq(regions.level, 'MUNICIPALITY'), eq(regions.ags, ags)))
     .orderBy(sql`${regions.validFrom} asc nulls first`);
-  const successions = await db
-    .select({
-      oldAgs: keySuccessions.oldAgs,
-      newAgs: keySuccessions.newAgs,
-      effectiveDate: keySuccessions.effectiveDate,
-      changeId: keySuccessions.changeId,
-      kind: structuralChanges.kind,
-    })
-    .from(keySuccessions)
-    .innerJoin(structuralChanges, eq(structuralChanges.id, keySuccessions.changeId))
+  const successions = await successionsQuery(db)
     .where(or(eq(keySuccessions.oldAgs, ags), eq(keySuccessions.newAgs, ags)))
     .orderBy(asc(keySuccessions.effectiveDate), asc(keySuccessions.id));
   const changes = await db
