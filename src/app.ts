@@ -1,12 +1,20 @@
 // Builds the HTTP handler (Yoga + health endpoints) from its dependencies; tests use it in-process.
-import { randomUUID } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { defaultHttpLimits, type HttpLimits } from './config.js';
 import type { AppDeps, GraphQLContext } from './graphql/context.js';
+import { enforceAccess } from './graphql/access.js';
+import { maskError, securityPlugins } from './graphql/security.js';
+import { BodyTooLarge, readBody } from './http/body.js';
+import { httpRequests, rateLimited, renderMetrics } from './http/metrics.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { requestContext, requestIdFrom, type RequestContext } from './http/request-context.js';
+import type { Logger } from './lib/logger.js';
 import { DateScalar, DateTimeScalar, JSONScalar } from './graphql/scalars.js';
 import { auditResolvers } from './modules/audit/audit.resolvers.js';
 import { authResolvers } from './modules/auth/auth.resolvers.js';
@@ -39,13 +47,24 @@ export interface AppOptions extends Omit<AppDeps, 'certificates'> {
   jit?: boolean;
   /** How long /readyz waits for the database before answering 503. */
   readyTimeoutMs?: number;
+  /** document limits, body size, introspection, rate limits; default: defaultHttpLimits(production) */
+  limits?: HttpLimits;
+  log?: Logger;
+  /** bearer token /metrics requires; undefined leaves it open */
+  metricsToken?: string;
+  /** development: masked errors carry the original message and stack */
+  isDev?: boolean;
 }
 
 export interface App {
   yoga: YogaServerInstance<object, GraphQLContext>;
-  /** node:http request listener: /healthz, /readyz and /graphql */
+  /** node:http request listener: /healthz, /readyz, /metrics and /graphql */
   handle(req: IncomingMessage, res: ServerResponse): void;
   ready(): Promise<boolean>;
+  /** Shutdown has begun: /readyz answers 503 and responses close their connections. */
+  drain(): void;
+  /** requests being handled right now */
+  inFlight(): number;
 }
 
 export function createApp(opts: AppOptions): App {
@@ -58,7 +77,9 @@ export function createApp(opts: AppOptions): App {
     certificates: opts.certificates ?? { anchors: [], overlapMs: 14 * 86_400_000 },
     maxPayloadBytes: opts.maxPayloadBytes,
   };
-  const schema = createSchema<GraphQLContext>({
+  const limits = opts.limits ?? defaultHttpLimits(opts.production);
+  const limiter = limits.rateLimits ? new RateLimiter(limits.rateLimits) : undefined;
+  const schema = enforceAccess(createSchema<GraphQLContext>({
     typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers: mergeResolvers(
       { Date: DateScalar, DateTime: DateTimeScalar, JSON: JSONScalar } as unknown as ResolverMap,
@@ -73,20 +94,32 @@ export function createApp(opts: AppOptions): App {
       dispatchResolvers as unknown as ResolverMap,
       structuralResolvers as unknown as ResolverMap,
     ),
-  });
+  }));
   const yoga = createYoga<object, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: opts.graphiql,
     landingPage: false,
     healthCheckEndpoint: '/yoga-health',
-    logging: false,
-    // Compiled execution: queries are turned into JavaScript once and cached per document.
-    plugins: [useGraphQlJit({}, { enableIf: () => opts.jit ?? true })],
+    logging: opts.log
+      ? {
+          debug: () => {},
+          info: () => {},
+          warn: (...a: unknown[]) => opts.log!.warn({ detail: a.map(String) }, 'graphql warning'),
+          error: (e: unknown) => opts.log!.error({ err: e }, 'unexpected error'),
+        }
+      : false,
+    maskedErrors: { maskError: maskError(opts.isDev ?? false) },
+    batching: { limit: limits.maxBatch },
+    plugins: [
+      ...securityPlugins(limits),
+      // Compiled execution: queries are turned into JavaScript once and cached per document.
+      useGraphQlJit({}, { enableIf: () => opts.jit ?? true }),
+    ],
     context: async ({ request }) => ({
       deps,
       principal: await opts.verifier(request.headers.get('authorization')),
-      requestId: request.headers.get('x-request-id') ?? randomUUID(),
+      requestId: requestContext.getStore()?.requestId ?? requestIdFrom(request.headers.get('x-request-id')),
       regions: regionLoaders(deps.database.db),
     }),
   });
@@ -108,25 +141,124 @@ export function createApp(opts: AppOptions): App {
     }
   };
 
-  const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
     res.end(JSON.stringify(body));
+  };
+  const graphqlError = (res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+    json(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+
+  let draining = false;
+  let inFlight = 0;
+
+  /** Quota per principal (token subject) or, without a valid token, per client address. */
+  const rateLimit = async (req: IncomingMessage, ctx: RequestContext) => {
+    if (!limiter) return undefined;
+    let role = 'ANONYMOUS';
+    let key = req.socket.remoteAddress ?? 'unknown';
+    const auth = req.headers.authorization;
+    if (auth) {
+      try {
+        const p = await opts.verifier(auth);
+        if (p) {
+          role = p.role;
+          key = p.subject;
+          ctx.role = p.role;
+        }
+      } catch {
+        /* an invalid token is refused by GraphQL with 401; it is counted as anonymous here */
+      }
+    }
+    const d = limiter.take(role, key);
+    if (d.allowed) return undefined;
+    rateLimited.inc({ role });
+    return d;
+  };
+
+  const metricsAllowed = (req: IncomingMessage) => {
+    if (!opts.metricsToken) return true;
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const want = Buffer.from(`Bearer ${opts.metricsToken}`);
+    return given.length === want.length && timingSafeEqual(given, want);
+  };
+
+  const graphql = async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => {
+    const limited = await rateLimit(req, ctx);
+    if (limited) {
+      return graphqlError(res, 429, 'RATE_LIMITED', `Rate limit of ${limited.limit} requests per minute exceeded; retry in ${limited.retryAfterSeconds} s`, {
+        'retry-after': String(limited.retryAfterSeconds),
+        'ratelimit-limit': String(limited.limit),
+        'ratelimit-remaining': '0',
+      });
+    }
+    let body: Buffer | undefined;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      try {
+        body = await readBody(req, limits.maxBodyBytes);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) {
+          res.setHeader('connection', 'close');
+          return graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${e.limit} bytes`);
+        }
+        throw e;
+      }
+    }
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    const response = await yoga.fetch(new URL(req.url ?? '/', 'http://localhost').toString(), { method: req.method, headers, body: body?.length ? body : undefined });
+    const out: Record<string, string> = {};
+    response.headers.forEach((v, k) => (out[k] = v));
+    res.writeHead(response.status, out);
+    res.end(Buffer.from(await response.arrayBuffer()));
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, pathname: string, ctx: RequestContext) => {
+    if (pathname === '/healthz') return json(res, 200, { status: 'ok' });
+    if (pathname === '/readyz') {
+      if (draining) return json(res, 503, { status: 'stopping' });
+      const ok = await ready();
+      return json(res, ok ? 200 : 503, ok ? { status: 'ready', database: opts.database.engine } : { status: 'unavailable', database: 'not answering' });
+    }
+    if (pathname === '/metrics') {
+      if (!metricsAllowed(req)) return json(res, 401, { error: 'metrics need the bearer token from METRICS_TOKEN' }, { 'www-authenticate': 'Bearer' });
+      const text = await renderMetrics(opts.database, () => opts.directory.loaded()?.version, opts.clock.now());
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+      return res.end(text);
+    }
+    return graphql(req, res, ctx);
   };
 
   return {
     yoga,
     ready,
+    drain: () => {
+      draining = true;
+    },
+    inFlight: () => inFlight,
     handle(req, res) {
-      const url = req.url ?? '/';
-      const pathname = url.split('?')[0];
-      if (pathname === '/healthz') return json(res, 200, { status: 'ok' });
-      if (pathname === '/readyz') {
-        void ready().then((ok) =>
-          json(res, ok ? 200 : 503, ok ? { status: 'ready', database: opts.database.engine } : { status: 'unavailable', database: 'not answering' }),
+      const started = performance.now();
+      const ctx: RequestContext = { requestId: requestIdFrom(req.headers['x-request-id'] as string | undefined) };
+      const pathname = (req.url ?? '/').split('?')[0]!;
+      const known = ['/graphql', '/healthz', '/readyz', '/metrics'].includes(pathname) ? pathname : 'other';
+      inFlight++;
+      res.setHeader('x-request-id', ctx.requestId);
+      if (draining) res.setHeader('connection', 'close');
+      res.once('close', () => {
+        inFlight--;
+        httpRequests.inc({ path: known, status: String(res.statusCode) });
+        // Method, path, status and timing only: no query text, variables, tokens or addresses.
+        opts.log?.[known === '/graphql' ? 'info' : 'debug'](
+          { requestId: ctx.requestId, method: req.method, path: known, status: res.statusCode, ms: Math.round(performance.now() - started), operation: ctx.operation, role: ctx.role },
+          'request',
         );
-        return;
-      }
-      void yoga.handle(req, res);
+      });
+      requestContext.run(ctx, () => {
+        route(req, res, pathname, ctx).catch((e: unknown) => {
+          opts.log?.error({ err: e }, 'request failed');
+          if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+          else res.destroy();
+        });
+      });
     },
   };
 }

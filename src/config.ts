@@ -43,7 +43,30 @@ const EnvSchema = z.object({
   METADATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   BULK_MAX_INPUTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
+  GRAPHQL_MAX_BATCH: z.coerce.number().int().min(1).max(100).default(10),
+  GRAPHQL_INTROSPECTION: boolFromEnv.optional(),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).optional(),
+  RATE_LIMITS: z
+    .string()
+    .regex(/^(off|(ANONYMOUS|ADMIN|TENANT_MANAGER|DATA_CENTER|CLIENT)=\d+(,(ANONYMOUS|ADMIN|TENANT_MANAGER|DATA_CENTER|CLIENT)=\d+)*)$/, 'must be "off" or ROLE=requests per minute, comma-separated, e.g. CLIENT=1200,ANONYMOUS=120')
+    .optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
+
+/** Requests per minute and principal, by role; ANONYMOUS is keyed by client address. */
+export const DEFAULT_RATE_LIMITS: Record<string, number> = {
+  ANONYMOUS: 300,
+  CLIENT: 3000,
+  ADMIN: 1200,
+  TENANT_MANAGER: 600,
+  DATA_CENTER: 600,
+};
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -83,6 +106,58 @@ export interface Config {
   retention: { payloadDays: number; metadataDays: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   graphiql: boolean;
+  http: HttpLimits;
+  /** bearer token required by /metrics; undefined means open (bind to an internal interface) */
+  metricsToken: string | undefined;
+  /** how long SIGTERM waits for in-flight requests and hand-offs */
+  shutdownTimeoutMs: number;
+}
+
+export interface HttpLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxDirectives: number;
+  maxBatch: number;
+  /** largest request body; larger ones get 413 */
+  maxBodyBytes: number;
+  introspection: boolean;
+  /** field suggestions ("Did you mean …") in validation errors */
+  suggestions: boolean;
+  /** requests per minute by role (and ANONYMOUS); null disables rate limiting */
+  rateLimits: Record<string, number> | null;
+}
+
+/** Defaults for tests and tools that build an app without a Config. */
+export function defaultHttpLimits(production = false): HttpLimits {
+  return {
+    maxDepth: 12,
+    maxAliases: 30,
+    maxTokens: 5000,
+    maxCost: 20_000,
+    maxDirectives: 20,
+    maxBatch: 10,
+    maxBodyBytes: bodyLimitFor(10 * 1024 * 1024),
+    introspection: !production,
+    suggestions: !production,
+    rateLimits: null,
+  };
+}
+
+/** A dispatch carries its payload base64-encoded (4/3) plus the rest of the request. */
+function bodyLimitFor(maxPayloadBytes: number): number {
+  return Math.ceil((maxPayloadBytes * 4) / 3) + 1024 * 1024;
+}
+
+function parseRateLimits(v: string | undefined): Record<string, number> | null {
+  if (v === 'off') return null;
+  const out = { ...DEFAULT_RATE_LIMITS };
+  for (const part of v ? v.split(',') : []) {
+    const [role, n] = part.split('=');
+    out[role!] = Number(n);
+  }
+  return out;
 }
 
 export const DEV_ISSUER = 'urn:behoerdenverzeichnis:dev';
@@ -146,5 +221,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention: { payloadDays: e.PAYLOAD_RETENTION_DAYS, metadataDays: e.METADATA_RETENTION_DAYS },
     logLevel: e.LOG_LEVEL,
     graphiql: e.NODE_ENV !== 'production',
+    http: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxBatch: e.GRAPHQL_MAX_BATCH,
+      maxBodyBytes: e.MAX_BODY_BYTES ?? bodyLimitFor(e.MAX_PAYLOAD_BYTES),
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      suggestions: e.NODE_ENV !== 'production',
+      rateLimits: parseRateLimits(e.RATE_LIMITS),
+    },
+    metricsToken: e.METRICS_TOKEN,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -1,5 +1,7 @@
 // Composition root: config → database → migrate → seed → services → HTTP.
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -76,6 +78,10 @@ async function main(): Promise<void> {
     maxPayloadBytes: config.dispatch.maxPayloadBytes,
     verifier: createVerifier({ ...config.auth, jwks }, clock),
     graphiql: config.graphiql,
+    limits: config.http,
+    log,
+    metricsToken: config.metricsToken,
+    isDev: config.env === 'development',
   });
 
   const index = () => directory.get();
@@ -92,7 +98,7 @@ async function main(): Promise<void> {
             timeoutMs: config.dispatch.transportTimeoutMs,
           }),
         },
-        { name: `pid-${process.pid}`, batchSize: 20, leaseMs: 5 * 60_000, maxTransportAttempts: config.dispatch.maxTransportAttempts, backoffMs: 5_000 },
+        { name: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, batchSize: 20, leaseMs: 5 * 60_000, maxTransportAttempts: config.dispatch.maxTransportAttempts, backoffMs: 5_000 },
         config.dispatch.intervalMs,
         log,
       )
@@ -115,12 +121,18 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    log.info({ signal, inFlight: app.inFlight() }, 'shutting down');
+    // Stop accepting, let in-flight requests answer (their connections close after the response),
+    // then stop the dispatcher after its current hand-offs, the jobs, and the database.
+    app.drain();
+    const force = setTimeout(() => {
+      log.warn({ inFlight: app.inFlight() }, 'shutdown timeout: closing open connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs).unref();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all([closed, dispatcher?.stop()]);
     clearTimeout(force);
-    await dispatcher?.stop();
     await jobs?.stop();
     await directory.stop();
     await database.close();

@@ -1,6 +1,7 @@
 // Scheduled jobs as small objects (id, schedule, execute), run by node-cron in Europe/Berlin time.
 // Each job guards itself with an advisory lock where several instances might run it.
 import { schedule, type ScheduledTask } from 'node-cron';
+import { jobRuns } from '../http/metrics.js';
 import type { Logger } from '../lib/logger.js';
 
 export interface Job {
@@ -17,8 +18,14 @@ export function startJobs(jobs: Job[], log: Logger): { stop(): Promise<void> } {
   const run = (job: Job) => {
     const p = job
       .execute()
-      .then((result) => log.info({ job: job.id, result }, 'job done'))
-      .catch((err: unknown) => log.error({ job: job.id, err }, 'job failed'))
+      .then((result) => {
+        jobRuns.inc({ job: job.id, outcome: 'ok' });
+        log.info({ job: job.id, result }, 'job done');
+      })
+      .catch((err: unknown) => {
+        jobRuns.inc({ job: job.id, outcome: 'error' });
+        log.error({ job: job.id, err }, 'job failed');
+      })
       .finally(() => running.delete(p));
     running.add(p);
   };

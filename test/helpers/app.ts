@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createApp, type App } from '../../src/app.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { createVerifier } from '../../src/modules/auth/jwt.js';
@@ -68,8 +70,14 @@ export function reloadDirectoryOf(app: App) {
   return directories.get(app)!.reload();
 }
 
-export function testApp(database: Database, clock: Clock, keys: TestKeys, algorithms = ['ES256']): App {
-  const directory = new Directory(database, { pollMs: 0 });
+export function testApp(
+  database: Database,
+  clock: Clock,
+  keys: TestKeys,
+  algorithms = ['ES256'],
+  extra: Partial<Omit<AppOptions, 'database' | 'clock' | 'verifier'>> = {},
+): App {
+  const directory = extra.directory ?? new Directory(database, { pollMs: 0 });
   const app = createApp({
     database,
     clock,
@@ -77,6 +85,7 @@ export function testApp(database: Database, clock: Clock, keys: TestKeys, algori
     bulkMax: 1000,
     graphiql: false,
     verifier: createVerifier({ jwks: keys.jwksFile, issuer: ISSUER, audience: AUDIENCE, algorithms }, clock),
+    ...extra,
   });
   directories.set(app, directory);
   return app;
@@ -94,4 +103,19 @@ export async function gql(app: App, query: string, variables: Record<string, unk
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: (await res.json()) as GqlResponse['body'] };
+}
+
+/** Serves the app over real HTTP on the loopback interface. */
+export async function serve(app: App): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(app.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -23,6 +23,11 @@ export class Directory {
     private readonly opts: DirectoryOptions = {},
   ) {}
 
+  /** The index as loaded now, without waiting; undefined before the first load. */
+  loaded(): DirectoryIndex | undefined {
+    return this.current;
+  }
+
   /** The index, loading it on first use. */
   async get(): Promise<DirectoryIndex> {
     return this.current ?? this.reload();

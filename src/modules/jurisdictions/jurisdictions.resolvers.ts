@@ -1,4 +1,5 @@
 // Thin resolvers for lookups and jurisdictions.
+import { lookups } from '../../http/metrics.js';
 import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
@@ -26,11 +27,15 @@ export const jurisdictionResolvers = {
   Query: {
     responsibleAuthority: async (_: unknown, a: { input: RawLookupInput }, ctx: GraphQLContext) => {
       requirePrincipal(ctx.principal);
-      return lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock));
+      const r = lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock));
+      lookups.inc({ status: r.status });
+      return r;
     },
     responsibleAuthorities: async (_: unknown, a: { inputs: RawLookupInput[] }, ctx: GraphQLContext) => {
       requirePrincipal(ctx.principal);
-      return lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax);
+      const rs = lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax);
+      for (const r of rs) lookups.inc({ status: r.status });
+      return rs;
     },
   },
   Mutation: {

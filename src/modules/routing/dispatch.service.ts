@@ -13,6 +13,8 @@ import type { Principal } from '../auth/principal.js';
 import type { DirectoryIndex } from '../jurisdictions/directory-index.js';
 import type { RawLookupInput } from '../jurisdictions/lookup.js';
 import { decideRoute, type RoutingDecision } from './route.service.js';
+import { retryWhileUnavailable } from '../../db/availability.js';
+import { deliveryEvents } from '../../http/metrics.js';
 import { queueStatusNotification } from './webhooks.js';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -104,6 +106,9 @@ export async function dispatch(
       await tx.insert(deliveryOutbox).values({ deliveryId: id, availableAt: now });
       await queueStatusNotification(tx, row!, 'PENDING', now);
       return row!;
+    }).then((row) => {
+      deliveryEvents.inc({ status: 'PENDING', channel: row.channel });
+      return row;
     });
   } catch (e) {
     // The same key sent twice at once: the unique index lets one in; the other gets the winner's row.
@@ -183,14 +188,38 @@ async function handOne(db: Db, clock: Clock, adapters: Record<string, Adapter>, 
     detail = e instanceof Error ? e.message : String(e);
   }
   const finished = clock.now();
-  await db.transaction(async (tx) => {
+  // The hand-off happened: its record must survive a database outage shorter than the lease, or the
+  // delivery would be handed off again once the lease ran out.
+  const status = await retryWhileUnavailable(() => book(db, s, d, id, ok, detail, started, finished, adapters), started.getTime() + s.leaseMs - 5_000);
+  if (status) deliveryEvents.inc({ status, channel: status === 'REROUTED_TO_PRINT' ? 'PRINT' : d.channel });
+}
+
+async function book(
+  db: Db,
+  s: DispatcherSettings,
+  d: DeliveryRow,
+  id: string,
+  ok: boolean,
+  detail: string,
+  started: Date,
+  finished: Date,
+  adapters: Record<string, Adapter>,
+): Promise<string | undefined> {
+  return db.transaction(async (tx) => {
+    // A retried booking whose first try did commit finds its outbox entry gone or re-leased: nothing to do.
+    const [mine] = await tx
+      .select({ id: deliveryOutbox.deliveryId })
+      .from(deliveryOutbox)
+      .where(and(eq(deliveryOutbox.deliveryId, id), eq(deliveryOutbox.leasedBy, s.name)))
+      .for('update');
+    if (!mine) return undefined;
     await tx.insert(deliveryAttempts).values({ deliveryId: id, channel: d.channel, startedAt: started, finishedAt: finished, ok, detail, dispatcher: s.name });
     const attempts = d.attempts + 1;
     if (ok) {
       await tx.update(deliveries).set({ status: 'HANDED_OFF', attempts, handedOffAt: finished, updatedAt: finished }).where(eq(deliveries.id, id));
       await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
       await queueStatusNotification(tx, d, 'HANDED_OFF', finished);
-      return;
+      return 'HANDED_OFF';
     }
     if (d.channel === 'ELECTRONIC' && attempts >= s.maxTransportAttempts && adapters.PRINT) {
       // Re-route to print: the next pass hands it to the print adapter; both attempts stay visible.
@@ -200,13 +229,13 @@ async function handOne(db: Db, clock: Clock, adapters: Record<string, Adapter>, 
         .where(eq(deliveries.id, id));
       await tx.update(deliveryOutbox).set({ availableAt: finished, leaseUntil: null, leasedBy: null }).where(eq(deliveryOutbox.deliveryId, id));
       await queueStatusNotification(tx, { ...d, channel: 'PRINT' }, 'REROUTED_TO_PRINT', finished);
-      return;
+      return 'REROUTED_TO_PRINT';
     }
     if (attempts >= s.maxTransportAttempts) {
       await tx.update(deliveries).set({ status: 'FAILED', attempts, updatedAt: finished }).where(eq(deliveries.id, id));
       await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
       await queueStatusNotification(tx, d, 'FAILED', finished);
-      return;
+      return 'FAILED';
     }
     const delay = s.backoffMs * 2 ** (attempts - 1) * (0.5 + Math.random());
     const next = d.status === 'REROUTED_TO_PRINT' ? d.status : 'RETRYING';
@@ -216,5 +245,6 @@ async function handOne(db: Db, clock: Clock, adapters: Record<string, Adapter>, 
       .update(deliveryOutbox)
       .set({ availableAt: new Date(finished.getTime() + delay), leaseUntil: null, leasedBy: null })
       .where(eq(deliveryOutbox.deliveryId, id));
+    return next;
   });
 }

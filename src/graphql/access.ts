@@ -1,0 +1,155 @@
+// Who may call what, in one place. Every root field needs an entry (the schema does not build
+// otherwise), and the check runs before the resolver. Scope checks that depend on data (which tenant,
+// which data centre, which sender) stay in the services; nested fields that expose more than the
+// directory's public face have guards of their own, so they cannot be reached around the root.
+import { eq } from 'drizzle-orm';
+import type { GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, isObjectType } from 'graphql';
+import { tenants } from '../db/schema.js';
+import { forbidden, unauthenticated } from '../lib/errors.js';
+import type { Principal, Role } from '../modules/auth/principal.js';
+import type { GraphQLContext } from './context.js';
+
+/** PUBLIC: no token; ANY: any valid token; otherwise the roles that may call it. */
+export type Access = 'PUBLIC' | 'ANY' | Role[];
+
+const ADMIN: Role[] = ['ADMIN'];
+const AUTHORITY_MANAGERS: Role[] = ['ADMIN', 'TENANT_MANAGER'];
+const DATA_CENTER_MANAGERS: Role[] = ['ADMIN', 'DATA_CENTER'];
+const SENDERS: Role[] = ['ADMIN', 'CLIENT'];
+const OPERATORS: Role[] = ['ADMIN', 'TENANT_MANAGER', 'DATA_CENTER'];
+
+export const ROOT_ACCESS: Record<string, Access> = {
+  // The Gebietsregister is public data.
+  'Query.municipality': 'PUBLIC',
+  'Query.region': 'PUBLIC',
+  'Query.regions': 'PUBLIC',
+  'Query.postalCode': 'PUBLIC',
+  // The authority directory and lookups serve every participant.
+  'Query.me': 'ANY',
+  'Query.responsibleAuthority': 'ANY',
+  'Query.responsibleAuthorities': 'ANY',
+  'Query.authority': 'ANY',
+  'Query.authorities': 'ANY',
+  'Query.tasks': 'ANY',
+  'Query.route': 'ANY',
+  'Query.structuralChanges': 'ANY',
+  'Query.structuralChange': 'ANY',
+  'Query.upcomingStructuralChanges': 'ANY',
+  'Query.municipalityHistory': 'ANY',
+  'Query.directoryChanges': 'ANY',
+  // Operations data.
+  'Query.auditLog': ADMIN,
+  'Query.registerImports': ADMIN,
+  'Query.deliveryStatistics': ADMIN,
+  'Query.dataCenters': OPERATORS,
+  'Query.dataCenter': OPERATORS,
+  'Query.tenant': OPERATORS,
+  'Query.certificateWarnings': DATA_CENTER_MANAGERS,
+  'Query.delivery': SENDERS,
+  'Query.deliveries': SENDERS,
+  'Mutation.createAuthority': AUTHORITY_MANAGERS,
+  'Mutation.updateAuthority': AUTHORITY_MANAGERS,
+  'Mutation.deactivateAuthority': AUTHORITY_MANAGERS,
+  'Mutation.createJurisdiction': AUTHORITY_MANAGERS,
+  'Mutation.endJurisdiction': AUTHORITY_MANAGERS,
+  'Mutation.deleteJurisdiction': AUTHORITY_MANAGERS,
+  'Mutation.createTask': ADMIN,
+  'Mutation.createDataCenter': ADMIN,
+  'Mutation.updateDataCenter': DATA_CENTER_MANAGERS,
+  'Mutation.createTenant': ADMIN,
+  'Mutation.updateTenant': ADMIN,
+  'Mutation.requestCertificateChallenge': DATA_CENTER_MANAGERS,
+  'Mutation.uploadCertificate': DATA_CENTER_MANAGERS,
+  'Mutation.revokeCertificate': DATA_CENTER_MANAGERS,
+  'Mutation.dispatch': SENDERS,
+  'Mutation.planStructuralChange': ADMIN,
+  'Mutation.cancelStructuralChange': ADMIN,
+  'Mutation.confirmStructuralChange': ADMIN,
+  'Mutation.rejectStructuralChange': ADMIN,
+  'Mutation.applyDueStructuralChanges': ADMIN,
+};
+
+export function checkAccess(access: Access, principal: Principal | null, field: string): void {
+  if (access === 'PUBLIC') return;
+  if (!principal) throw unauthenticated();
+  if (access === 'ANY' || access.includes(principal.role)) return;
+  throw forbidden(`Role ${principal.role} may not use ${field}; it needs ${access.join(' or ')}`);
+}
+
+type Guard = (parent: any, ctx: GraphQLContext) => boolean | Promise<boolean>;
+
+/** The data centre hosting a TENANT_MANAGER's tenant, looked up once per request. */
+const hostOf = new WeakMap<GraphQLContext, Promise<number | undefined>>();
+function hostingDataCenter(ctx: GraphQLContext): Promise<number | undefined> {
+  let p = hostOf.get(ctx);
+  if (!p) {
+    p = ctx.deps.database.db
+      .select({ id: tenants.dataCenterId })
+      .from(tenants)
+      .where(eq(tenants.code, ctx.principal!.scope!))
+      .then((r) => r[0]?.id);
+    hostOf.set(ctx, p);
+  }
+  return p;
+}
+
+/** A data centre's inner details: ADMIN, the data centre itself, the manager of a tenant it hosts. */
+const dataCenterInsider: Guard = async (dc: { id: number; code: string }, ctx) => {
+  const p = ctx.principal;
+  if (!p) return false;
+  if (p.role === 'ADMIN') return true;
+  if (p.role === 'DATA_CENTER') return p.scope === dc.code;
+  if (p.role === 'TENANT_MANAGER') return (await hostingDataCenter(ctx)) === dc.id;
+  return false;
+};
+
+/** An authority's own settings: ADMIN, its tenant's manager, the authority itself. */
+const authorityInsider: Guard = (a: { key: string; tenantCode: string | null }, ctx) => {
+  const p = ctx.principal;
+  if (!p) return false;
+  return p.role === 'ADMIN' || (p.role === 'TENANT_MANAGER' && !!a.tenantCode && p.scope === a.tenantCode) || (p.role === 'CLIENT' && p.scope === a.key);
+};
+
+export const FIELD_GUARDS: Record<string, { guard: Guard; who: string }> = {
+  'DataCenter.contact': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
+  'DataCenter.endpoints': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
+  'DataCenter.status': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
+  'DataCenter.tenants': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
+  'DataCenter.certificates': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
+  'Authority.webhookUrl': { guard: authorityInsider, who: 'ADMIN, its tenant manager or the authority itself' },
+};
+
+/** Wraps root resolvers with their access rule and guarded fields with their guard. */
+export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
+  const missing: string[] = [];
+  for (const type of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!type) continue;
+    for (const field of Object.values(type.getFields())) {
+      const name = `${type.name}.${field.name}`;
+      const access = ROOT_ACCESS[name];
+      if (!access) {
+        missing.push(name);
+        continue;
+      }
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (parent, args, ctx: GraphQLContext, info) => {
+        checkAccess(access, ctx.principal, name);
+        return resolve(parent, args, ctx, info);
+      };
+    }
+  }
+  if (missing.length) throw new Error(`No access rule for ${missing.join(', ')} (src/graphql/access.ts)`);
+  for (const [name, { guard, who }] of Object.entries(FIELD_GUARDS)) {
+    const [typeName, fieldName] = name.split('.') as [string, string];
+    const type = schema.getType(typeName);
+    const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+    if (!field) throw new Error(`Guarded field ${name} is not in the schema`);
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = async (parent, args, ctx: GraphQLContext, info) => {
+      if (!(await guard(parent, ctx))) throw forbidden(`${name} is only visible to ${who}`);
+      return resolve(parent, args, ctx, info);
+    };
+  }
+  return schema;
+}
