@@ -44,7 +44,7 @@ forEachEngine('data centres and tenants', (engine) => {
       { code: 'dataport', tenants: [{ code: 'hamburg' }, { code: 'stormarn' }] },
     ]);
     expect((await gql(app, q, {}, await as('TENANT_MANAGER', 'stormarn'))).body.data!.dataCenters).toEqual([{ code: 'dataport', tenants: [{ code: 'stormarn' }] }]);
-    expect((await gql(app, q, {}, await as('CLIENT', 'ags:05766020'))).body.data!.dataCenters).toEqual([]);
+    expect((await gql(app, q, {}, await as('CLIENT', 'ags:05766020'))).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await gql(app, `{ dataCenter(code: "krz-lemgo") { code } }`, {}, await as('DATA_CENTER', 'dataport'))).body.data!.dataCenter).toBeNull();
     expect((await gql(app, `{ tenant(code: "lippe") { code } }`, {}, await as('DATA_CENTER', 'dataport'))).body.data!.tenant).toBeNull();
     expect((await gql(app, `{ tenant(code: "hamburg") { code dataCenter { code } } }`, {}, await as('DATA_CENTER', 'dataport'))).body.data!.tenant).toEqual({ code: 'hamburg', dataCenter: { code: 'dataport' } });

@@ -135,7 +135,7 @@ export interface UploadResult {
 }
 
 /** Checks the proof: a compact JWS over {nonce, dataCenter, thumbprint}, signed by the certificate's key, the certificate in x5c. */
-async function checkProof(proof: string, leafDer: Uint8Array, leafPem: string): Promise<{ payload?: Record<string, unknown>; problem?: string }> {
+export async function checkProof(proof: string, leafDer: Uint8Array, leafPem: string): Promise<{ payload?: Record<string, unknown>; problem?: string }> {
   let header;
   try {
     header = decodeProtectedHeader(proof);
