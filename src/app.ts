@@ -116,12 +116,17 @@ export function createApp(opts: AppOptions): App {
       // Compiled execution: queries are turned into JavaScript once and cached per document.
       useGraphQlJit({}, { enableIf: () => opts.jit ?? true }),
     ],
-    context: async ({ request }) => ({
-      deps,
-      principal: await opts.verifier(request.headers.get('authorization')),
-      requestId: requestContext.getStore()?.requestId ?? requestIdFrom(request.headers.get('x-request-id')),
-      regions: regionLoaders(deps.database.db),
-    }),
+    context: async ({ request }) => {
+      const principal = await opts.verifier(request.headers.get('authorization'));
+      const rc = requestContext.getStore();
+      if (rc && principal) rc.role = principal.role;
+      return {
+        deps,
+        principal,
+        requestId: rc?.requestId ?? requestIdFrom(request.headers.get('x-request-id')),
+        regions: regionLoaders(deps.database.db),
+      };
+    },
   });
 
   const ready = async () => {
