@@ -35,6 +35,8 @@ const EnvSchema = z.object({
   DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   TRANSPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  DISPATCH_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+  FAILPOINTS: z.string().optional(),
   MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   PRINT_SPOOL_DIR: z.string().min(1).optional(),
   PRINT_CENTER_URL: z.string().url().optional(),
@@ -98,6 +100,8 @@ export interface Config {
     maxPayloadBytes: number;
     transportTimeoutMs: number;
     maxTransportAttempts: number;
+    /** how long a dispatcher owns claimed deliveries; after a crash they are handed off again then */
+    leaseMs: number;
     printSpoolDir: string;
     /** when set, print jobs are POSTed here instead of written to the spool folder */
     printCenterUrl: string | undefined;
@@ -188,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.PRINT_CENTER_URL && !/^https:\/\//.test(e.PRINT_CENTER_URL) && e.NODE_ENV === 'production') {
     problems.push('PRINT_CENTER_URL: must use https in production (print jobs carry personal data)');
   }
+  if (e.FAILPOINTS && e.NODE_ENV === 'production') problems.push('FAILPOINTS: a crash-test hook; not allowed in production');
   if (problems.length) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -214,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
       transportTimeoutMs: e.TRANSPORT_TIMEOUT_MS,
       maxTransportAttempts: e.MAX_TRANSPORT_ATTEMPTS,
+      leaseMs: e.DISPATCH_LEASE_MS,
       printSpoolDir: path.resolve(e.PRINT_SPOOL_DIR ?? path.join(e.DATA_DIR, 'print-spool')),
       printCenterUrl: e.PRINT_CENTER_URL,
       printCenterToken: e.PRINT_CENTER_TOKEN,

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
             timeoutMs: config.dispatch.transportTimeoutMs,
           }),
         },
-        { name: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, batchSize: 20, leaseMs: 5 * 60_000, maxTransportAttempts: config.dispatch.maxTransportAttempts, backoffMs: 5_000 },
+        { name: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, batchSize: 20, leaseMs: config.dispatch.leaseMs, maxTransportAttempts: config.dispatch.maxTransportAttempts, backoffMs: 5_000 },
         config.dispatch.intervalMs,
         log,
       )
@@ -131,7 +131,14 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs).unref();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await Promise.all([closed, dispatcher?.stop()]);
+    // Hand-offs finish; a booking waiting for a lost database is given up after the timeout (its
+    // lease then expires and the delivery is handed off again, same delivery id).
+    const dispatcherStopped = dispatcher?.stop() ?? Promise.resolve();
+    const gaveUp = await Promise.race([
+      Promise.all([closed, dispatcherStopped]).then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), config.shutdownTimeoutMs + 1000).unref()),
+    ]);
+    if (gaveUp) log.warn('shutdown timeout: leaving unfinished hand-off bookings to their lease');
     clearTimeout(force);
     await jobs?.stop();
     await directory.stop();

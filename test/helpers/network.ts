@@ -30,11 +30,15 @@ export async function receiver() {
   let key: unknown;
   const received: Received[] = [];
   let mode: 'ok' | 'fail' | 'hang' = 'ok';
+  let delayMs = 0;
+  let started = 0;
   const server = http.createServer((req, res) => {
+    started++;
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', async () => {
       if (mode === 'hang') return; // never answers
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
       if (mode === 'fail') {
         res.writeHead(503).end();
         return;
@@ -48,7 +52,12 @@ export async function receiver() {
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}/xta`,
     received,
+    /** requests that arrived, answered or not */
+    started: () => started,
+    /** x-delivery-id of every decrypted message, in arrival order */
+    deliveryIds: () => received.map((r) => String(r.headers['x-delivery-id'])),
     setMode: (m: typeof mode) => (mode = m),
+    setDelay: (ms: number) => (delayMs = ms),
     setKey: async (jwk: JsonWebKey) => {
       key = await importJWK({ ...jwk, key_ops: undefined, ext: undefined } as never, 'ECDH-ES');
     },

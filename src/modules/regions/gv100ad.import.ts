@@ -1,5 +1,6 @@
 // Import of a GV100AD edition into the versioned register, in one transaction.
 import { createHash } from 'node:crypto';
+import { failpoint } from '../../lib/failpoint.js';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { registerImports, type RegionLevel } from '../../db/schema.js';
@@ -248,6 +249,7 @@ export async function importGv100ad(db: Db, clock: Clock, opts: Gv100ImportOptio
           before: latest?.edition ? { edition: latest.edition } : null,
           after: { edition, fileName: opts.fileName, sha256, ...summary },
         });
+        await failpoint('import.gv100ad.beforeCommit');
       }
       if (opts.dryRun) throw new DryRunRollback();
     });

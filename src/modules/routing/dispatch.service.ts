@@ -14,6 +14,7 @@ import type { DirectoryIndex } from '../jurisdictions/directory-index.js';
 import type { RawLookupInput } from '../jurisdictions/lookup.js';
 import { decideRoute, type RoutingDecision } from './route.service.js';
 import { retryWhileUnavailable } from '../../db/availability.js';
+import { failpoint } from '../../lib/failpoint.js';
 import { deliveryEvents } from '../../http/metrics.js';
 import { queueStatusNotification } from './webhooks.js';
 
@@ -188,6 +189,7 @@ async function handOne(db: Db, clock: Clock, adapters: Record<string, Adapter>, 
     detail = e instanceof Error ? e.message : String(e);
   }
   const finished = clock.now();
+  if (ok) await failpoint('dispatch.afterHandOff');
   // The hand-off happened: its record must survive a database outage shorter than the lease, or the
   // delivery would be handed off again once the lease ran out.
   const status = await retryWhileUnavailable(() => book(db, s, d, id, ok, detail, started, finished, adapters), started.getTime() + s.leaseMs - 5_000);

@@ -4,6 +4,7 @@
 // carry or end jurisdictions by the policy, record key successions. Applying twice changes nothing:
 // the change row is locked and must still be PLANNED; only one instance applies (advisory lock).
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { failpoint } from '../../lib/failpoint.js';
 import { queryRows, type Db } from '../../db/client.js';
 import {
   jurisdictions,
@@ -76,6 +77,7 @@ async function applyOne(db: Db, clock: Clock, id: number, actor: Actor): Promise
       .returning();
     await writeAudit(tx, clock, actor, { action: 'APPLY_STRUCTURAL_CHANGE', entityType: 'StructuralChange', entityId: String(id), before: c, after });
     await bumpDirectoryVersion(tx);
+    await failpoint('structural.apply.beforeCommit');
     return result;
   });
 }
