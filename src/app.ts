@@ -251,9 +251,11 @@ export function createApp(opts: AppOptions): App {
       res.once('close', () => {
         inFlight--;
         httpRequests.inc({ path: known, status: String(res.statusCode) });
-        // Method, path, status and timing only: no query text, variables, tokens or addresses.
-        opts.log?.[known === '/graphql' ? 'info' : 'debug'](
-          { requestId: ctx.requestId, method: req.method, path: known, status: res.statusCode, ms: Math.round(performance.now() - started), operation: ctx.operation, role: ctx.role },
+        // Method, path, status and timing only: no query text, variables, tokens or addresses. Refused,
+        // failed and slow requests at info; the thousands of ordinary ones a second at debug.
+        const ms = performance.now() - started;
+        opts.log?.[res.statusCode >= 400 || ms > 1000 ? 'info' : 'debug'](
+          { requestId: ctx.requestId, method: req.method, path: known, status: res.statusCode, ms: Math.round(ms), operation: ctx.operation, role: ctx.role },
           'request',
         );
       });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { armFailpoints } from './lib/failpoint.js';
 import { openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/lock.js';
 import { systemClock } from './lib/clock.js';
@@ -106,6 +107,7 @@ async function run(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const config = loadConfig();
+  armFailpoints(config.failpoints);
   const json = !!values.json;
   const say = (line: string) => {
     if (!json) console.log(line);

@@ -64,7 +64,7 @@ const EnvSchema = z.object({
 /** Requests per minute and principal, by role; ANONYMOUS is keyed by client address. */
 export const DEFAULT_RATE_LIMITS: Record<string, number> = {
   ANONYMOUS: 300,
-  CLIENT: 3000,
+  CLIENT: 6000,
   ADMIN: 1200,
   TENANT_MANAGER: 600,
   DATA_CENTER: 600,
@@ -115,6 +115,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** how long SIGTERM waits for in-flight requests and hand-offs */
   shutdownTimeoutMs: number;
+  /** crash-test hook (src/lib/failpoint.ts); never set in production */
+  failpoints: string | undefined;
 }
 
 export interface HttpLimits {
@@ -241,5 +243,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    failpoints: e.FAILPOINTS,
   };
 }

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { DataDirLockedError } from './db/lock.js';
 import { systemClock } from './lib/clock.js';
+import { armFailpoints } from './lib/failpoint.js';
 import { createLogger } from './lib/logger.js';
 import { ensureDevKey } from './modules/auth/dev-keys.js';
 import { createVerifier } from './modules/auth/jwt.js';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
+  armFailpoints(config.failpoints);
   const clock = systemClock;
 
   let database: Database;

@@ -37,6 +37,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...prod, PRINT_CENTER_URL: 'http://print.internal/jobs' })).toThrow(/PRINT_CENTER_URL: must use https in production/);
     expect(loadConfig({ ...prod, PRINT_CENTER_URL: 'https://print.internal/jobs' }).dispatch.printCenterUrl).toBe('https://print.internal/jobs');
     expect(() => loadConfig({ PRINT_CENTER_URL: 'not a url' })).toThrow(/PRINT_CENTER_URL/);
+    // Hardening defaults in production: introspection and suggestions off, quotas on, no crash hooks.
+    expect(loadConfig(prod).http).toMatchObject({ introspection: false, suggestions: false, maxDepth: 12, maxBatch: 10, rateLimits: { CLIENT: 6000, ANONYMOUS: 300 } });
+    expect(loadConfig({}).http).toMatchObject({ introspection: true, suggestions: true });
+    expect(loadConfig({ RATE_LIMITS: 'CLIENT=10,ANONYMOUS=5' }).http.rateLimits).toMatchObject({ CLIENT: 10, ANONYMOUS: 5, ADMIN: 1200 });
+    expect(loadConfig({ RATE_LIMITS: 'off' }).http.rateLimits).toBeNull();
+    expect(() => loadConfig({ RATE_LIMITS: 'CLIENT=lots' })).toThrow(/RATE_LIMITS: must be "off" or ROLE=requests per minute/);
+    expect(loadConfig({ MAX_PAYLOAD_BYTES: '3145728' }).http.maxBodyBytes).toBe(4 * 1024 * 1024 + 1024 * 1024);
+    expect(() => loadConfig({ ...prod, FAILPOINTS: 'dispatch.afterHandOff' })).toThrow(/FAILPOINTS: a crash-test hook; not allowed in production/);
   });
 });
 

@@ -12,7 +12,7 @@ import { openPglite, openPostgres, queryRows, type Database } from '../src/db/cl
 import { ManualClock } from '../src/lib/clock.js';
 import { planStructuralChange } from '../src/modules/structural/plan.js';
 import { AUDIENCE, ISSUER, makeKeys, token, type TestKeys } from './helpers/app.js';
-import { forEachEngine, type TestEngine } from './helpers/engines.js';
+import { engines, forEachEngine, type TestEngine } from './helpers/engines.js';
 import { registerFingerprint, testActor } from './helpers/fixtures.js';
 import { receiver, setUp } from './helpers/network.js';
 import { privateCluster, postgresBinDir, type Cluster } from './helpers/pg-cluster.js';
@@ -390,5 +390,70 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !postgresBinDir())('the databa
     expect(outcomes).toHaveLength(100);
     expect(outcomes.filter((o) => o !== 'ok' && !/^(DATABASE_UNAVAILABLE\+?)+$/.test(o))).toEqual([]);
     for (let i = 0; i < 5; i++) expect((await call(server!.url, adminToken, `{ deliveries(first: 1) { nodes { id } } }`)).body.errors).toBeUndefined();
+  });
+});
+
+const pgEngine = engines().find((e) => e.name === 'postgres');
+describe.skipIf(!pgEngine)('three instances on one PostgreSQL [postgres]', () => {
+  let keys: TestKeys;
+  let rx: Rx;
+  let s: Store;
+  let servers: ServerProcess[] = [];
+  let changeId: number;
+
+  beforeAll(async () => {
+    keys = await makeKeys();
+    rx = await receiver();
+    s = await store(pgEngine!);
+    await prepare(s, rx);
+    const d = await s.open();
+    try {
+      const ctx = { db: d.db, clock: new ManualClock(new Date().toISOString()), principal: admin, actor: testActor, requireHttps: false };
+      changeId = (await planStructuralChange(ctx as never, { kind: 'RENAME', effectiveDate: berlinToday(), predecessors: ['05766020'], successors: [{ ags: '05766020', name: 'Detmold, Residenzstadt' }] })).id;
+    } finally {
+      await d.close();
+    }
+    servers = await Promise.all([0, 1, 2].map(() => startServer(serverEnv(s, keys))));
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((x) => x.stop()));
+    await rx?.close();
+    await s?.drop();
+  });
+
+  it('the start-up job applies a due change exactly once across the instances', async () => {
+    await until('three job runs', () => servers.every((x) => /"job":"structural-changes".*"msg":"job done"/.test(x.logs())), 60_000);
+    const d = await s.open();
+    try {
+      expect(await count(d, sql`select count(*) as n from structural_changes where id = ${changeId} and status = 'APPLIED'`)).toBe(1);
+      expect(await count(d, sql`select count(*) as n from audit_log where action = 'APPLY_STRUCTURAL_CHANGE'`)).toBe(1);
+      expect(await count(d, sql`select count(*) as n from regions where level = 'MUNICIPALITY' and ags = '05766020' and name = 'Detmold, Residenzstadt'`)).toBe(1);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it("a change made through one instance is in the others' in-memory index within seconds", async () => {
+    const adminToken = await token(keys, { role: 'ADMIN' });
+    const created = await call(servers[0]!.url, adminToken, `mutation { createAuthority(input: { key: "ags:05766008", kind: ENFORCEMENT, name: "Blomberg", postalAddress: { postalCode: "32825", city: "Blomberg" } }) { version } }`);
+    expect(created.body.errors).toBeUndefined();
+    for (const x of servers.slice(1)) {
+      await until('the new authority elsewhere', async () => (await call(x.url, adminToken, `{ authority(key: "ags:05766008") { name } }`)).body.data?.authority?.name === 'Blomberg', 10_000);
+    }
+    await call(servers[1]!.url, adminToken, `mutation { updateAuthority(key: "ags:05766008", expectedVersion: 1, input: { name: "Stadt Blomberg" }) { version } }`);
+    for (const x of [servers[0]!, servers[2]!]) {
+      await until('the rename elsewhere', async () => (await call(x.url, adminToken, `{ authority(key: "ags:05766008") { name } }`)).body.data?.authority?.name === 'Stadt Blomberg', 10_000);
+    }
+  });
+
+  it('deliveries accepted by all three are handed off exactly once each', async () => {
+    const bearer = await token(keys, { role: 'CLIENT', scope: 'ags:05766044' });
+    const ids: string[] = [];
+    for (let n = 0; n < 30; n++) ids.push((await call(servers[n % 3]!.url, bearer, DISPATCH, { i: message(900 + n) })).body.data.dispatch.id);
+    await until('30 hand-offs', () => ids.every((id) => rx.deliveryIds().includes(id)), 60_000);
+    await new Promise((r) => setTimeout(r, 1000)); // room for a duplicate to show up
+    const got = rx.deliveryIds().filter((x) => ids.includes(x));
+    expect(got).toHaveLength(30);
+    expect(new Set(got).size).toBe(30);
   });
 });

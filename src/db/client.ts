@@ -117,7 +117,17 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       }
     },
     listen: async (channel, onNotify) => {
-      const sub = await client.listen(channel, () => onNotify());
+      // postgres.js re-listens after a lost connection; notifications sent meanwhile are gone, so a
+      // re-established listener counts as one.
+      let first = true;
+      const sub = await client.listen(
+        channel,
+        () => onNotify(),
+        () => {
+          if (!first) onNotify();
+          first = false;
+        },
+      );
       return () => sub.unlisten();
     },
     close: async () => {
