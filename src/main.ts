@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   armFailpoints(config.failpoints);
+  // A forgotten promise must not take the server down with every request in flight: log it loudly.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   const clock = systemClock;
 
   let database: Database;

@@ -385,7 +385,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !postgresBinDir())('the databa
         await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = 'postgres' and pid <> pg_backend_pid() and backend_type = 'client backend'`;
       }
     })();
-    await Promise.all([...load, killer]);
+    try {
+      await Promise.all([...load, killer]);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; server exit code ${server!.child.exitCode}; log tail:\n${server!.logs().slice(-3000)}`);
+    }
     await admin.end();
     expect(outcomes).toHaveLength(100);
     expect(outcomes.filter((o) => o !== 'ok' && !/^(DATABASE_UNAVAILABLE\+?)+$/.test(o))).toEqual([]);
@@ -435,7 +439,7 @@ describe.skipIf(!pgEngine)('three instances on one PostgreSQL [postgres]', () =>
 
   it("a change made through one instance is in the others' in-memory index within seconds", async () => {
     const adminToken = await token(keys, { role: 'ADMIN' });
-    const created = await call(servers[0]!.url, adminToken, `mutation { createAuthority(input: { key: "ags:05766008", kind: ENFORCEMENT, name: "Blomberg", postalAddress: { postalCode: "32825", city: "Blomberg" } }) { version } }`);
+    const created = await call(servers[0]!.url, adminToken, `mutation { createAuthority(input: { key: "ags:05766008", kind: ENFORCEMENT, name: "Blomberg", postalAddress: { street: "Markt", houseNumber: "1", postalCode: "32825", city: "Blomberg" } }) { version } }`);
     expect(created.body.errors).toBeUndefined();
     for (const x of servers.slice(1)) {
       await until('the new authority elsewhere', async () => (await call(x.url, adminToken, `{ authority(key: "ags:05766008") { name } }`)).body.data?.authority?.name === 'Blomberg', 10_000);
