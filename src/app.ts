@@ -10,11 +10,12 @@ import { defaultHttpLimits, type HttpLimits } from './config.js';
 import type { AppDeps, GraphQLContext } from './graphql/context.js';
 import { enforceAccess } from './graphql/access.js';
 import { maskError, securityPlugins } from './graphql/security.js';
+import { isDatabaseUnavailable } from './db/availability.js';
 import { BodyTooLarge, readBody } from './http/body.js';
 import { httpRequests, rateLimited, renderMetrics } from './http/metrics.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { requestContext, requestIdFrom, type RequestContext } from './http/request-context.js';
-import type { Logger } from './lib/logger.js';
+import { loggableError, type Logger } from './lib/logger.js';
 import { DateScalar, DateTimeScalar, JSONScalar } from './graphql/scalars.js';
 import { auditResolvers } from './modules/audit/audit.resolvers.js';
 import { authResolvers } from './modules/auth/auth.resolvers.js';
@@ -106,7 +107,8 @@ export function createApp(opts: AppOptions): App {
           debug: () => {},
           info: () => {},
           warn: (...a: unknown[]) => opts.log!.warn({ detail: a.map(String) }, 'graphql warning'),
-          error: (e: unknown) => opts.log!.error({ err: e }, 'unexpected error'),
+          error: (e: unknown) =>
+            isDatabaseUnavailable(e) ? opts.log!.warn({ code: 'DATABASE_UNAVAILABLE' }, 'database unavailable') : opts.log!.error({ err: loggableError(e) }, 'unexpected error'),
         }
       : false,
     maskedErrors: { maskError: maskError(opts.isDev ?? false) },

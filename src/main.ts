@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { isPostgresJsClosedSocketWrite } from './db/driver-workarounds.js';
 import { DataDirLockedError } from './db/lock.js';
 import { systemClock } from './lib/clock.js';
 import { armFailpoints } from './lib/failpoint.js';
@@ -35,6 +36,14 @@ async function main(): Promise<void> {
   armFailpoints(config.failpoints);
   // A forgotten promise must not take the server down with every request in flight: log it loudly.
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => {
+    if (isPostgresJsClosedSocketWrite(err)) {
+      log.warn({ err }, 'postgres.js wrote to a closed connection (known driver bug); the query already failed with CONNECTION_CLOSED');
+      return;
+    }
+    log.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
   const clock = systemClock;
 
   let database: Database;

@@ -1,5 +1,6 @@
 // Structured JSON logs. Never log tokens or personal data (addresses, payloads); log keys and counts.
 // Every line written while a request is handled carries its request id.
+import { GraphQLError } from 'graphql';
 import { pino, type Logger } from 'pino';
 import { requestContext } from '../http/request-context.js';
 
@@ -22,4 +23,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     destination,
   );
+}
+
+/** An error as it may be logged: drizzle puts the query's parameters (addresses…) into the message. */
+export function loggableError(e: unknown): Record<string, unknown> {
+  const cause = e instanceof GraphQLError && e.originalError ? e.originalError : e;
+  const strip = (s: string | undefined) => s?.replace(/\nparams: [^\n]*/g, '\nparams: [redacted]');
+  if (!(cause instanceof Error)) return { message: String(cause) };
+  return { type: cause.name, message: strip(cause.message), stack: strip(cause.stack), code: (cause as { code?: unknown }).code };
 }

@@ -1,7 +1,7 @@
 // Runs dispatch passes on an interval until the outbox is empty; stops cleanly (finishes the pass).
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
-import type { Logger } from '../../lib/logger.js';
+import { loggableError, type Logger } from '../../lib/logger.js';
 import { dispatchOnce, type Adapter, type DispatcherSettings } from './dispatch.service.js';
 import { sendWebhooksOnce } from './webhooks.js';
 
@@ -15,7 +15,7 @@ export function startDispatcher(db: Db, clock: Clock, adapters: Record<string, A
   const timer = setInterval(() => {
     if (running) return;
     running = pass()
-      .catch((err: unknown) => log.error({ err }, 'dispatch pass failed'))
+      .catch((err: unknown) => log.error({ err: loggableError(err) }, 'dispatch pass failed'))
       .finally(() => (running = undefined));
   }, intervalMs);
   return {
