@@ -78,7 +78,7 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
     : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
   const child = spawn(cmd as string, args as string[], {
     cwd: root,
-    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SEED_DEMO: 'false', NODE_ENV: 'development' },
+    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SEED_DEMO: 'false', NODE_ENV: 'development', RATE_LIMITS: 'off' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

