@@ -247,4 +247,21 @@ describe('GraphQL over HTTP [pglite]', () => {
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toMatch(/Bearer/);
   });
+
+  it('while draining for shutdown, /readyz is 503 and responses close their connections', async () => {
+    const app = testApp(database, c, keys);
+    const d = await serve(app);
+    try {
+      expect((await fetch(`${d.url}/readyz`)).status).toBe(200);
+      app.drain();
+      const ready = await fetch(`${d.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'stopping' });
+      const res = await post(d.url, { query: `{ __typename }` });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('connection')).toBe('close');
+    } finally {
+      await d.close();
+    }
+  });
 });

@@ -151,7 +151,7 @@ forEachEngine('graceful shutdown and crash safety', (engine) => {
     await s?.drop();
   });
 
-  it('SIGTERM: readiness drops, the in-flight request and hand-off finish, then it exits 0 and frees the database', async () => {
+  it('SIGTERM: stops accepting, the in-flight request and hand-off finish, then it exits 0 and frees the database', async () => {
     rx.setDelay(1500);
     const server = await startServer(serverEnv(s, keys));
     try {
