@@ -1,5 +1,7 @@
 // Limits, CSRF, introspection, masking, rate limits and GraphQL-over-HTTP behaviour, over real HTTP.
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/lib/logger.js';
 import { defaultHttpLimits, type HttpLimits } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { Directory } from '../src/modules/jurisdictions/directory.js';
@@ -139,7 +141,9 @@ describe('HTTP and GraphQL limits [pglite]', () => {
     broken.get = async () => {
       throw new Error('secret internal detail at /srv/app/index.ts:42');
     };
-    const s = await serve(testApp(database, c, keys, ['ES256'], { limits, directory: broken }));
+    const lines: Record<string, any>[] = [];
+    const log = createLogger('info', new Writable({ write: (chunk, _e, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
+    const s = await serve(testApp(database, c, keys, ['ES256'], { limits, directory: broken, log }));
     try {
       const admin = await token(keys, { role: 'ADMIN', now: c.now() });
       const res = await post(s.url, { query: `{ authority(key: "ags:05766020") { name } }` }, { authorization: `Bearer ${admin}`, 'x-request-id': 'trace-123' });
@@ -148,6 +152,10 @@ describe('HTTP and GraphQL limits [pglite]', () => {
       expect(res.body.errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'trace-123' });
       expect(JSON.stringify(res.body)).not.toMatch(/secret|index\.ts|at /);
       expect(res.headers.get('x-request-id')).toBe('trace-123');
+      // The original goes to the log, under the same request id.
+      const logged = lines.find((l) => l.msg === 'unexpected error');
+      expect(logged).toMatchObject({ requestId: 'trace-123', level: 50 });
+      expect(logged!.err.message).toMatch(/secret internal detail/);
     } finally {
       await s.close();
     }

@@ -1,5 +1,6 @@
 // What every resolver receives: the services' dependencies, the caller and per-request loaders.
 import type { Database } from '../db/client.js';
+import type { RequestContext } from '../http/request-context.js';
 import type { Clock } from '../lib/clock.js';
 import { badInput } from '../lib/errors.js';
 import { requirePrincipal, type Principal } from '../modules/auth/principal.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
 }
 
 export interface GraphQLContext {
+  /** per-request values for logs and metrics (request id, operation, role); from the HTTP layer */
+  rc?: RequestContext;
   deps: AppDeps;
   principal: Principal | null;
   requestId: string;

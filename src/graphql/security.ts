@@ -9,7 +9,9 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import type { HttpLimits } from '../config.js';
 import { isDatabaseUnavailable } from '../db/availability.js';
 import { operationDuration, operationLabel } from '../http/metrics.js';
-import { requestContext } from '../http/request-context.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { Logger } from '../lib/logger.js';
+import { loggableError } from '../lib/logger.js';
 
 /** Armor's own errors read "Syntax Error: …" and come back as 200; ours name the limit and are 400. */
 const reject = {
@@ -24,7 +26,7 @@ const reject = {
   ],
 };
 
-export function securityPlugins(limits: HttpLimits): Plugin[] {
+export function securityPlugins(limits: HttpLimits, log?: Logger): Plugin[] {
   const plugins: Plugin[] = [
     // Browsers send "simple" cross-site requests without a preflight; we require something they cannot
     // add without one: a JSON content type, an Authorization header or an explicit CSRF header.
@@ -40,6 +42,7 @@ export function securityPlugins(limits: HttpLimits): Plugin[] {
       blockFieldSuggestion: { enabled: false },
     }) as Plugin,
     operationMetrics(),
+    errorsWithRequestId(log),
   ];
   if (!limits.introspection) plugins.push(useDisableIntrospection() as Plugin);
   if (!limits.suggestions) plugins.push(blockFieldSuggestionsPlugin({ mask: '' }) as Plugin);
@@ -51,8 +54,8 @@ function operationMetrics(): Plugin {
     onExecute({ args }) {
       const op = getOperationAST(args.document, args.operationName ?? undefined);
       const label = operationLabel(op?.operation ?? 'unknown', op?.name?.value ?? args.operationName ?? undefined);
-      const ctx = requestContext.getStore();
-      if (ctx) ctx.operation = label;
+      const rc = (args.contextValue as { rc?: RequestContext }).rc;
+      if (rc) rc.operation = label;
       const end = operationDuration.startTimer({ operation: label });
       return {
         onExecuteDone({ result }) {
@@ -60,6 +63,37 @@ function operationMetrics(): Plugin {
           end({ outcome: errors ? 'error' : 'ok' });
         },
       };
+    },
+  };
+}
+
+/** The unexpected errors behind masked ones, so they can be logged with the request they belong to. */
+const maskedOriginals = new WeakMap<GraphQLError, unknown>();
+
+/**
+ * Once per response: masked errors get the request id (the caller quotes it, operations find the log
+ * line), and their originals are logged with it. The request id travels in Yoga's server context.
+ */
+function errorsWithRequestId(log?: Logger): Plugin<{ rc?: RequestContext }> {
+  const fix = (result: any, requestId: string | undefined) => {
+    if (!result?.errors?.length) return result;
+    let changed = false;
+    const errors = result.errors.map((e: unknown) => {
+      if (!(e instanceof GraphQLError)) return e;
+      const code = e.extensions?.code;
+      if (code === 'DATABASE_UNAVAILABLE') log?.warn({ requestId, code }, 'database unavailable');
+      if (code !== 'INTERNAL_SERVER_ERROR') return e;
+      if (maskedOriginals.has(e)) log?.error({ requestId, err: loggableError(maskedOriginals.get(e)) }, 'unexpected error');
+      changed = true;
+      return new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions: { ...e.extensions, requestId } });
+    });
+    return changed ? { ...result, errors } : result;
+  };
+  return {
+    onResultProcess({ result, setResult, serverContext }) {
+      const requestId = (serverContext as { rc?: RequestContext } | undefined)?.rc?.requestId;
+      if (Array.isArray(result)) setResult(result.map((r) => fix(r, requestId)));
+      else if (result && !(Symbol.asyncIterator in (result as object))) setResult(fix(result, requestId));
     },
   };
 }
@@ -83,10 +117,12 @@ export function maskError(isDev: boolean) {
     if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
       return error;
     }
-    const extensions: Record<string, unknown> = { code: 'INTERNAL_SERVER_ERROR', requestId: requestContext.getStore()?.requestId };
+    const extensions: Record<string, unknown> = { code: 'INTERNAL_SERVER_ERROR' };
     if (isDev && original instanceof Error) extensions.originalError = { message: original.message, stack: original.stack };
     const path = error instanceof GraphQLError ? error.path : undefined;
     const nodes = error instanceof GraphQLError ? error.nodes : undefined;
-    return new GraphQLError(message, { nodes, path, extensions });
+    const masked = new GraphQLError(message, { nodes, path, extensions });
+    maskedOriginals.set(masked, original);
+    return masked;
   };
 }

@@ -1,5 +1,4 @@
-// Per-request values that logs and metrics need without threading them through every call.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// Per-request values for logs and metrics, created by the HTTP handler and handed to Yoga as server context.
 import { randomUUID } from 'node:crypto';
 
 export interface RequestContext {
@@ -9,8 +8,6 @@ export interface RequestContext {
   /** role of the verified token (subjects may name people, so they are not logged) */
   role?: string;
 }
-
-export const requestContext = new AsyncLocalStorage<RequestContext>();
 
 /** A caller's x-request-id is reused when it is a plain token, so ids can be followed across systems. */
 export function requestIdFrom(header: string | null | undefined): string {

@@ -1,8 +1,7 @@
 // Structured JSON logs. Never log tokens or personal data (addresses, payloads); log keys and counts.
-// Every line written while a request is handled carries its request id.
+// Lines about a request carry its requestId (passed explicitly).
 import { GraphQLError } from 'graphql';
 import { pino, type Logger } from 'pino';
-import { requestContext } from '../http/request-context.js';
 
 export type { Logger };
 
@@ -16,10 +15,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
       timestamp: pino.stdTimeFunctions.isoTime,
-      mixin() {
-        const ctx = requestContext.getStore();
-        return ctx ? { requestId: ctx.requestId } : {};
-      },
     },
     destination,
   );
