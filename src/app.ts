@@ -112,6 +112,8 @@ export function createApp(opts: AppOptions): App {
       : false,
     maskedErrors: { maskError: maskError(opts.isDev ?? false) },
     batching: { limit: limits.maxBatch },
+    // Yoga's own body limit (25 MB by default) must not undercut ours, which the handler enforces with 413.
+    maxRequestBodySize: limits.maxBodyBytes,
     plugins: [
       ...securityPlugins(limits, opts.log),
       // Compiled execution: queries are turned into JavaScript once and cached per document.

@@ -21,6 +21,7 @@ import { CertificateInputError, describeCertificate, readCertificates } from '..
 import { checkLookupInput } from '../src/modules/jurisdictions/lookup.js';
 import { parsePostcodes } from '../src/modules/postcodes/postcodes.parser.js';
 import { parseGv100ad } from '../src/modules/regions/gv100ad.parser.js';
+import { gvRecord as rec } from './helpers/gv100ad.js';
 
 const RUNS = { numRuns: 400, seed: 20261122 };
 
@@ -34,11 +35,6 @@ function survives(fn: () => unknown, ...expected: (new (...a: any[]) => Error)[]
   }
 }
 
-function rec(fields: [number, string][]): string {
-  const chars = Array.from({ length: 220 }, () => ' ');
-  for (const [pos, value] of fields) [...value].forEach((c, i) => (chars[pos - 1 + i] = c));
-  return chars.join('');
-}
 const D = '20251130';
 const VALID_GV = [
   rec([[1, '10'], [3, D], [11, '05'], [23, 'Nordrhein-Westfalen'], [73, 'Düsseldorf']]),

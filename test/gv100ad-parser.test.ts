@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InputFileError } from '../src/lib/errors.js';
 import { decodeText, splitLines } from '../src/lib/text-file.js';
 import { parseGv100ad } from '../src/modules/regions/gv100ad.parser.js';
+import { gvRecord as rec } from './helpers/gv100ad.js';
 
-// Builds a 220-character record by placing fields at their 1-based positions.
-function rec(fields: [number, string][]): string {
-  const chars = Array.from({ length: 220 }, () => ' ');
-  for (const [pos, value] of fields) [...value].forEach((c, i) => (chars[pos - 1 + i] = c));
-  return chars.join('');
-}
 const D = '20251130';
 const state = rec([[1, '10'], [3, D], [11, '05'], [23, 'Nordrhein-Westfalen'], [73, 'Düsseldorf']]);
 const rb = rec([[1, '20'], [3, D], [11, '057'], [23, 'Reg.-Bez. Detmold'], [73, 'Detmold']]);

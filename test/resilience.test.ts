@@ -14,6 +14,7 @@ import { planStructuralChange } from '../src/modules/structural/plan.js';
 import { AUDIENCE, ISSUER, makeKeys, token, type TestKeys } from './helpers/app.js';
 import { engines, forEachEngine, type TestEngine } from './helpers/engines.js';
 import { registerFingerprint, testActor } from './helpers/fixtures.js';
+import { gvRecord as rec } from './helpers/gv100ad.js';
 import { receiver, setUp } from './helpers/network.js';
 import { privateCluster, postgresBinDir, type Cluster } from './helpers/pg-cluster.js';
 import { childEnv, ROOT, runCli, startServer, type ServerProcess } from './helpers/processes.js';
@@ -22,11 +23,7 @@ const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 
 /** A GV100AD edition of one Land with n municipalities (each its own Gemeindeverband). */
 function syntheticEdition(n: number): string {
-  const rec = (fields: [number, string][]) => {
-    const chars = Array.from({ length: 220 }, () => ' ');
-    for (const [pos, value] of fields) [...value].forEach((c, i) => (chars[pos - 1 + i] = c));
-    return chars.join('');
-  };
+
   const D = '20251130';
   const lines = [
     rec([[1, '10'], [3, D], [11, '05'], [23, 'Nordrhein-Westfalen'], [73, 'Düsseldorf']]),
