@@ -25,8 +25,13 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** A role without a quota of its own is treated like an anonymous caller. */
+  private quotaOf(role: string): number {
+    return this.quotas[role] ?? this.quotas.ANONYMOUS ?? 60;
+  }
+
   take(role: string, key: string): RateDecision {
-    const limit = this.quotas[role] ?? this.quotas.ANONYMOUS ?? 60;
+    const limit = this.quotaOf(role);
     const perMs = limit / 60_000;
     const t = this.now();
     const id = `${role}:${key}`;
@@ -49,8 +54,7 @@ export class RateLimiter {
   /** Drops full buckets (idle callers), then the oldest, so the map stays bounded. */
   private sweep(t: number) {
     for (const [id, b] of this.buckets) {
-      const role = id.slice(0, id.indexOf(':'));
-      const limit = this.quotas[role] ?? 60;
+      const limit = this.quotaOf(id.slice(0, id.indexOf(':')));
       if (b.tokens + (t - b.at) * (limit / 60_000) >= limit) this.buckets.delete(id);
     }
     while (this.buckets.size >= MAX_BUCKETS) this.buckets.delete(this.buckets.keys().next().value!);
