@@ -19,11 +19,12 @@ import { systemClock } from '../src/lib/clock.js';
 import { createAuthority } from '../src/modules/authorities/authorities.service.js';
 import { describeCertificate } from '../src/modules/certificates/inspect.js';
 import { certificateValues } from '../src/modules/certificates/certificates.service.js';
-import { Directory } from '../src/modules/jurisdictions/directory.js';
+import { Directory } from '../src/modules/directory/directory.js';
 import { printAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
 import { dispatch, dispatchOnce } from '../src/modules/routing/dispatch.service.js';
 import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.service.js';
 import { loadDemoSeed } from '../seed/load.js';
+import { makeServiceContext } from '../src/modules/directory/context.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const N = Number(process.env.BENCH_DELIVERIES ?? 2000);
@@ -55,7 +56,7 @@ async function run(engine: 'pglite' | 'postgres', database: Database) {
   const rx = await receiver();
   const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-bench-spool-'));
   const directory = new Directory(database, { pollMs: 0 });
-  const ctx = { db: database.db, clock: systemClock, principal: admin, actor, requireHttps: false, directory };
+  const ctx = makeServiceContext({ db: database.db, clock: systemClock, principal: admin, actor, directory });
   await loadDemoSeed(database.db, systemClock, actor);
   await createDataCenter(ctx, { code: 'krz', name: 'KRZ', endpoints: [rx.url] });
   await createTenant(ctx, { code: 'lippe', name: 'Lippe', dataCenterCode: 'krz' });

@@ -5,7 +5,7 @@ import { appMeta, postalCodes, regions } from '../src/db/schema.js';
 import type { Clock } from '../src/lib/clock.js';
 import { foldName } from '../src/lib/fold.js';
 import { writeAudit, type Actor } from '../src/modules/audit/audit.service.js';
-import { bumpDirectoryVersion } from '../src/modules/jurisdictions/directory-index.js';
+import { bumpDirectoryVersion } from '../src/modules/directory/version.js';
 import { DEMO_POSTCODES, DEMO_REGIONS } from './demo.js';
 
 export const DEMO_SOURCE = 'DEMO_SEED';

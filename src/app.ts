@@ -28,6 +28,7 @@ import { routeResolvers } from './modules/routing/route.resolvers.js';
 import { dispatchResolvers } from './modules/routing/dispatch.resolvers.js';
 import { structuralResolvers } from './modules/structural/structural.resolvers.js';
 import { regionLoaders } from './modules/regions/regions.service.js';
+import { postcodeLoaders, postcodeResolvers } from './modules/postcodes/postcodes.resolvers.js';
 
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
 
@@ -84,6 +85,7 @@ export function createApp(opts: AppOptions): App {
     resolvers: mergeResolvers(
       { Date: DateScalar, DateTime: DateTimeScalar, JSON: JSONScalar } as unknown as ResolverMap,
       regionResolvers as unknown as ResolverMap,
+      postcodeResolvers as unknown as ResolverMap,
       authResolvers as unknown as ResolverMap,
       auditResolvers as unknown as ResolverMap,
       authorityResolvers as unknown as ResolverMap,
@@ -127,6 +129,7 @@ export function createApp(opts: AppOptions): App {
         principal,
         requestId: rc?.requestId ?? requestIdFrom(request.headers.get('x-request-id')),
         regions: regionLoaders(deps.database.db),
+        postcodes: postcodeLoaders(deps.database.db),
       };
     },
   });

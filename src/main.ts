@@ -13,7 +13,7 @@ import { armFailpoints } from './lib/failpoint.js';
 import { createLogger } from './lib/logger.js';
 import { ensureDevKey } from './modules/auth/dev-keys.js';
 import { createVerifier } from './modules/auth/jwt.js';
-import { Directory } from './modules/jurisdictions/directory.js';
+import { Directory } from './modules/directory/directory.js';
 import { loadTrustAnchors } from './modules/certificates/anchors.js';
 import { certificateExpiryJob, certificateTransitionsJob, retentionJob, structuralChangesJob } from './jobs/definitions.js';
 import { startJobs } from './jobs/scheduler.js';

@@ -27,6 +27,7 @@ import { gql, makeKeys, testApp, token, type TestKeys } from './helpers/app.js';
 import { forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
 import { setUp } from './helpers/network.js';
+import { makeServiceContext } from '../src/modules/directory/context.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 
@@ -130,7 +131,7 @@ forEachEngine('access rules walked over the whole schema', (engine) => {
     keys = await makeKeys();
     const net = await setUp(database, clock, 'http://127.0.0.1:9/xta');
     fixture.thumbprint = net.thumbprint;
-    const ctx = { db: database.db, clock, principal: admin, actor: testActor, requireHttps: false, directory: net.directory };
+    const ctx = makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory: net.directory });
     await createDataCenter(ctx, { code: 'other', name: 'Other RZ' });
     await createTenant(ctx, { code: 'fremd', name: 'Fremd', dataCenterCode: 'other' });
     const addr = { street: 'Markt', houseNumber: '1', postalCode: '32825', city: 'Blomberg' };

@@ -9,7 +9,7 @@ import { authorities } from '../src/db/schema.js';
 import { InputFileError } from '../src/lib/errors.js';
 import { generateDemoAuthorities } from '../src/modules/authorities/demo-authorities.js';
 import { resolveCsv } from '../src/modules/jurisdictions/bulk-csv.js';
-import { Directory } from '../src/modules/jurisdictions/directory.js';
+import { Directory } from '../src/modules/directory/directory.js';
 import { lookupOne } from '../src/modules/jurisdictions/lookup.js';
 import { importStreets } from '../src/modules/streets/streets.import.js';
 import { importGv100ad } from '../src/modules/regions/gv100ad.import.js';
@@ -19,6 +19,7 @@ import { engines, forEachEngine } from './helpers/engines.js';
 import { clock, registerFingerprint, testActor } from './helpers/fixtures.js';
 import { runCli } from './helpers/processes.js';
 import { EDITIONS, POSTCODES, sharedFile } from './helpers/shared-data.js';
+import { makeServiceContext } from '../src/modules/directory/context.js';
 
 const edition = sharedFile(EDITIONS[2025]);
 const postcodes = sharedFile(POSTCODES);
@@ -184,7 +185,7 @@ describe.skipIf(!pg)('index refresh across server instances [postgres]', () => {
       const { createAuthority } = await import('../src/modules/authorities/authorities.service.js');
       const dirA = new Directory(a, { pollMs: 0 });
       await createAuthority(
-        { db: a.db, clock: c, principal: { subject: 'admin', role: 'ADMIN', scope: null }, actor: testActor, directory: dirA },
+        makeServiceContext({ db: a.db, clock: c, principal: { subject: 'admin', role: 'ADMIN', scope: null }, actor: testActor, directory: dirA }),
         { key: 'test:other', kind: 'ENFORCEMENT', name: 'Other', postalAddress: { street: 'A', houseNumber: '1', postalCode: '32756', city: 'Detmold' } },
       );
       await Promise.race([reloaded, new Promise((_, reject) => setTimeout(() => reject(new Error('instance B did not reload within 5 s')), 5000))]);
@@ -205,7 +206,7 @@ describe.skipIf(!pg)('index refresh across server instances [postgres]', () => {
       await dir.start(); // no LISTEN is needed for this path: the poll compares versions
       const v0 = (await dir.get()).version;
       await db.db.transaction(async (tx) => {
-        const { bumpDirectoryVersion } = await import('../src/modules/jurisdictions/directory-index.js');
+        const { bumpDirectoryVersion } = await import('../src/modules/directory/version.js');
         await bumpDirectoryVersion(tx);
       });
       for (let i = 0; i < 100 && (await dir.get()).version === v0; i++) await new Promise((r) => setTimeout(r, 20));

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { openPostgres, queryRows, type Database } from '../src/db/client.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { updateAuthority } from '../src/modules/authorities/authorities.service.js';
-import { Directory } from '../src/modules/jurisdictions/directory.js';
+import { Directory } from '../src/modules/directory/directory.js';
 import { printAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
 import { attemptsOf, dispatch, dispatchOnce, findDelivery, type DispatcherSettings } from '../src/modules/routing/dispatch.service.js';
 import { deliveryStatistics, enforceRetention, listDeliveries } from '../src/modules/routing/deliveries.service.js';
@@ -19,6 +19,7 @@ import { testActor } from './helpers/fixtures.js';
 import { readPdf } from './helpers/pdf.js';
 
 import { receiver, setUp } from './helpers/network.js';
+import { makeServiceContext } from '../src/modules/directory/context.js';
 
 const DAY = 86_400_000;
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
@@ -174,7 +175,7 @@ forEachEngine('dispatch and hand-off', (engine) => {
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     try {
-      const ctx = { db: database.db, clock, principal: admin, actor: testActor, requireHttps: false, directory };
+      const ctx = makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory });
       const sender = (await directory.get()).authoritiesByKey.get('ags:05766044')!;
       await updateAuthority(ctx, 'ags:05766044', sender.version, { webhookUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`, webhookSecret: secret });
       const log = await queryRows<{ after: { webhookSecret: string } }>(database.db, sql`select after from audit_log where entity_id = 'ags:05766044' order by id desc limit 1`);

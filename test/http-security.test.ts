@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/lib/logger.js';
 import { defaultHttpLimits, type HttpLimits } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
-import { Directory } from '../src/modules/jurisdictions/directory.js';
+import { Directory } from '../src/modules/directory/directory.js';
 import { makeKeys, serve, testApp, token, type TestKeys } from './helpers/app.js';
 import { engines } from './helpers/engines.js';
 import { clock } from './helpers/fixtures.js';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { Directory } from '../src/modules/jurisdictions/directory.js';
+import { Directory } from '../src/modules/directory/directory.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { engines, forEachEngine } from './helpers/engines.js';
 import { postGraphQL, runCli, startServer, type ServerProcess } from './helpers/processes.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { createAuthority } from '../src/modules/authorities/authorities.service.js';
-import { Directory } from '../src/modules/jurisdictions/directory.js';
+import { Directory } from '../src/modules/directory/directory.js';
 import { createJurisdiction } from '../src/modules/jurisdictions/jurisdictions.service.js';
 import { lookupOne, type RawLookupInput } from '../src/modules/jurisdictions/lookup.js';
 import { importPostcodes } from '../src/modules/postcodes/postcodes.import.js';
@@ -17,6 +17,7 @@ import { confirmProposal, listChanges, rejectProposal, type StructuralChangeRow 
 import { forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
 import { EDITIONS, POSTCODES, sharedFile } from './helpers/shared-data.js';
+import { makeServiceContext, type ServiceContext } from '../src/modules/directory/context.js';
 
 const files = { 2022: sharedFile(EDITIONS[2022]), 2025: sharedFile(EDITIONS[2025]), postcodes: sharedFile(POSTCODES) };
 const haveData = !!(files[2022] && files[2025] && files.postcodes);
@@ -29,7 +30,7 @@ forEachEngine('structural changes from the 2022 → 2025 editions', (engine) => 
   let database: Database;
   const clock = new ManualClock('2026-11-22T10:00:00Z');
   let directory: Directory;
-  let ctx: { db: Database['db']; clock: ManualClock; principal: typeof admin; actor: typeof testActor; directory: Directory };
+  let ctx: ServiceContext;
   let proposals: StructuralChangeRow[] = [];
   const look = async (input: RawLookupInput) => lookupOne(await directory.get(), input, '2026-11-22');
   const proposalFor = (ags: string) => proposals.find((p) => p.successors.some((s) => s.ags === ags));
@@ -38,7 +39,7 @@ forEachEngine('structural changes from the 2022 → 2025 editions', (engine) => 
     if (!haveData) return;
     database = await engine.open();
     directory = new Directory(database, { pollMs: 0 });
-    ctx = { db: database.db, clock, principal: admin, actor: testActor, directory };
+    ctx = makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory });
     await importGv100ad(database.db, clock, { bytes: fs.readFileSync(files[2022]!), fileName: 'GV100AD_31122022.txt', actor: testActor });
     await importPostcodes(database.db, clock, { bytes: fs.readFileSync(files.postcodes!), fileName: 'zuordnung_plz_ort.csv', actor: testActor });
     const town = (key: string, name: string, postalCode: string, city: string) =>

@@ -6,7 +6,7 @@ import { openPostgres, queryRows, type Database } from '../src/db/client.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { structuralChangesJob } from '../src/jobs/definitions.js';
 import { createAuthority } from '../src/modules/authorities/authorities.service.js';
-import { Directory } from '../src/modules/jurisdictions/directory.js';
+import { Directory } from '../src/modules/directory/directory.js';
 import { createJurisdiction } from '../src/modules/jurisdictions/jurisdictions.service.js';
 import { lookupOne, type RawLookupInput } from '../src/modules/jurisdictions/lookup.js';
 import { applyDueStructuralChanges } from '../src/modules/structural/apply.js';
@@ -16,13 +16,14 @@ import { loadDemoSeed } from '../seed/load.js';
 import { gql, makeKeys, testApp, token } from './helpers/app.js';
 import { engines, forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
+import { makeServiceContext } from '../src/modules/directory/context.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 const addr = (city: string, postalCode: string) => ({ street: 'Rathausplatz', houseNumber: '1', postalCode, city });
 
 async function world(database: Database, clock: ManualClock) {
   const directory = new Directory(database, { pollMs: 0 });
-  const ctx = { db: database.db, clock, principal: admin, actor: testActor, directory };
+  const ctx = makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory });
   await loadDemoSeed(database.db, clock, testActor);
   for (const [key, name, pc] of [
     ['ags:05766012', 'Stadt Barntrup', '32683'],

@@ -2,10 +2,11 @@
 import type { Database } from '../db/client.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Clock } from '../lib/clock.js';
-import { badInput } from '../lib/errors.js';
 import { requirePrincipal, type Principal } from '../modules/auth/principal.js';
 import type { RegionLoaders } from '../modules/regions/regions.service.js';
-import type { Directory } from '../modules/jurisdictions/directory.js';
+import type { PostcodeLoaders } from '../modules/postcodes/postcodes.resolvers.js';
+import type { Directory } from '../modules/directory/directory.js';
+import type { ServiceContext } from '../modules/directory/context.js';
 import type * as x509 from '@peculiar/x509';
 
 export interface AppDeps {
@@ -28,30 +29,11 @@ export interface GraphQLContext {
   principal: Principal | null;
   requestId: string;
   regions: RegionLoaders;
-}
-
-export function pageSize(first: number | null | undefined, max: number, argument = 'first'): number {
-  const n = first ?? 20;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput(argument, `must be between 1 and ${max}, got ${n}`);
-  return n;
-}
-
-export function encodeCursor(parts: unknown[]): string {
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string, argument = 'after'): unknown[] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v)) return v;
-  } catch {
-    /* fall through */
-  }
-  throw badInput(argument, 'is not a cursor returned by this API');
+  postcodes: PostcodeLoaders;
 }
 
 /** What the services need for one authenticated request; every mutation resolver builds it the same way. */
-export function serviceContext(ctx: GraphQLContext) {
+export function serviceContext(ctx: GraphQLContext): ServiceContext {
   const principal = requirePrincipal(ctx.principal);
   return {
     db: ctx.deps.database.db,

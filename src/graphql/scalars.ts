@@ -1,11 +1,7 @@
 // Scalars: Date (YYYY-MM-DD, a real calendar day), DateTime and JSON.
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isIsoDate } from '../lib/dates.js';
 
-export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
 
 function parseDate(value: unknown): string {
   if (typeof value !== 'string' || !isIsoDate(value)) {

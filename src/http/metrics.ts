@@ -3,6 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db/client.js';
+import { onDomainEvent } from '../lib/events.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'bv_' });
@@ -35,6 +36,9 @@ export const deliveryEvents = new Counter({
   labelNames: ['status', 'channel'] as const,
   registers: [registry],
 });
+
+onDomainEvent('lookup', (status) => lookups.inc({ status }));
+onDomainEvent('delivery', (status, channel) => deliveryEvents.inc({ status, channel }));
 
 export const jobRuns = new Counter({
   name: 'bv_job_runs_total',

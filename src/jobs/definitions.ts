@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import { expiryReport, runTransitions } from '../modules/certificates/certificates.service.js';
 import type { Job } from './scheduler.js';
 import { enforceRetention, type RetentionSettings } from '../modules/routing/deliveries.service.js';
-import type { Directory } from '../modules/jurisdictions/directory.js';
+import type { Directory } from '../modules/directory/directory.js';
 import { applyDueStructuralChanges } from '../modules/structural/apply.js';
 
 export function certificateTransitionsJob(database: Database, clock: Clock, overlapMs: number): Job {

@@ -9,7 +9,7 @@ import { createApp, type App, type AppOptions } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { createVerifier } from '../../src/modules/auth/jwt.js';
-import { Directory } from '../../src/modules/jurisdictions/directory.js';
+import { Directory } from '../../src/modules/directory/directory.js';
 
 export const ISSUER = 'https://idp.test.example/realm';
 export const AUDIENCE = 'behoerdenverzeichnis-test';

@@ -12,10 +12,11 @@ import type { ManualClock } from '../../src/lib/clock.js';
 import { createAuthority } from '../../src/modules/authorities/authorities.service.js';
 import { describeCertificate } from '../../src/modules/certificates/inspect.js';
 import { certificateValues } from '../../src/modules/certificates/certificates.service.js';
-import { Directory } from '../../src/modules/jurisdictions/directory.js';
+import { Directory } from '../../src/modules/directory/directory.js';
 import { createDataCenter, createTenant } from '../../src/modules/tenants/tenants.service.js';
 import { loadDemoSeed } from '../../seed/load.js';
 import { testActor } from './fixtures.js';
+import { makeServiceContext } from '../../src/modules/directory/context.js';
 
 const DAY = 86_400_000;
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
@@ -71,7 +72,7 @@ export async function receiver() {
 export async function setUp(database: Database, clock: ManualClock, endpoint: string) {
   await loadDemoSeed(database.db, clock, testActor);
   const directory = new Directory(database, { pollMs: 0 });
-  const ctx = { db: database.db, clock, principal: admin, actor: testActor, requireHttps: false, directory };
+  const ctx = makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory });
   await createDataCenter(ctx, { code: 'krz', name: 'KRZ', endpoints: [endpoint] });
   await createTenant(ctx, { code: 'lippe', name: 'Lippe', dataCenterCode: 'krz' });
   const addr = { street: 'Marktplatz', houseNumber: '5', postalCode: '32756', city: 'Detmold' };

@@ -1,7 +1,8 @@
 import { desc } from 'drizzle-orm';
 import { registerImports } from '../../db/schema.js';
 import { badInput } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor, pageSize, type GraphQLContext } from '../../graphql/context.js';
+import { type GraphQLContext } from '../../graphql/context.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { requireRole } from '../auth/principal.js';
 import { listAudit } from './audit.service.js';
 

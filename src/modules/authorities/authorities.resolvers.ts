@@ -3,9 +3,10 @@ import { and, asc, eq, isNull, or, gt, lte } from 'drizzle-orm';
 import { jurisdictions, tasks } from '../../db/schema.js';
 import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor, pageSize, serviceContext, type GraphQLContext } from '../../graphql/context.js';
+import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { requirePrincipal, requireRole } from '../auth/principal.js';
-import type { AuthorityRow } from '../jurisdictions/directory-index.js';
+import type { AuthorityRow } from '../directory/directory-index.js';
 import {
   createAuthority,
   createTask,

@@ -3,23 +3,15 @@
 import { and, asc, eq, gt, ilike, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authorities, tasks, tenants, type Contact } from '../../db/schema.js';
-import type { Clock } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
-import { writeAudit, type Actor } from '../audit/audit.service.js';
+import { writeAudit } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import { bumpDirectoryVersion, type AuthorityRow } from '../jurisdictions/directory-index.js';
-import type { Directory } from '../jurisdictions/directory.js';
+import type { ServiceContext } from '../directory/context.js';
+import type { AuthorityRow } from '../directory/directory-index.js';
+import { directoryChange } from '../directory/version.js';
+import { MESSAGE_TYPES } from './message-types.js';
 
-export const MESSAGE_TYPES = ['100', '101', '102', '103', '104', '105', '106', '999'] as const;
 const KEY_FORMAT = /^[a-z][a-z0-9-]*:[A-Za-z0-9._-]+$/;
-
-export interface ServiceContext {
-  db: Db;
-  clock: Clock;
-  principal: Principal;
-  actor: Actor;
-  directory: Directory;
-}
 
 export interface PostalAddressInput {
   street?: string | null;
@@ -123,21 +115,6 @@ async function checkTenantExists(db: Db, tenantCode: string | null | undefined, 
   if (!t) throw badInput(field, `no tenant with code ${tenantCode}`);
 }
 
-/**
- * Runs a directory change in one transaction, then waits for the index to include it, so the caller's
- * next lookup sees it. The change is committed either way: should the reload fail, the directory's
- * periodic version check rebuilds the index, and the mutation still reports success.
- */
-export async function directoryChange<T>(ctx: ServiceContext, fn: (tx: Db) => Promise<T>): Promise<T> {
-  const out = await ctx.db.transaction(async (tx) => {
-    const r = await fn(tx);
-    await bumpDirectoryVersion(tx);
-    return r;
-  });
-  await ctx.directory.reload().catch(() => undefined);
-  return out;
-}
-
 export async function createAuthority(
   ctx: ServiceContext,
   input: AuthorityFields & { key: string; kind: 'ENFORCEMENT' | 'CREDITOR' | 'OTHER'; name: string; postalAddress: PostalAddressInput },
@@ -219,15 +196,3 @@ export async function createTask(ctx: ServiceContext, code: string, name: string
     return row!;
   });
 }
-
-/** A database exclusion or unique violation, whichever driver raised it. */
-export function pgErrorCode(e: unknown): string | undefined {
-  let cur: unknown = e;
-  for (let i = 0; i < 4 && cur; i++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-

@@ -9,9 +9,9 @@ import type { Clock } from '../../lib/clock.js';
 import { CHUNK, validAt } from '../../db/versioned.js';
 import { municipalityCityKey } from '../addresses/normalize.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
-import { bumpDirectoryVersion } from '../jurisdictions/directory-index.js';
-import { SPECIFICITY } from '../jurisdictions/resolve.js';
-import { MESSAGE_TYPES } from './authorities.service.js';
+import { bumpDirectoryVersion } from '../directory/version.js';
+import { SPECIFICITY } from '../directory/specificity.js';
+import { MESSAGE_TYPES } from './message-types.js';
 
 export const DEMO_PREFIX = 'demo:';
 /** Share of demo authorities that take part electronically, in percent. */

@@ -8,16 +8,12 @@ import { tryAdvisoryXactLock, type Db } from '../../db/client.js';
 import { certificateChallenges, certificates, dataCenters } from '../../db/schema.js';
 import { badInput, conflict, notFound } from '../../lib/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
-import { checkDataCenterAccess, findDataCenter, type TenantContext } from '../tenants/tenants.service.js';
+import { checkDataCenterAccess, findDataCenter,  } from '../tenants/tenants.service.js';
 import { CertificateInputError, checkCertificate, describeCertificate, readCertificates, type CertificateInfo, type CertificateUsage } from './inspect.js';
+import type { ServiceContext } from '../directory/context.js';
 
 export type CertificateRow = typeof certificates.$inferSelect;
 export type CertificateStatus = CertificateRow['status'];
-
-export interface CertificateContext extends TenantContext {
-  anchors: x509.X509Certificate[];
-  overlapMs: number;
-}
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 const PROOF_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'];
@@ -103,7 +99,7 @@ function parseUpload(text: string) {
   return { leaf: leaf!, chain };
 }
 
-export async function issueChallenge(ctx: CertificateContext, dataCenterCode: string, certificate: string) {
+export async function issueChallenge(ctx: ServiceContext, dataCenterCode: string, certificate: string) {
   checkDataCenterAccess(ctx.principal, dataCenterCode, 'upload certificates for');
   const dc = await findDataCenter(ctx.db, dataCenterCode);
   if (!dc) throw notFound(`No data centre with code ${dataCenterCode}`);
@@ -155,7 +151,7 @@ export async function checkProof(proof: string, leafDer: Uint8Array, leafPem: st
   }
 }
 
-export async function uploadCertificate(ctx: CertificateContext, input: UploadInput): Promise<UploadResult> {
+export async function uploadCertificate(ctx: ServiceContext, input: UploadInput): Promise<UploadResult> {
   checkDataCenterAccess(ctx.principal, input.dataCenterCode, 'upload certificates for');
   const dc = await findDataCenter(ctx.db, input.dataCenterCode);
   if (!dc) throw notFound(`No data centre with code ${input.dataCenterCode}`);
@@ -224,7 +220,7 @@ export async function uploadCertificate(ctx: CertificateContext, input: UploadIn
   });
 }
 
-export async function revokeCertificate(ctx: CertificateContext, thumbprint: string, reason: string): Promise<CertificateRow> {
+export async function revokeCertificate(ctx: ServiceContext, thumbprint: string, reason: string): Promise<CertificateRow> {
   if (!reason.trim()) throw badInput('reason', 'must not be empty');
   return ctx.db.transaction(async (tx) => {
     const [c] = await tx.select().from(certificates).where(eq(certificates.thumbprintSha256, thumbprint.toLowerCase()));

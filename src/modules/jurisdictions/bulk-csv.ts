@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import { csvLine, readCsvRecords } from '../../lib/csv-stream.js';
 import { InputFileError } from '../../lib/errors.js';
-import type { DirectoryIndex } from './directory-index.js';
+import type { DirectoryIndex } from '../directory/directory-index.js';
 import { checkLookupInput, type RawLookupInput } from './lookup.js';
 import { resolveJurisdiction } from './resolve.js';
 

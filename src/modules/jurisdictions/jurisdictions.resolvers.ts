@@ -1,10 +1,10 @@
 // Thin resolvers for lookups and jurisdictions.
-import { lookups } from '../../http/metrics.js';
 import { today } from '../../lib/clock.js';
+import { emitDomainEvent } from '../../lib/events.js';
 import { badInput } from '../../lib/errors.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { requirePrincipal } from '../auth/principal.js';
-import type { JurisdictionRow } from './directory-index.js';
+import type { JurisdictionRow } from '../directory/directory-index.js';
 import { createJurisdiction, deleteJurisdiction, endJurisdiction, type CreateJurisdictionInput } from './jurisdictions.service.js';
 import { lookupMany, lookupOne, type RawLookupInput } from './lookup.js';
 import type { Candidate, LookupResult } from './resolve.js';
@@ -28,13 +28,13 @@ export const jurisdictionResolvers = {
     responsibleAuthority: async (_: unknown, a: { input: RawLookupInput }, ctx: GraphQLContext) => {
       requirePrincipal(ctx.principal);
       const r = lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock));
-      lookups.inc({ status: r.status });
+      emitDomainEvent('lookup', r.status);
       return r;
     },
     responsibleAuthorities: async (_: unknown, a: { inputs: RawLookupInput[] }, ctx: GraphQLContext) => {
       requirePrincipal(ctx.principal);
       const rs = lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax);
-      for (const r of rs) lookups.inc({ status: r.status });
+      for (const r of rs) emitDomainEvent('lookup', r.status);
       return rs;
     },
   },

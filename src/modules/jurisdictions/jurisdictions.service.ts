@@ -6,9 +6,12 @@ import { jurisdictions, regions, tasks, type ScopeLevel } from '../../db/schema.
 import { badInput, conflict, notFound } from '../../lib/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { streetKey } from '../addresses/normalize.js';
-import { checkAuthorityAccess, directoryChange, findAuthority, pgErrorCode, type ServiceContext } from '../authorities/authorities.service.js';
-import type { JurisdictionRow } from './directory-index.js';
-import { SPECIFICITY, STREET_RANGE_SPECIFICITY } from './resolve.js';
+import { pgErrorCode, EXCLUSION_VIOLATION } from '../../db/errors.js';
+import { checkAuthorityAccess, findAuthority } from '../authorities/authorities.service.js';
+import type { ServiceContext } from '../directory/context.js';
+import { SPECIFICITY, STREET_RANGE_SPECIFICITY } from '../directory/specificity.js';
+import { directoryChange } from '../directory/version.js';
+import type { JurisdictionRow } from '../directory/directory-index.js';
 
 export interface ScopeInput {
   level: ScopeLevel;
@@ -152,7 +155,7 @@ export async function createJurisdiction(ctx: ServiceContext, input: CreateJuris
     });
   } catch (e) {
     // Two concurrent requests may both pass the check; the database refuses the second.
-    if (pgErrorCode(e) === '23P01') throw conflict(`Overlaps an existing jurisdiction of equal specificity for task ${task} in the same area`);
+    if (pgErrorCode(e) === EXCLUSION_VIOLATION) throw conflict(`Overlaps an existing jurisdiction of equal specificity for task ${task} in the same area`);
     throw e;
   }
 }

@@ -1,9 +1,9 @@
 // Validation of lookup inputs (clear errors naming the field) and the single/bulk entry points.
 import { badInput } from '../../lib/errors.js';
-import { isIsoDate } from '../../graphql/scalars.js';
+import { isIsoDate } from '../../lib/dates.js';
 import { normalizePostcode } from '../addresses/normalize.js';
-import { MESSAGE_TYPES } from '../authorities/authorities.service.js';
-import type { DirectoryIndex } from './directory-index.js';
+import { MESSAGE_TYPES } from '../authorities/message-types.js';
+import type { DirectoryIndex } from '../directory/directory-index.js';
 import { resolveJurisdiction, type LookupInput, type LookupResult } from './resolve.js';
 
 export const DEFAULT_TASK = 'VOLLSTRECKUNGSHILFE';

@@ -1,9 +1,9 @@
 // The lookup: input → municipality → most specific jurisdiction valid on the date → authority.
 // Pure and in memory: every decision is written into the explanation, and nothing uncertain is
 // guessed: it becomes AMBIGUOUS with candidates and what input would settle it.
-import type { ScopeLevel } from '../../db/schema.js';
+import { STREET_RANGE_SPECIFICITY } from '../directory/specificity.js';
 import { cityKey, normalizePostcode, parseHouseNumber, streetKey, type HouseNumber } from '../addresses/normalize.js';
-import { isValidAt, type AuthorityRow, type DirectoryIndex, type JurisdictionRow, type PostcodeEntry, type RegionEntry, type Succession } from './directory-index.js';
+import { isValidAt, type AuthorityRow, type DirectoryIndex, type JurisdictionRow, type PostcodeEntry, type RegionEntry, type Succession } from '../directory/directory-index.js';
 
 export type LookupStatus = 'RESOLVED' | 'AMBIGUOUS' | 'NOT_FOUND' | 'NO_JURISDICTION';
 
@@ -58,17 +58,6 @@ export interface LookupResult {
   acceptsMessageType: boolean | null;
   input: LookupInput;
 }
-
-export const SPECIFICITY: Record<ScopeLevel, number> = {
-  STATE: 1,
-  GOVERNMENT_DISTRICT: 2,
-  DISTRICT: 3,
-  ASSOCIATION: 4,
-  MUNICIPALITY: 5,
-  STREET: 6,
-};
-/** A street rule with a house-number range is more specific than the whole street. */
-export const STREET_RANGE_SPECIFICITY = 7;
 
 const LEVEL_BY_LENGTH: Record<number, 'STATE' | 'GOVERNMENT_DISTRICT' | 'DISTRICT' | 'ASSOCIATION'> = {
   2: 'STATE',

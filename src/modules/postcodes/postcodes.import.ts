@@ -6,7 +6,7 @@ import { registerImports } from '../../db/schema.js';
 import { today, type Clock } from '../../lib/clock.js';
 import { decodeText, type TextEncoding } from '../../lib/text-file.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
-import { bumpDirectoryVersion } from '../jurisdictions/directory-index.js';
+import { bumpDirectoryVersion } from '../directory/version.js';
 import { knownAgs } from '../regions/regions.repository.js';
 import { parsePostcodes } from './postcodes.parser.js';
 import {

@@ -7,7 +7,7 @@ import { registerImports, type RegionLevel } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { decodeText, splitLines, type TextEncoding } from '../../lib/text-file.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
-import { bumpDirectoryVersion } from '../jurisdictions/directory-index.js';
+import { bumpDirectoryVersion } from '../directory/version.js';
 import { proposeFromEdition } from '../structural/proposals.js';
 import { parseGv100ad, type RegionRecord } from './gv100ad.parser.js';
 import {

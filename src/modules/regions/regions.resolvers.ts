@@ -2,15 +2,14 @@
 import type { RegionLevel } from '../../db/schema.js';
 import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor, pageSize, type GraphQLContext } from '../../graphql/context.js';
-import { areasOfPostcode, type PostalCodeRow } from '../postcodes/postcodes.repository.js';
-import { checkAgs, checkArs, checkPostcode } from './keys.js';
+import { type GraphQLContext } from '../../graphql/context.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
+import { checkAgs, checkArs } from './keys.js';
 import { findMunicipalityAt, findRegionAt } from './regions.repository.js';
 import { parentOf, search, type RegionView } from './regions.service.js';
 import { TYPE_NAMES } from './type-codes.js';
 
-type PostalView = { row: PostalCodeRow; at: string };
-const dateOr = (ctx: GraphQLContext, at: string | null | undefined) => at ?? today(ctx.deps.clock);
+export const dateOr = (ctx: GraphQLContext, at: string | null | undefined) => at ?? today(ctx.deps.clock);
 
 const municipalityField = (v: RegionView) => (v.row.level === 'MUNICIPALITY' ? v : null);
 
@@ -57,12 +56,6 @@ export const regionResolvers = {
         pageInfo: { hasNextPage: res.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
       };
     },
-    postalCode: async (_: unknown, a: { postcode: string; at?: string | null }, ctx: GraphQLContext) => {
-      const postcode = checkPostcode('postcode', a.postcode);
-      const at = dateOr(ctx, a.at);
-      const rows = await areasOfPostcode(ctx.deps.database.db, postcode, at);
-      return rows.map((row) => ({ row, at }));
-    },
   },
   Region: {
     level: (v: RegionView) => v.row.level,
@@ -92,8 +85,6 @@ export const regionResolvers = {
     governmentDistrict: (v: RegionView, _: unknown, ctx: GraphQLContext) =>
       ctx.regions.region('GOVERNMENT_DISTRICT', v.row.ars.slice(0, 3), v.at),
     state: (v: RegionView, _: unknown, ctx: GraphQLContext) => ctx.regions.region('STATE', v.row.ars.slice(0, 2), v.at),
-    postcodes: async (v: RegionView, _: unknown, ctx: GraphQLContext) =>
-      (await ctx.regions.postcodes(v.row.ags!, v.at)).map((row) => ({ row, at: v.at })),
     townHallPostcode: (v: RegionView) => v.row.townHallPostcode,
     hasSinglePostcode: (v: RegionView) => v.row.postcodeUnique,
     population: (v: RegionView) => v.row.population,
@@ -110,16 +101,5 @@ export const regionResolvers = {
     employmentAgencyDistrict: (v: RegionView) => v.row.employmentAgencyDistrict,
     edition: (v: RegionView) => v.row.edition,
     region: (v: RegionView) => v,
-  },
-  PostalArea: {
-    postcode: (v: PostalView) => v.row.postcode,
-    ags: (v: PostalView) => v.row.ags,
-    locality: (v: PostalView) => v.row.locality,
-    validFrom: (v: PostalView) => v.row.validFrom,
-    validTo: (v: PostalView) => v.row.validTo,
-    municipality: async (v: PostalView, _: unknown, ctx: GraphQLContext) => {
-      const row = await findMunicipalityAt(ctx.deps.database.db, v.row.ags, v.at);
-      return row ? { row, at: v.at } : null;
-    },
   },
 };

@@ -3,7 +3,6 @@ import type { Db } from '../../db/client.js';
 import type { RegionLevel } from '../../db/schema.js';
 import { batchLoader } from '../../lib/batch.js';
 import { foldName } from '../../lib/fold.js';
-import { postcodesOfMunicipalities, type PostalCodeRow } from '../postcodes/postcodes.repository.js';
 import { findRegionsAt, searchRegions, countRegions, type RegionRow } from './regions.repository.js';
 
 /** A region version together with the date it was asked for, so nested fields answer for the same date. */
@@ -14,7 +13,6 @@ export interface RegionView {
 
 export interface RegionLoaders {
   region(level: RegionLevel, ars: string, at: string): Promise<RegionView | undefined>;
-  postcodes(ags: string, at: string): Promise<PostalCodeRow[]>;
 }
 
 export function regionLoaders(db: Db): RegionLoaders {
@@ -27,29 +25,12 @@ export function regionLoaders(db: Db): RegionLoaders {
       },
       (k) => `${k.level}:${k.ars}`,
     );
-  const postcodeLoaders = new Map<string, (ags: string) => Promise<PostalCodeRow[] | undefined>>();
   return {
     async region(level, ars, at) {
       let load = byDate.get(at);
       if (!load) byDate.set(at, (load = makeRegionLoader(at)));
       const row = await load({ level, ars });
       return row && { row, at };
-    },
-    async postcodes(ags, at) {
-      let load = postcodeLoaders.get(at);
-      if (!load) {
-        load = batchLoader<string, PostalCodeRow[]>(
-          async (keys) => {
-            const rows = await postcodesOfMunicipalities(db, keys, at);
-            const m = new Map<string, PostalCodeRow[]>();
-            for (const r of rows) m.set(r.ags, [...(m.get(r.ags) ?? []), r]);
-            return m;
-          },
-          (k) => k,
-        );
-        postcodeLoaders.set(at, load);
-      }
-      return (await load(ags)) ?? [];
     },
   };
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { CompactEncrypt, importX509 } from 'jose';
 import type { Db } from '../../db/client.js';
 import { germanDate, type Clock } from '../../lib/clock.js';
-import type { DirectoryIndex } from '../jurisdictions/directory-index.js';
+import type { DirectoryIndex } from '../directory/directory-index.js';
 import type { Adapter, DeliveryRow } from './dispatch.service.js';
 import { addressLines, renderLetter } from './letter.js';
 import { decideRoute } from './route.service.js';

@@ -1,5 +1,6 @@
 // Thin resolvers for dispatch and deliveries.
-import { decodeCursor, encodeCursor, pageSize, type GraphQLContext } from '../../graphql/context.js';
+import { type GraphQLContext } from '../../graphql/context.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { badInput, forbidden } from '../../lib/errors.js';
 import { requirePrincipal, requireRole } from '../auth/principal.js';
 import { deliveryStatistics, listDeliveries, type DeliveryFilter, type GroupBy } from './deliveries.service.js';

@@ -10,12 +10,12 @@ import { deliveries, deliveryAttempts, deliveryOutbox } from '../../db/schema.js
 import type { Clock } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import type { Principal } from '../auth/principal.js';
-import type { DirectoryIndex } from '../jurisdictions/directory-index.js';
+import type { DirectoryIndex } from '../directory/directory-index.js';
 import type { RawLookupInput } from '../jurisdictions/lookup.js';
 import { decideRoute, type RoutingDecision } from './route.service.js';
 import { retryWhileUnavailable } from '../../db/availability.js';
 import { failpoint } from '../../lib/failpoint.js';
-import { deliveryEvents } from '../../http/metrics.js';
+import { emitDomainEvent } from '../../lib/events.js';
 import { queueStatusNotification } from './webhooks.js';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -108,7 +108,7 @@ export async function dispatch(
       await queueStatusNotification(tx, row!, 'PENDING', now);
       return row!;
     }).then((row) => {
-      deliveryEvents.inc({ status: 'PENDING', channel: row.channel });
+      emitDomainEvent('delivery', 'PENDING', row.channel);
       return row;
     });
   } catch (e) {
@@ -193,7 +193,7 @@ async function handOne(db: Db, clock: Clock, adapters: Record<string, Adapter>, 
   // The hand-off happened: its record must survive a database outage shorter than the lease, or the
   // delivery would be handed off again once the lease ran out.
   const status = await retryWhileUnavailable(() => book(db, s, d, id, ok, detail, started, finished, adapters), started.getTime() + s.leaseMs - 5_000);
-  if (status) deliveryEvents.inc({ status, channel: status === 'REROUTED_TO_PRINT' ? 'PRINT' : d.channel });
+  if (status) emitDomainEvent('delivery', status, status === 'REROUTED_TO_PRINT' ? 'PRINT' : d.channel);
 }
 
 async function book(

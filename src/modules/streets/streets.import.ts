@@ -12,7 +12,7 @@ import { decodeText, type TextEncoding } from '../../lib/text-file.js';
 import { closeVersions, deleteVersions, insertRows } from '../../db/versioned.js';
 import { streetKey } from '../addresses/normalize.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
-import { bumpDirectoryVersion } from '../jurisdictions/directory-index.js';
+import { bumpDirectoryVersion } from '../directory/version.js';
 import { knownAgs } from '../regions/regions.repository.js';
 
 export const STREETS_SOURCE = 'STREETS';

@@ -21,7 +21,8 @@ import type { Clock } from '../../lib/clock.js';
 import { foldName } from '../../lib/fold.js';
 import { streetKey } from '../addresses/normalize.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
-import { bumpDirectoryVersion, type JurisdictionRow } from '../jurisdictions/directory-index.js';
+import { type JurisdictionRow } from '../directory/directory-index.js';
+import { bumpDirectoryVersion } from '../directory/version.js';
 import { associationFrom, dayBefore, vanishing, type StructuralChangeRow } from './plan.js';
 
 /** Advisory lock key of the structural-change job (any constant unique among this app's locks). */

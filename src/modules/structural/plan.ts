@@ -19,9 +19,9 @@ import {
 import { validAt } from '../../db/versioned.js';
 import { germanDate } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
-import { isIsoDate } from '../../graphql/scalars.js';
+import { isIsoDate } from '../../lib/dates.js';
 import { writeAudit } from '../audit/audit.service.js';
-import type { ServiceContext } from '../authorities/authorities.service.js';
+import type { ServiceContext } from '../directory/context.js';
 
 export type StructuralChangeRow = typeof structuralChanges.$inferSelect;
 

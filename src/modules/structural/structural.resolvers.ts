@@ -1,5 +1,6 @@
 // Thin resolvers for structural changes, municipality history and the change feed.
-import { decodeCursor, encodeCursor, pageSize, serviceContext, type GraphQLContext } from '../../graphql/context.js';
+import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
+import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
 import { requirePrincipal } from '../auth/principal.js';

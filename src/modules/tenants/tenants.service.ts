@@ -8,18 +8,10 @@ import type { Clock } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
+import type { ServiceContext } from '../directory/context.js';
 
 export type DataCenterRow = typeof dataCenters.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
-
-export interface TenantContext {
-  db: Db;
-  clock: Clock;
-  principal: Principal;
-  actor: Actor;
-  /** production: endpoints must use https */
-  requireHttps: boolean;
-}
 
 const CODE = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -71,7 +63,7 @@ export interface DataCenterInput {
   status?: 'ACTIVE' | 'INACTIVE' | null;
 }
 
-function dataCenterValues(ctx: TenantContext, input: DataCenterInput) {
+function dataCenterValues(ctx: ServiceContext, input: DataCenterInput) {
   const v: Partial<typeof dataCenters.$inferInsert> = {};
   if (input.name !== undefined && input.name !== null) {
     if (!input.name.trim()) throw badInput('input.name', 'must not be empty');
@@ -83,7 +75,7 @@ function dataCenterValues(ctx: TenantContext, input: DataCenterInput) {
   return v;
 }
 
-export async function createDataCenter(ctx: TenantContext, input: DataCenterInput & { code: string; name: string }): Promise<DataCenterRow> {
+export async function createDataCenter(ctx: ServiceContext, input: DataCenterInput & { code: string; name: string }): Promise<DataCenterRow> {
   if (ctx.principal.role !== 'ADMIN') throw forbidden(`Role ${ctx.principal.role} may not create data centres; it needs ADMIN`);
   const code = checkCode('input.code', input.code);
   const values = dataCenterValues(ctx, input);
@@ -98,7 +90,7 @@ export async function createDataCenter(ctx: TenantContext, input: DataCenterInpu
   });
 }
 
-export async function updateDataCenter(ctx: TenantContext, code: string, expectedVersion: number, input: DataCenterInput): Promise<DataCenterRow> {
+export async function updateDataCenter(ctx: ServiceContext, code: string, expectedVersion: number, input: DataCenterInput): Promise<DataCenterRow> {
   checkDataCenterAccess(ctx.principal, code, 'change');
   if (input.status && ctx.principal.role !== 'ADMIN') throw forbidden('Only ADMIN may change the status of a data centre');
   const values = dataCenterValues(ctx, input);
@@ -116,7 +108,7 @@ export async function updateDataCenter(ctx: TenantContext, code: string, expecte
   });
 }
 
-export async function createTenant(ctx: TenantContext, input: { code: string; name: string; dataCenterCode: string }): Promise<TenantRow> {
+export async function createTenant(ctx: ServiceContext, input: { code: string; name: string; dataCenterCode: string }): Promise<TenantRow> {
   if (ctx.principal.role !== 'ADMIN') throw forbidden(`Role ${ctx.principal.role} may not create tenants; it needs ADMIN`);
   const code = checkCode('input.code', input.code);
   if (!input.name.trim()) throw badInput('input.name', 'must not be empty');
@@ -134,7 +126,7 @@ export async function createTenant(ctx: TenantContext, input: { code: string; na
 }
 
 export async function updateTenant(
-  ctx: TenantContext,
+  ctx: ServiceContext,
   code: string,
   expectedVersion: number,
   input: { name?: string | null; dataCenterCode?: string | null },

@@ -1,9 +1,10 @@
 // The in-memory directory: everything a lookup needs, loaded from the database (the source of
 // truth) and rebuilt whenever the directory changes. Lookups never wait on the database.
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appMeta, authorities, jurisdictions, keySuccessions, postalCodes, regions, streets, structuralChanges, tasks, type RegionLevel, type StructuralChangeKind } from '../../db/schema.js';
+import { authorities, jurisdictions, keySuccessions, postalCodes, regions, streets, structuralChanges, tasks, type RegionLevel, type StructuralChangeKind } from '../../db/schema.js';
 import { cityKey, municipalityCityKey } from '../addresses/normalize.js';
+import { directoryVersion } from './version.js';
 
 export interface Validity {
   validFrom: string | null;
@@ -103,21 +104,6 @@ export class DirectoryIndex {
       rules,
     };
   }
-}
-
-export const DIRECTORY_VERSION_KEY = 'directory_version';
-
-export async function directoryVersion(db: Db): Promise<number> {
-  const [row] = await db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, DIRECTORY_VERSION_KEY));
-  return Number(row?.value ?? 0);
-}
-
-/** Called inside every transaction that changes the directory; other instances hear the NOTIFY. */
-export async function bumpDirectoryVersion(tx: Db): Promise<void> {
-  await tx.execute(sql`
-    insert into app_meta (key, value, updated_at) values (${DIRECTORY_VERSION_KEY}, '1'::jsonb, now())
-    on conflict (key) do update set value = to_jsonb((app_meta.value #>> '{}')::bigint + 1), updated_at = now()`);
-  await tx.execute(sql`select pg_notify('directory_changed', '')`);
 }
 
 /** Key successions with the kind of change that made them (index and municipality history). */

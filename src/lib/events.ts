@@ -1,0 +1,23 @@
+// What the domain reports about itself, without knowing who listens: the metrics module subscribes,
+// a CLI run or a unit test simply has no listener. Synchronous and allocation-free when unheard.
+
+export interface DomainEvents {
+  /** a jurisdiction lookup finished with this status */
+  lookup: (status: string) => void;
+  /** a delivery reached a status in this instance */
+  delivery: (status: string, channel: string) => void;
+}
+
+const listeners: { [K in keyof DomainEvents]: DomainEvents[K][] } = { lookup: [], delivery: [] };
+
+export function onDomainEvent<K extends keyof DomainEvents>(kind: K, listener: DomainEvents[K]): () => void {
+  listeners[kind].push(listener);
+  return () => {
+    const i = listeners[kind].indexOf(listener);
+    if (i >= 0) listeners[kind].splice(i, 1);
+  };
+}
+
+export function emitDomainEvent<K extends keyof DomainEvents>(kind: K, ...args: Parameters<DomainEvents[K]>): void {
+  for (const l of listeners[kind]) (l as (...a: Parameters<DomainEvents[K]>) => void)(...args);
+}
