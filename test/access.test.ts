@@ -15,7 +15,7 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 import { sql } from 'drizzle-orm';
-import type { App } from '../src/app.js';
+import type { App } from '../src/app/app.js';
 import { queryRows, type Database } from '../src/db/client.js';
 import { ROOT_ACCESS } from '../src/graphql/access.js';
 import { ManualClock } from '../src/lib/clock.js';

@@ -1,7 +1,7 @@
 // Bearer JWT authentication and role checks, on every engine.
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
+import type { App } from '../src/app/app.js';
 import type { Database } from '../src/db/client.js';
 import { importPostcodes } from '../src/modules/postcodes/postcodes.import.js';
 import { gql, makeKeys, testApp, token, type TestKeys } from './helpers/app.js';

@@ -5,7 +5,7 @@ import { webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as x509 from '@peculiar/x509';
 import { CompactSign } from 'jose';
-import type { App } from '../src/app.js';
+import type { App } from '../src/app/app.js';
 import type { Database } from '../src/db/client.js';
 import { runTransitions } from '../src/modules/certificates/certificates.service.js';
 import { gql, makeKeys, testApp, token, type TestKeys } from './helpers/app.js';

@@ -1,7 +1,7 @@
 // The public register queries over GraphQL, on the demo seed, on every engine.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import type { App } from '../src/app.js';
+import type { App } from '../src/app/app.js';
 import type { Database } from '../src/db/client.js';
 import { regions } from '../src/db/schema.js';
 import { foldName } from '../src/lib/fold.js';

@@ -1,7 +1,7 @@
 // Authorities, jurisdictions and the lookup over GraphQL, on the demo seed, on every engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { App } from '../src/app.js';
+import type { App } from '../src/app/app.js';
 import { queryRows, type Database } from '../src/db/client.js';
 import { jurisdictions, streets } from '../src/db/schema.js';
 import { streetKey } from '../src/modules/addresses/normalize.js';

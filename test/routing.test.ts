@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as x509 from '@peculiar/x509';
-import type { App } from '../src/app.js';
+import type { App } from '../src/app/app.js';
 import type { Database } from '../src/db/client.js';
 import { certificates } from '../src/db/schema.js';
 import { describeCertificate } from '../src/modules/certificates/inspect.js';

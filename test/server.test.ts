@@ -4,7 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
+import { createApp } from '../src/app/app.js';
 import { Directory } from '../src/modules/directory/directory.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { engines, forEachEngine } from './helpers/engines.js';

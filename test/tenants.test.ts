@@ -1,6 +1,6 @@
 // Data centres and tenants: management, optimistic concurrency, audit and role scoping, on every engine.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
+import type { App } from '../src/app/app.js';
 import type { Database } from '../src/db/client.js';
 import { gql, makeKeys, testApp, token, type TestKeys } from './helpers/app.js';
 import { forEachEngine } from './helpers/engines.js';

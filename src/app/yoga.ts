@@ -1,0 +1,66 @@
+// The Yoga server: schema, limits and security plugins, compiled execution, and the per-request
+// GraphQL context (caller, request id, batched loaders). Knows nothing of Node's HTTP objects.
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { HttpLimits } from '../config.js';
+import type { AppDeps, GraphQLContext } from '../graphql/context.js';
+import { maskError, securityPlugins } from '../graphql/security.js';
+import { requestIdFrom, type RequestContext } from '../http/request-context.js';
+import type { Logger } from '../lib/logger.js';
+import type { Verifier } from '../modules/auth/jwt.js';
+import { postcodeLoaders } from '../modules/postcodes/postcodes.resolvers.js';
+import { regionLoaders } from '../modules/regions/regions.service.js';
+import { buildSchema } from './schema.js';
+
+export type Yoga = YogaServerInstance<{ rc?: RequestContext }, GraphQLContext>;
+
+export interface YogaOptions {
+  deps: AppDeps;
+  verifier: Verifier;
+  graphiql: boolean;
+  limits: HttpLimits;
+  /** graphql-jit compiled execution (default on) */
+  jit?: boolean;
+  log?: Logger;
+  /** development: masked errors carry the original message and stack */
+  isDev?: boolean;
+}
+
+/** Masked errors are logged with their request id by securityPlugins; Yoga's own log line would lack it. */
+function yogaLogging(log: Logger | undefined) {
+  if (!log) return false as const;
+  const quiet = () => {};
+  return { debug: quiet, info: quiet, error: quiet, warn: (...a: unknown[]) => log.warn({ detail: a.map(String) }, 'graphql warning') };
+}
+
+export function createYogaServer(opts: YogaOptions): Yoga {
+  const { deps, limits } = opts;
+  return createYoga<{ rc?: RequestContext }, GraphQLContext>({
+    schema: buildSchema(),
+    graphqlEndpoint: '/graphql',
+    graphiql: opts.graphiql,
+    landingPage: false,
+    healthCheckEndpoint: '/yoga-health',
+    logging: yogaLogging(opts.log),
+    maskedErrors: { maskError: maskError(opts.isDev ?? false) },
+    batching: { limit: limits.maxBatch },
+    // Yoga's own body limit (25 MB by default) must not undercut ours, which the handler enforces with 413.
+    maxRequestBodySize: limits.maxBodyBytes,
+    plugins: [
+      ...securityPlugins(limits, opts.log),
+      // Compiled execution: queries are turned into JavaScript once and cached per document.
+      useGraphQlJit({}, { enableIf: () => opts.jit ?? true }),
+    ],
+    context: async ({ request, rc }) => {
+      const principal = await opts.verifier(request.headers.get('authorization'));
+      if (rc && principal) rc.role = principal.role;
+      return {
+        deps,
+        principal,
+        requestId: rc?.requestId ?? requestIdFrom(request.headers.get('x-request-id')),
+        regions: regionLoaders(deps.database.db),
+        postcodes: postcodeLoaders(deps.database.db),
+      };
+    },
+  });
+}
