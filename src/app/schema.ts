@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import type { GraphQLContext } from '../graphql/context.js';
 import { enforceAccess } from '../graphql/access.js';
+import { enforceLimits } from '../graphql/limits.js';
 import { DateScalar, DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 import { auditResolvers } from '../modules/audit/audit.resolvers.js';
 import { authResolvers } from '../modules/auth/auth.resolvers.js';
@@ -31,8 +32,8 @@ function mergeResolvers(...maps: object[]): ResolverMap {
 }
 
 export function buildSchema(): GraphQLSchema {
-  return enforceAccess(
-    createSchema<GraphQLContext>({
+  // Limits inside access: the caller's role is checked first, then its input, then the resolver runs.
+  const schema = createSchema<GraphQLContext>({
       typeDefs: fs.readFileSync(SCHEMA_FILE, 'utf8'),
       resolvers: mergeResolvers(
         { Date: DateScalar, DateTime: DateTimeScalar, JSON: JSONScalar },
@@ -48,6 +49,6 @@ export function buildSchema(): GraphQLSchema {
         dispatchResolvers,
         structuralResolvers,
       ),
-    }),
-  );
+  });
+  return enforceAccess(enforceLimits(schema));
 }
