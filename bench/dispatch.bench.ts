@@ -20,8 +20,8 @@ import { createAuthority } from '../src/modules/authorities/authorities.service.
 import { describeCertificate } from '../src/modules/certificates/inspect.js';
 import { certificateValues } from '../src/modules/certificates/certificates.service.js';
 import { Directory } from '../src/modules/directory/directory.js';
-import { printAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
-import { dispatch, dispatchOnce } from '../src/modules/routing/dispatch.service.js';
+import { printAdapter, transportAdapter } from '../src/modules/delivery/adapters.js';
+import { dispatch, dispatchOnce } from '../src/modules/delivery/dispatch.service.js';
 import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.service.js';
 import { loadDemoSeed } from '../seed/load.js';
 import { makeServiceContext } from '../src/modules/directory/context.js';

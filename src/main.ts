@@ -17,8 +17,8 @@ import { Directory } from './modules/directory/directory.js';
 import { loadTrustAnchors } from './modules/certificates/anchors.js';
 import { certificateExpiryJob, certificateTransitionsJob, retentionJob, structuralChangesJob } from './jobs/definitions.js';
 import { startJobs } from './jobs/scheduler.js';
-import { printAdapter, transportAdapter } from './modules/routing/adapters.js';
-import { startDispatcher } from './modules/routing/dispatcher.js';
+import { printAdapter, transportAdapter } from './modules/delivery/adapters.js';
+import { startDispatcher } from './modules/delivery/dispatcher.js';
 import { loadDemoSeed } from '../seed/load.js';
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ import { germanDate, type Clock } from '../../lib/clock.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import type { Adapter, DeliveryRow } from './dispatch.service.js';
 import { addressLines, renderLetter } from './letter.js';
-import { decideRoute } from './route.service.js';
+import { decideRoute } from '../routing/route.service.js';
 
 export function transportAdapter(db: Db, index: () => Promise<DirectoryIndex>, clock: Clock, timeoutMs: number): Adapter {
   return {

@@ -12,7 +12,7 @@ import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import type { Principal } from '../auth/principal.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import type { RawLookupInput } from '../jurisdictions/lookup.js';
-import { decideRoute, type RoutingDecision } from './route.service.js';
+import { decideRoute, type RoutingDecision } from '../routing/route.service.js';
 import { retryWhileUnavailable } from '../../db/availability.js';
 import { failpoint } from '../../lib/failpoint.js';
 import { emitDomainEvent } from '../../lib/events.js';
