@@ -25,7 +25,7 @@ import { jurisdictionResolvers } from './modules/jurisdictions/jurisdictions.res
 import { tenantResolvers } from './modules/tenants/tenants.resolvers.js';
 import { certificateResolvers } from './modules/certificates/certificates.resolvers.js';
 import { routeResolvers } from './modules/routing/route.resolvers.js';
-import { dispatchResolvers } from './modules/delivery/dispatch.resolvers.js';
+import { dispatchResolvers } from './modules/delivery/delivery.resolvers.js';
 import { structuralResolvers } from './modules/structural/structural.resolvers.js';
 import { regionLoaders } from './modules/regions/regions.service.js';
 import { postcodeLoaders, postcodeResolvers } from './modules/postcodes/postcodes.resolvers.js';

@@ -17,7 +17,8 @@ import { Directory } from './modules/directory/directory.js';
 import { loadTrustAnchors } from './modules/certificates/anchors.js';
 import { certificateExpiryJob, certificateTransitionsJob, retentionJob, structuralChangesJob } from './jobs/definitions.js';
 import { startJobs } from './jobs/scheduler.js';
-import { printAdapter, transportAdapter } from './modules/delivery/adapters.js';
+import { printAdapter } from './modules/delivery/print.adapter.js';
+import { transportAdapter } from './modules/delivery/transport.adapter.js';
 import { startDispatcher } from './modules/delivery/dispatcher.js';
 import { loadDemoSeed } from '../seed/load.js';
 

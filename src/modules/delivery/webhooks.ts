@@ -29,44 +29,19 @@ export function sign(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+interface WebhookOptions {
+  batchSize?: number;
+  timeoutMs?: number;
+  backoffMs?: number;
+}
+
+type Notification = typeof webhookOutbox.$inferSelect;
+
 /** One pass over due notifications; returns how many were attempted. */
-export async function sendWebhooksOnce(db: Db, clock: Clock, opts: { batchSize?: number; timeoutMs?: number; backoffMs?: number } = {}): Promise<number> {
-  const now = clock.now();
-  const leased = await db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: webhookOutbox.id })
-      .from(webhookOutbox)
-      .where(lte(webhookOutbox.availableAt, now))
-      .orderBy(asc(webhookOutbox.id))
-      .limit(opts.batchSize ?? 50)
-      .for('update', { skipLocked: true });
-    if (!due.length) return [];
-    // The lease: not due again for a minute unless booked sooner.
-    return tx
-      .update(webhookOutbox)
-      .set({ availableAt: new Date(now.getTime() + 60_000) })
-      .where(inArray(webhookOutbox.id, due.map((d) => d.id)))
-      .returning();
-  });
+export async function sendWebhooksOnce(db: Db, clock: Clock, opts: WebhookOptions = {}): Promise<number> {
+  const leased = await leaseDue(db, clock.now(), opts.batchSize ?? 50);
   for (const n of leased.sort((a, b) => a.id - b.id)) {
-    const [sender] = await db.select({ url: authorities.webhookUrl, secret: authorities.webhookSecret }).from(authorities).where(eq(authorities.key, n.senderKey));
-    let error: string | null = null;
-    if (sender?.url && sender.secret) {
-      const body = JSON.stringify(n.body);
-      const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-      try {
-        const res = await fetch(sender.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-bv-timestamp': timestamp, 'x-bv-signature': sign(sender.secret, timestamp, body) },
-          body,
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        if (!res.ok) error = `HTTP ${res.status}`;
-      } catch (e) {
-        error = (e as Error).message;
-      }
-    }
+    const error = await notify(db, clock, n, opts.timeoutMs ?? 5000);
     const attempts = n.attempts + 1;
     if (!error || attempts >= WEBHOOK_MAX_ATTEMPTS) {
       await db.delete(webhookOutbox).where(eq(webhookOutbox.id, n.id));
@@ -79,4 +54,44 @@ export async function sendWebhooksOnce(db: Db, clock: Clock, opts: { batchSize?:
     }
   }
   return leased.length;
+}
+
+/** Takes due notifications (none another instance holds) and leases them. */
+async function leaseDue(db: Db, now: Date, batchSize: number): Promise<Notification[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: webhookOutbox.id })
+      .from(webhookOutbox)
+      .where(lte(webhookOutbox.availableAt, now))
+      .orderBy(asc(webhookOutbox.id))
+      .limit(batchSize)
+      .for('update', { skipLocked: true });
+    if (!due.length) return [];
+    // The lease: not due again for a minute unless booked sooner.
+    return tx
+      .update(webhookOutbox)
+      .set({ availableAt: new Date(now.getTime() + 60_000) })
+      .where(inArray(webhookOutbox.id, due.map((d) => d.id)))
+      .returning();
+  });
+}
+
+/** POSTs one notification, signed; returns the error, or null when sent (or there is no webhook any more). */
+async function notify(db: Db, clock: Clock, n: Notification, timeoutMs: number): Promise<string | null> {
+  const [sender] = await db.select({ url: authorities.webhookUrl, secret: authorities.webhookSecret }).from(authorities).where(eq(authorities.key, n.senderKey));
+  if (!sender?.url || !sender.secret) return null;
+  const body = JSON.stringify(n.body);
+  const timestamp = String(Math.floor(clock.now().getTime() / 1000));
+  try {
+    const res = await fetch(sender.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-bv-timestamp': timestamp, 'x-bv-signature': sign(sender.secret, timestamp, body) },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.ok ? null : `HTTP ${res.status}`;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
