@@ -20,8 +20,10 @@ import { createAuthority } from '../src/modules/authorities/authorities.service.
 import { describeCertificate } from '../src/modules/certificates/inspect.js';
 import { certificateValues } from '../src/modules/certificates/certificates.service.js';
 import { Directory } from '../src/modules/directory/directory.js';
-import { printAdapter, transportAdapter } from '../src/modules/routing/adapters.js';
-import { dispatch, dispatchOnce } from '../src/modules/routing/dispatch.service.js';
+import { printAdapter } from '../src/modules/delivery/print.adapter.js';
+import { transportAdapter } from '../src/modules/delivery/transport.adapter.js';
+import { dispatch } from '../src/modules/delivery/intake.service.js';
+import { dispatchOnce } from '../src/modules/delivery/dispatcher.js';
 import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.service.js';
 import { loadDemoSeed } from '../seed/load.js';
 import { makeServiceContext } from '../src/modules/directory/context.js';

@@ -16,8 +16,9 @@ import { ensureDevKey } from './modules/auth/dev-keys.js';
 import { createVerifier } from './modules/auth/jwt.js';
 import { loadTrustAnchors } from './modules/certificates/anchors.js';
 import { Directory } from './modules/directory/directory.js';
-import { printAdapter, transportAdapter } from './modules/routing/adapters.js';
-import { startDispatcher } from './modules/routing/dispatcher.js';
+import { startDispatcher } from './modules/delivery/dispatcher.js';
+import { printAdapter } from './modules/delivery/print.adapter.js';
+import { transportAdapter } from './modules/delivery/transport.adapter.js';
 import { loadDemoSeed } from '../seed/load.js';
 
 function configOrExit(): Config {

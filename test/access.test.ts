@@ -21,7 +21,7 @@ import { ROOT_ACCESS } from '../src/graphql/access.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { createAuthority } from '../src/modules/authorities/authorities.service.js';
 import { createJurisdiction } from '../src/modules/jurisdictions/jurisdictions.service.js';
-import { dispatch } from '../src/modules/routing/dispatch.service.js';
+import { dispatch } from '../src/modules/delivery/intake.service.js';
 import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.service.js';
 import { gql, makeKeys, testApp, token, type TestKeys } from './helpers/app.js';
 import { forEachEngine } from './helpers/engines.js';

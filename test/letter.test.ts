@@ -1,7 +1,7 @@
 // The print letter read back with pdf.js: the recipient's address must sit in the DIN 5008 window.
 import { describe, expect, it } from 'vitest';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { renderLetter, WINDOW, type LetterInput } from '../src/modules/routing/letter.js';
+import { renderLetter, WINDOW, type LetterInput } from '../src/modules/delivery/letter.js';
 import { readPdf, type PlacedText } from './helpers/pdf.js';
 
 const PT = 25.4 / 72;

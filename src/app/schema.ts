@@ -15,7 +15,7 @@ import { certificateResolvers } from '../modules/certificates/certificates.resol
 import { jurisdictionResolvers } from '../modules/jurisdictions/jurisdictions.resolvers.js';
 import { postcodeResolvers } from '../modules/postcodes/postcodes.resolvers.js';
 import { regionResolvers } from '../modules/regions/regions.resolvers.js';
-import { dispatchResolvers } from '../modules/routing/dispatch.resolvers.js';
+import { dispatchResolvers } from '../modules/delivery/delivery.resolvers.js';
 import { routeResolvers } from '../modules/routing/route.resolvers.js';
 import { structuralResolvers } from '../modules/structural/structural.resolvers.js';
 import { tenantResolvers } from '../modules/tenants/tenants.resolvers.js';

@@ -5,7 +5,7 @@ import { germanDate } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { expiryReport, runTransitions } from '../modules/certificates/certificates.service.js';
 import type { Job } from './scheduler.js';
-import { enforceRetention, type RetentionSettings } from '../modules/routing/deliveries.service.js';
+import { enforceRetention, type RetentionSettings } from '../modules/delivery/retention.js';
 import type { Directory } from '../modules/directory/directory.js';
 import { applyDueStructuralChanges } from '../modules/structural/apply.js';
 

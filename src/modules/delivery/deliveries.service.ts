@@ -1,9 +1,22 @@
-// Reading deliveries back: filtered lists for senders and operators, statistics, and retention.
-import { and, desc, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
-import { tryAdvisoryXactLock, type Db } from '../../db/client.js';
-import { deliveries, deliveryAttempts, deliveryOutbox } from '../../db/schema.js';
+// Reading deliveries back: one by id with its attempts, filtered lists for senders and operators,
+// and statistics.
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { deliveries, deliveryAttempts } from '../../db/schema.js';
+import { notFound } from '../../lib/errors.js';
 import type { Principal } from '../auth/principal.js';
-import type { DeliveryRow } from './dispatch.service.js';
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+export async function findDelivery(db: Db, id: string): Promise<DeliveryRow> {
+  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, id));
+  if (!row) throw notFound(`No delivery ${id}`);
+  return row;
+}
+
+export async function attemptsOf(db: Db, id: string) {
+  return db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, id)).orderBy(asc(deliveryAttempts.id));
+}
 
 export interface DeliveryFilter {
   status?: DeliveryRow['status'];
@@ -70,34 +83,5 @@ export async function deliveryStatistics(db: Db, from: Date, to: Date, groupBy: 
     const total = Number(r.total);
     const electronic = Number(r.electronic);
     return { key: r.key, total, electronic, print: Number(r.print), failed: Number(r.failed), electronicShare: total ? Number((electronic / total).toFixed(4)) : 0 };
-  });
-}
-
-const RETENTION_LOCK = 727_201;
-
-export interface RetentionSettings {
-  payloadDays: number;
-  metadataDays: number;
-}
-
-/** Payloads go once handed off and older than payloadDays; whole deliveries after metadataDays. */
-export async function enforceRetention(db: Db, now: Date, s: RetentionSettings) {
-  return db.transaction(async (tx) => {
-    if (!(await tryAdvisoryXactLock(tx, RETENTION_LOCK))) return { ran: false, payloadsRemoved: 0, deliveriesRemoved: 0 };
-    const payloadBefore = new Date(now.getTime() - s.payloadDays * 86_400_000);
-    const metaBefore = new Date(now.getTime() - s.metadataDays * 86_400_000);
-    const cleared = await tx
-      .update(deliveries)
-      .set({ payload: null })
-      .where(and(isNotNull(deliveries.payload), isNotNull(deliveries.handedOffAt), lt(deliveries.handedOffAt, payloadBefore)))
-      .returning({ id: deliveries.id });
-    const old = sql`(select ${deliveries.id} from ${deliveries} where ${deliveries.createdAt} < ${metaBefore.toISOString()}::timestamptz and ${deliveries.status} in ('HANDED_OFF', 'FAILED'))`;
-    await tx.delete(deliveryAttempts).where(sql`${deliveryAttempts.deliveryId} in ${old}`);
-    await tx.delete(deliveryOutbox).where(sql`${deliveryOutbox.deliveryId} in ${old}`);
-    const removed = await tx
-      .delete(deliveries)
-      .where(and(lt(deliveries.createdAt, metaBefore), sql`${deliveries.status} in ('HANDED_OFF', 'FAILED')`))
-      .returning({ id: deliveries.id });
-    return { ran: true, payloadsRemoved: cleared.length, deliveriesRemoved: removed.length };
   });
 }

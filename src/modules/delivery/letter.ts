@@ -92,19 +92,12 @@ async function enclosedPages(doc: PDFDocument, bytes: Uint8Array) {
   }
 }
 
-export async function renderLetter(input: LetterInput): Promise<Letter> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(`XAmtshilfe ${input.messageType} – ${input.reference}`);
-  doc.setCreator('behoerdenverzeichnis');
-  doc.setCreationDate(new Date(0)); // deterministic output; the letter carries its own date
-  doc.setModificationDate(new Date(0));
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const page = doc.addPage([A4.width, A4.height]);
-  const text = writer(page, font);
+type Write = ReturnType<typeof writer>;
+
+/** The address window (return address and recipient) and the information block beside it. */
+function writeHead(text: Write, input: LetterInput): void {
   const x = WINDOW.left + WINDOW.inset;
   const inner = WINDOW.width - 2 * WINDOW.inset;
-
   // Return address: one small line at the bottom of the 17.7 mm band.
   const back = addressLines(input.sender).join(' · ');
   text(back, x, WINDOW.top + WINDOW.returnAddressHeight - 3, 7, inner);
@@ -124,6 +117,37 @@ export async function renderLetter(input: LetterInput): Promise<Letter> {
     text(label, 125, 50 + i * 9, 7, 75);
     text(value, 125, 54 + i * 9, 9, 75);
   });
+}
+
+/** Adds the payload as pages, or else as an embedded file; says which in the letter's body. */
+async function enclose(doc: PDFDocument, input: LetterInput, body: string[]): Promise<Letter['enclosure']> {
+  const pages = input.enclosure.contentType === 'application/pdf' ? await enclosedPages(doc, input.enclosure.bytes) : undefined;
+  if (pages) {
+    body.push('Die Anlage ist diesem Schreiben beigefügt.');
+    for (const p of pages) doc.addPage(p);
+    return 'PAGES';
+  }
+  body.push('Die Anlage ist dieser Sendung als Datei beigefügt.');
+  await doc.attach(input.enclosure.bytes, input.enclosure.fileName, {
+    mimeType: input.enclosure.contentType,
+    description: `Anlage zu ${input.reference}`,
+    creationDate: new Date(0),
+    modificationDate: new Date(0),
+  });
+  return 'ATTACHED';
+}
+
+export async function renderLetter(input: LetterInput): Promise<Letter> {
+  const doc = await PDFDocument.create();
+  doc.setTitle(`XAmtshilfe ${input.messageType} – ${input.reference}`);
+  doc.setCreator('behoerdenverzeichnis');
+  doc.setCreationDate(new Date(0)); // deterministic output; the letter carries its own date
+  doc.setModificationDate(new Date(0));
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const page = doc.addPage([A4.width, A4.height]);
+  const text = writer(page, font);
+  writeHead(text, input);
 
   const title = MESSAGE_TYPE_TITLES[input.messageType] ?? `Nachricht ${input.messageType}`;
   text(`${title} – Aktenzeichen ${input.reference}`, 25, 103.4, 11, 165, bold);
@@ -134,22 +158,7 @@ export async function renderLetter(input: LetterInput): Promise<Letter> {
     '',
     `Anlage: ${input.enclosure.fileName} (${input.enclosure.contentType}, ${size} Bytes)`,
   ];
-
-  let enclosure: Letter['enclosure'] = 'ATTACHED';
-  const pages = input.enclosure.contentType === 'application/pdf' ? await enclosedPages(doc, input.enclosure.bytes) : undefined;
-  if (pages) {
-    enclosure = 'PAGES';
-    body.push('Die Anlage ist diesem Schreiben beigefügt.');
-    for (const p of pages) doc.addPage(p);
-  } else {
-    body.push('Die Anlage ist dieser Sendung als Datei beigefügt.');
-    await doc.attach(input.enclosure.bytes, input.enclosure.fileName, {
-      mimeType: input.enclosure.contentType,
-      description: `Anlage zu ${input.reference}`,
-      creationDate: new Date(0),
-      modificationDate: new Date(0),
-    });
-  }
+  const enclosure = await enclose(doc, input, body);
   body.forEach((l, i) => text(l, 25, 115 + i * 5, 10, 165));
   const pdf = await doc.save();
   return { pdf, enclosure, pages: doc.getPageCount() };

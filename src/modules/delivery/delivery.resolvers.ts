@@ -3,8 +3,8 @@ import { type GraphQLContext } from '../../graphql/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { badInput, forbidden } from '../../lib/errors.js';
 import { requirePrincipal, requireRole } from '../auth/principal.js';
-import { deliveryStatistics, listDeliveries, type DeliveryFilter, type GroupBy } from './deliveries.service.js';
-import { attemptsOf, dispatch, findDelivery, type DeliveryRow, type DispatchInput } from './dispatch.service.js';
+import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries, type DeliveryFilter, type DeliveryRow, type GroupBy } from './deliveries.service.js';
+import { dispatch, type DispatchInput } from './intake.service.js';
 
 export const dispatchResolvers = {
   Query: {

@@ -1,0 +1,75 @@
+// The dispatcher: passes over the outbox (claim, hand off outside any transaction, book), run on an
+// interval until the outbox is empty; it stops cleanly (finishes the pass).
+import type { Db } from '../../db/client.js';
+import { retryWhileUnavailable } from '../../db/availability.js';
+import type { Clock } from '../../lib/clock.js';
+import { emitDomainEvent } from '../../lib/events.js';
+import { failpoint } from '../../lib/failpoint.js';
+import { loggableError, type Logger } from '../../lib/logger.js';
+import type { Adapters } from './adapter.js';
+import { findDelivery } from './deliveries.service.js';
+import { book, claim, type DispatcherSettings } from './outbox.js';
+import { sendWebhooksOnce } from './webhooks.js';
+
+/** What one pass works with. */
+interface Pass {
+  db: Db;
+  clock: Clock;
+  adapters: Adapters;
+  settings: DispatcherSettings;
+}
+
+/** One pass: claim, hand off, record. Returns how many deliveries were worked on. */
+export async function dispatchOnce(db: Db, clock: Clock, adapters: Adapters, s: DispatcherSettings): Promise<number> {
+  const pass: Pass = { db, clock, adapters, settings: s };
+  const ids = await claim(db, clock.now(), s);
+  // Hand-offs wait on the network: several run at once; each is booked on its own.
+  const queue = [...ids];
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) await handOne(pass, id);
+  };
+  await Promise.all(Array.from({ length: Math.min(s.concurrency ?? 8, ids.length) }, worker));
+  return ids.length;
+}
+
+async function handOne({ db, clock, adapters, settings }: Pass, id: string): Promise<void> {
+  const d = await findDelivery(db, id);
+  const started = clock.now();
+  let ok = true;
+  let detail: string;
+  try {
+    detail = await adapters[d.channel]!.handOff(d);
+  } catch (e) {
+    ok = false;
+    detail = e instanceof Error ? e.message : String(e);
+  }
+  const finished = clock.now();
+  if (ok) await failpoint('dispatch.afterHandOff');
+  // The hand-off happened: its record must survive a database outage shorter than the lease, or the
+  // delivery would be handed off again once the lease ran out.
+  const booking = { db, settings, delivery: d, ok, detail, started, finished, canPrint: !!adapters.PRINT };
+  const status = await retryWhileUnavailable(() => book(booking), started.getTime() + settings.leaseMs - 5_000);
+  if (status) emitDomainEvent('delivery', status, status === 'REROUTED_TO_PRINT' ? 'PRINT' : d.channel);
+}
+
+export function startDispatcher(db: Db, clock: Clock, adapters: Adapters, settings: DispatcherSettings, intervalMs: number, log: Logger) {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  const pass = async () => {
+    while (!stopped && (await dispatchOnce(db, clock, adapters, settings)) > 0);
+    while (!stopped && (await sendWebhooksOnce(db, clock)) > 0);
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    running = pass()
+      .catch((err: unknown) => log.error({ err: loggableError(err) }, 'dispatch pass failed'))
+      .finally(() => (running = undefined));
+  }, intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
