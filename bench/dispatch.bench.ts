@@ -85,10 +85,9 @@ async function run(engine: 'pglite' | 'postgres', database: Database) {
   const settings = { name: 'bench', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 };
   const payload = Buffer.from('<xamtshilfe.100>' + 'x'.repeat(2000) + '</xamtshilfe.100>').toString('base64');
   const measure = async (channel: 'ELECTRONIC' | 'PRINT') => {
-    const ix = await directory.get();
     const t0 = performance.now();
     for (let n = 0; n < N; n++) {
-      await dispatch(database.db, ix, systemClock, admin, {
+      await dispatch(makeServiceContext({ db: database.db, clock: systemClock, principal: admin, actor, directory }), {
         idempotencyKey: `bench-${channel}-${n}-${Date.now()}`,
         senderKey: 'ags:05766044',
         messageType: channel === 'ELECTRONIC' ? '100' : '103',

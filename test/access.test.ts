@@ -138,7 +138,7 @@ forEachEngine('access rules walked over the whole schema', (engine) => {
     await createAuthority(ctx, { key: 'ags:05766008', kind: 'ENFORCEMENT', name: 'Blomberg', postalAddress: addr, tenantCode: 'fremd', webhookUrl: 'http://127.0.0.1:9/hook', webhookSecret: 'a-secret-of-16-chars' });
     const j = await createJurisdiction(ctx, { authorityKey: 'ags:05766020', task: 'VOLLSTRECKUNGSHILFE', scope: { level: 'STREET', street: { ags: '05766020', postalCode: '32756', street: 'Marktplatz' } } } as never);
     fixture.jurisdictionId = String(j.id);
-    const d = await dispatch(database.db, await net.directory.get(), clock, admin, {
+    const d = await dispatch(makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory: net.directory }), {
       idempotencyKey: 'access-test-0001',
       senderKey: 'ags:05766044',
       messageType: '100',

@@ -53,7 +53,7 @@ forEachEngine('dispatch and hand-off', (engine) => {
     PRINT: printAdapter(() => directory.get(), clock, { spoolDir: spool, timeoutMs: 5000 }),
   });
   const send = async (n: number, extra: Record<string, unknown> = {}) =>
-    dispatch(database.db, await directory.get(), clock, admin, message(n, extra) as never, { maxPayloadBytes: 1024 * 1024 });
+    dispatch(makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory }), message(n, extra) as never, { maxPayloadBytes: 1024 * 1024 });
 
   beforeAll(async () => {
     database = await engine.open();
@@ -237,11 +237,10 @@ forEachEngine('dispatch and hand-off', (engine) => {
   });
 
   it('a CLIENT may only send as its own authority; bad input is refused', async () => {
-    const ix = await directory.get();
     const client = { subject: 'fv', role: 'CLIENT' as const, scope: 'ags:05766044' };
-    await expect(dispatch(database.db, ix, clock, client, message(6, { senderKey: 'ags:05766020' }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/may only send as its own authority/);
-    await expect(dispatch(database.db, ix, clock, client, message(7, { payload: Buffer.alloc(2048).toString('base64') }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/2048 bytes exceed the limit of 1024/);
-    await expect(dispatch(database.db, ix, clock, client, message(8, { recipientKey: null, recipient: { postalCode: '22113' } }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/AMBIGUOUS/);
+    await expect(dispatch(makeServiceContext({ db: database.db, clock, principal: client, actor: testActor, directory }), message(6, { senderKey: 'ags:05766020' }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/may only send as its own authority/);
+    await expect(dispatch(makeServiceContext({ db: database.db, clock, principal: client, actor: testActor, directory }), message(7, { payload: Buffer.alloc(2048).toString('base64') }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/2048 bytes exceed the limit of 1024/);
+    await expect(dispatch(makeServiceContext({ db: database.db, clock, principal: client, actor: testActor, directory }), message(8, { recipientKey: null, recipient: { postalCode: '22113' } }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/AMBIGUOUS/);
   });
 });
 
@@ -256,8 +255,7 @@ describe.skipIf(!pg)('two dispatchers on one PostgreSQL [postgres]', () => {
     try {
       const s = await setUp(a, clock, rx.url);
       await rx.setKey(s.privateJwk);
-      const ix = await s.directory.get();
-      for (let n = 0; n < 1000; n++) await dispatch(a.db, ix, clock, admin, message(10_000 + n) as never, { maxPayloadBytes: 1024 });
+      for (let n = 0; n < 1000; n++) await dispatch(makeServiceContext({ db: a.db, clock, principal: admin, actor: testActor, directory: s.directory }), message(10_000 + n) as never, { maxPayloadBytes: 1024 });
       const dirB = new Directory(b, { pollMs: 0 });
       const mk = (db: Database, dir: Directory, name: string) => ({
         db,

@@ -70,6 +70,11 @@ export const ROOT_ACCESS: Record<string, Access> = {
   'Mutation.applyDueStructuralChanges': ADMIN,
 };
 
+/** Nested fields with a role rule of their own (beyond the rule of the root field that reached them). */
+export const NESTED_ACCESS: Record<string, Access> = {
+  'Authority.jurisdictions': 'ANY',
+};
+
 export function checkAccess(access: Access, principal: Principal | null, field: string): void {
   if (access === 'PUBLIC') return;
   if (!principal) throw unauthenticated();
@@ -120,6 +125,14 @@ export const FIELD_GUARDS: Record<string, { guard: Guard; who: string }> = {
   'Authority.webhookUrl': { guard: authorityInsider, who: 'ADMIN, its tenant manager or the authority itself' },
 };
 
+function fieldOf(schema: GraphQLSchema, name: string) {
+  const [typeName, fieldName] = name.split('.') as [string, string];
+  const type = schema.getType(typeName);
+  const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+  if (!field) throw new Error(`Guarded field ${name} is not in the schema`);
+  return field;
+}
+
 /** Wraps root resolvers with their access rule and guarded fields with their guard. */
 export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
   const missing: string[] = [];
@@ -140,11 +153,16 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   if (missing.length) throw new Error(`No access rule for ${missing.join(', ')} (src/graphql/access.ts)`);
+  for (const [name, access] of Object.entries(NESTED_ACCESS)) {
+    const field = fieldOf(schema, name);
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = (parent, args, ctx: GraphQLContext, info) => {
+      checkAccess(access, ctx.principal, name);
+      return resolve(parent, args, ctx, info);
+    };
+  }
   for (const [name, { guard, who }] of Object.entries(FIELD_GUARDS)) {
-    const [typeName, fieldName] = name.split('.') as [string, string];
-    const type = schema.getType(typeName);
-    const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
-    if (!field) throw new Error(`Guarded field ${name} is not in the schema`);
+    const field = fieldOf(schema, name);
     const resolve = field.resolve ?? defaultFieldResolver;
     field.resolve = async (parent, args, ctx: GraphQLContext, info) => {
       if (!(await guard(parent, ctx))) throw forbidden(`${name} is only visible to ${who}`);

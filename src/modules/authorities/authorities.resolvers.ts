@@ -5,7 +5,6 @@ import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
-import { requirePrincipal, requireRole } from '../auth/principal.js';
 import type { AuthorityRow } from '../directory/directory-index.js';
 import {
   createAuthority,
@@ -18,7 +17,6 @@ import {
 export const authorityResolvers = {
   Query: {
     authority: async (_: unknown, a: { key: string }, ctx: GraphQLContext) => {
-      requirePrincipal(ctx.principal);
       return (await ctx.deps.directory.get()).authoritiesByKey.get(a.key) ?? null;
     },
     authorities: async (
@@ -26,7 +24,6 @@ export const authorityResolvers = {
       a: { kind?: 'ENFORCEMENT' | 'CREDITOR' | 'OTHER' | null; tenantCode?: string | null; name?: string | null; first?: number | null; after?: string | null },
       ctx: GraphQLContext,
     ) => {
-      requirePrincipal(ctx.principal);
       const limit = pageSize(a.first, 500);
       let afterKey: string | undefined;
       if (a.after) {
@@ -48,7 +45,6 @@ export const authorityResolvers = {
       };
     },
     tasks: async (_: unknown, __: unknown, ctx: GraphQLContext) => {
-      requirePrincipal(ctx.principal);
       return ctx.deps.database.db.select().from(tasks).orderBy(asc(tasks.code));
     },
   },
@@ -75,7 +71,6 @@ export const authorityResolvers = {
     acceptsElectronicDelivery: (a: AuthorityRow, args: { messageType: string }) =>
       a.status === 'ACTIVE' && a.messageTypes.includes(args.messageType),
     jurisdictions: async (a: AuthorityRow, args: { at?: string | null; all?: boolean | null }, ctx: GraphQLContext) => {
-      requireRole(ctx.principal, 'ADMIN', 'TENANT_MANAGER', 'DATA_CENTER', 'CLIENT');
       const at = args.at ?? today(ctx.deps.clock);
       const valid = args.all
         ? undefined

@@ -4,10 +4,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { deliveries, deliveryOutbox } from '../../db/schema.js';
-import type { Clock } from '../../lib/clock.js';
 import { badInput, conflict, forbidden } from '../../lib/errors.js';
 import { emitDomainEvent } from '../../lib/events.js';
 import type { Principal } from '../auth/principal.js';
+import type { ServiceContext } from '../directory/context.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import type { RawLookupInput } from '../jurisdictions/lookup.js';
 import { decideRoute, type RoutingDecision } from '../routing/route.service.js';
@@ -75,14 +75,13 @@ async function acceptedBefore(db: Db, input: DispatchInput, hash: string): Promi
 }
 
 export async function dispatch(
-  db: Db,
-  ix: DirectoryIndex,
-  clock: Clock,
-  principal: Principal,
+  ctx: ServiceContext,
   input: DispatchInput,
   settings: DispatchSettings,
 ): Promise<DeliveryRow> {
-  const size = checkMessage(ix, principal, input, settings);
+  const { db, clock } = ctx;
+  const ix = await ctx.directory.get();
+  const size = checkMessage(ix, ctx.principal, input, settings);
   const hash = createHash('sha256').update(canonical(input)).digest('hex');
   const before = await acceptedBefore(db, input, hash);
   if (before) return before;
