@@ -23,14 +23,15 @@ export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   serialize: (v) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()),
   parseValue: (v) => {
-    const d = new Date(String(v));
+    // Bounded before Date parses it: an ISO 8601 instant is at most ~35 characters.
+    const d = typeof v === 'string' && v.length <= 64 ? new Date(v) : new Date(NaN);
     if (typeof v !== 'string' || Number.isNaN(d.getTime())) {
       throw new GraphQLError(`DateTime must be ISO 8601, got ${JSON.stringify(v)}`, { extensions: { code: 'BAD_USER_INPUT' } });
     }
     return d;
   },
   parseLiteral: (ast) => {
-    const d = ast.kind === Kind.STRING ? new Date(ast.value) : new Date(NaN);
+    const d = ast.kind === Kind.STRING && ast.value.length <= 64 ? new Date(ast.value) : new Date(NaN);
     if (Number.isNaN(d.getTime())) throw new GraphQLError('DateTime must be ISO 8601', { extensions: { code: 'BAD_USER_INPUT' } });
     return d;
   },
