@@ -2,15 +2,27 @@
 // hyphens and spaces, house-number suffixes and ranges.
 import { foldName } from '../../lib/fold.js';
 
-/** Bounded memo: the same street and city names come again and again in bulk lookups. */
-function memo(fn: (s: string) => string, max = 50_000): (s: string) => string {
+/** Longest name worth remembering: real street and city names are far shorter. */
+const MEMO_MAX_KEY = 100;
+
+/**
+ * Memo bounded by characters held, not entries: the same street and city names come again and again
+ * in bulk lookups, but a caller sending long or expanding (NFKD) strings must not grow it without bound.
+ */
+function memo(fn: (s: string) => string, maxChars = 4_000_000): (s: string) => string {
   const cache = new Map<string, string>();
+  let chars = 0;
   return (s) => {
     let v = cache.get(s);
     if (v === undefined) {
       v = fn(s);
-      if (cache.size >= max) cache.clear();
+      if (s.length > MEMO_MAX_KEY) return v;
+      if (chars + s.length + v.length > maxChars) {
+        cache.clear();
+        chars = 0;
+      }
       cache.set(s, v);
+      chars += s.length + v.length;
     }
     return v;
   };
