@@ -78,10 +78,15 @@ describe('HTTP and GraphQL limits [pglite]', () => {
     expect(messages(k.body)).toMatch(/cost limit of 300 exceeded/i);
   });
 
-  it('refuses a list argument beyond its maximum (a literal one already counts into the cost)', async () => {
+  it('refuses a list argument beyond its maximum (literal or variable, it counts into the cost)', async () => {
     const literal = await post(prod.url, { query: `{ regions(first: 100000) { totalCount } }` });
     expect(messages(literal.body)).toMatch(/cost limit of 300 exceeded/i);
-    const res = await post(prod.url, { query: `query($n: Int) { regions(first: $n) { totalCount } }`, variables: { n: 100000 } });
+    const variable = await post(prod.url, { query: `query($n: Int) { regions(first: $n) { edges { node { name } } } }`, variables: { n: 100000 } });
+    expect(variable.status).toBe(400);
+    expect(variable.body.errors[0].extensions.code).toBe('QUERY_LIMIT_EXCEEDED');
+    expect(messages(variable.body)).toMatch(/cost limit of 300 exceeded/i);
+    // Within the cost budget but beyond the field's own maximum: the resolver says so.
+    const res = await post(prod.url, { query: `query($n: Int) { regions(first: $n) { totalCount } }`, variables: { n: 250 } });
     expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(messages(res.body)).toMatch(/first: must be between 1 and 200/);
   });

@@ -4,6 +4,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { HttpLimits } from '../config.js';
 import type { AppDeps, GraphQLContext } from '../graphql/context.js';
+import { requestLoaders } from '../graphql/loaders.js';
 import { maskError, securityPlugins } from '../graphql/security.js';
 import { requestIdFrom, type RequestContext } from '../http/request-context.js';
 import type { Logger } from '../lib/logger.js';
@@ -60,6 +61,7 @@ export function createYogaServer(opts: YogaOptions): Yoga {
         requestId: rc?.requestId ?? requestIdFrom(request.headers.get('x-request-id')),
         regions: regionLoaders(deps.database.db),
         postcodes: postcodeLoaders(deps.database.db),
+        load: requestLoaders(),
       };
     },
   });

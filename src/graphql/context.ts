@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Clock } from '../lib/clock.js';
 import { requirePrincipal, type Principal } from '../modules/auth/principal.js';
+import type { Loaders } from './loaders.js';
 import type { RegionLoaders } from '../modules/regions/regions.service.js';
 import type { PostcodeLoaders } from '../modules/postcodes/postcodes.resolvers.js';
 import type { Directory } from '../modules/directory/directory.js';
@@ -30,6 +31,8 @@ export interface GraphQLContext {
   requestId: string;
   regions: RegionLoaders;
   postcodes: PostcodeLoaders;
+  /** per-request batching of nested lists (one query per level) */
+  load: Loaders;
 }
 
 /** What the services need for one authenticated request; every mutation resolver builds it the same way. */

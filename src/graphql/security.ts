@@ -11,6 +11,7 @@ import { isDatabaseUnavailable } from '../db/availability.js';
 import { operationDuration, operationLabel } from '../http/metrics.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Logger } from '../lib/logger.js';
+import { useWorkBudget } from './cost.js';
 import { loggableError } from '../lib/logger.js';
 
 /** Armor's own errors read "Syntax Error: …" and come back as 200; ours name the limit and are 400. */
@@ -41,6 +42,7 @@ export function securityPlugins(limits: HttpLimits, log?: Logger): Plugin[] {
       // Handled below, depending on the environment.
       blockFieldSuggestion: { enabled: false },
     }) as Plugin,
+    useWorkBudget(limits.maxCost),
     operationMetrics(),
     errorsWithRequestId(log),
   ];

@@ -1,14 +1,16 @@
 // Thin resolvers for authorities and tasks.
-import { and, asc, eq, isNull, or, gt, lte } from 'drizzle-orm';
-import { jurisdictions, tasks } from '../../db/schema.js';
+import { asc } from 'drizzle-orm';
+import { tasks } from '../../db/schema.js';
 import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
+import { groupBy } from '../../graphql/loaders.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import type { AuthorityRow } from '../directory/directory-index.js';
 import {
   createAuthority,
   createTask,
+  jurisdictionsOfAuthorities,
   listAuthorities,
   updateAuthority,
   type AuthorityFields,
@@ -71,15 +73,11 @@ export const authorityResolvers = {
     acceptsElectronicDelivery: (a: AuthorityRow, args: { messageType: string }) =>
       a.status === 'ACTIVE' && a.messageTypes.includes(args.messageType),
     jurisdictions: async (a: AuthorityRow, args: { at?: string | null; all?: boolean | null }, ctx: GraphQLContext) => {
-      const at = args.at ?? today(ctx.deps.clock);
-      const valid = args.all
-        ? undefined
-        : and(or(isNull(jurisdictions.validFrom), lte(jurisdictions.validFrom, at)), or(isNull(jurisdictions.validTo), gt(jurisdictions.validTo, at)));
-      return ctx.deps.database.db
-        .select()
-        .from(jurisdictions)
-        .where(and(eq(jurisdictions.authorityId, a.id), valid))
-        .orderBy(asc(jurisdictions.id));
+      const at = args.all ? null : (args.at ?? today(ctx.deps.clock));
+      const load = ctx.load(`jurisdictionsOfAuthority:${at ?? 'all'}`, async (ids) =>
+        groupBy(await jurisdictionsOfAuthorities(ctx.deps.database.db, ids.map(Number), at), (j) => String(j.authorityId)),
+      );
+      return (await load(String(a.id))) ?? [];
     },
   },
 };

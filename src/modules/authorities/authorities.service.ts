@@ -1,13 +1,13 @@
 // Authorities: create, update with optimistic concurrency, deactivate. Every change is audited and
 // bumps the directory version in the same transaction.
-import { and, asc, eq, gt, ilike, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { authorities, tasks, tenants, type Contact } from '../../db/schema.js';
+import { authorities, jurisdictions, tasks, tenants, type Contact } from '../../db/schema.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ServiceContext } from '../directory/context.js';
-import type { AuthorityRow } from '../directory/directory-index.js';
+import type { AuthorityRow, JurisdictionRow } from '../directory/directory-index.js';
 import { directoryChange } from '../directory/version.js';
 import { MESSAGE_TYPES } from './message-types.js';
 
@@ -194,4 +194,16 @@ export async function createTask(ctx: ServiceContext, code: string, name: string
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_TASK', entityType: 'Task', entityId: code, after: row });
     return row!;
   });
+}
+
+/** The jurisdictions of several authorities in one query: valid on `at`, or all when `at` is null. */
+export function jurisdictionsOfAuthorities(db: Db, authorityIds: number[], at: string | null): Promise<JurisdictionRow[]> {
+  const valid = at === null
+    ? undefined
+    : and(or(isNull(jurisdictions.validFrom), lte(jurisdictions.validFrom, at)), or(isNull(jurisdictions.validTo), gt(jurisdictions.validTo, at)));
+  return db
+    .select()
+    .from(jurisdictions)
+    .where(and(inArray(jurisdictions.authorityId, authorityIds), valid))
+    .orderBy(asc(jurisdictions.id));
 }

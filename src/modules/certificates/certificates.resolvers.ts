@@ -1,22 +1,28 @@
 // Thin resolvers for certificates.
-import { eq } from 'drizzle-orm';
-import { dataCenters } from '../../db/schema.js';
-import { forbidden } from '../../lib/errors.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { requirePrincipal } from '../auth/principal.js';
+import { dataCenterById } from '../tenants/tenants.resolvers.js';
+import { findDataCenter } from '../tenants/tenants.service.js';
 import type { DataCenterRow } from '../tenants/tenants.service.js';
+import { groupBy } from '../../graphql/loaders.js';
 import {
   activeCertificate,
-  certificatesOf,
+  certificatesOfMany,
   expiryReport,
   issueChallenge,
   revokeCertificate,
-  statusOf,
+  statusesAt,
   uploadCertificate,
   type CertificateRow,
   type UploadInput,
 } from './certificates.service.js';
 import type { CertificateUsage } from './inspect.js';
+
+/** A data centre's certificates, batched over all data centres of the request. */
+const certificatesOfDataCenter = async (ctx: GraphQLContext, id: number): Promise<CertificateRow[]> =>
+  (await ctx.load('certificatesOfDataCenter', async (ids) =>
+    groupBy(await certificatesOfMany(ctx.deps.database.db, ids.map(Number)), (c) => String(c.dataCenterId)),
+  )(String(id))) ?? [];
 
 export const certificateResolvers = {
   Query: {
@@ -24,7 +30,7 @@ export const certificateResolvers = {
       const p = requirePrincipal(ctx.principal);
       const report = await expiryReport(ctx.deps.database.db, a.at ?? ctx.deps.clock.now(), a.days ?? 30, ctx.deps.certificates.overlapMs);
       if (p.role === 'ADMIN') return report;
-      const [own] = await ctx.deps.database.db.select().from(dataCenters).where(eq(dataCenters.code, p.scope!));
+      const own = await findDataCenter(ctx.deps.database.db, p.scope!);
       return {
         expiring: report.expiring.filter((c) => c.dataCenterId === own?.id),
         dataCentersWithoutEncryption: report.dataCentersWithoutEncryption.filter((w) => w.dataCenterCode === p.scope),
@@ -39,14 +45,15 @@ export const certificateResolvers = {
       revokeCertificate(serviceContext(ctx), a.thumbprintSha256, a.reason),
   },
   DataCenter: {
-    certificates: (d: DataCenterRow, _: unknown, ctx: GraphQLContext) => certificatesOf(ctx.deps.database.db, d.id),
+    certificates: (d: DataCenterRow, _: unknown, ctx: GraphQLContext) => certificatesOfDataCenter(ctx, d.id),
     activeCertificate: async (d: DataCenterRow, a: { usage?: CertificateUsage | null; at?: Date | null }, ctx: GraphQLContext) =>
       (await activeCertificate(ctx.deps.database.db, d.id, a.usage ?? 'ENCRYPTION', a.at ?? ctx.deps.clock.now())) ?? null,
   },
   Certificate: {
-    status: (c: CertificateRow, a: { at?: Date | null }, ctx: GraphQLContext) =>
-      statusOf(ctx.deps.database.db, c, a.at ?? ctx.deps.clock.now(), ctx.deps.certificates.overlapMs),
-    dataCenter: async (c: CertificateRow, _: unknown, ctx: GraphQLContext) =>
-      (await ctx.deps.database.db.select().from(dataCenters).where(eq(dataCenters.id, c.dataCenterId)))[0],
+    status: async (c: CertificateRow, a: { at?: Date | null }, ctx: GraphQLContext) => {
+      const same = (await certificatesOfDataCenter(ctx, c.dataCenterId)).filter((x) => x.usage === c.usage);
+      return statusesAt(same, a.at ?? ctx.deps.clock.now(), ctx.deps.certificates.overlapMs).get(c.id);
+    },
+    dataCenter: (c: CertificateRow, _: unknown, ctx: GraphQLContext) => dataCenterById(ctx, c.dataCenterId),
   },
 };

@@ -3,7 +3,6 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { batchLoader } from '../../lib/batch.js';
 import type { Db } from '../../db/client.js';
 import { checkPostcode } from '../regions/keys.js';
-import { findMunicipalityAt } from '../regions/regions.repository.js';
 import { dateOr } from '../regions/regions.resolvers.js';
 import type { RegionView } from '../regions/regions.service.js';
 import { areasOfPostcode, postcodesOfMunicipalities, type PostalCodeRow } from './postcodes.repository.js';
@@ -54,9 +53,10 @@ export const postcodeResolvers = {
     locality: (v: PostalView) => v.row.locality,
     validFrom: (v: PostalView) => v.row.validFrom,
     validTo: (v: PostalView) => v.row.validTo,
+    // Through the in-memory index to the batched region loader: one query for all postal areas.
     municipality: async (v: PostalView, _: unknown, ctx: GraphQLContext) => {
-      const row = await findMunicipalityAt(ctx.deps.database.db, v.row.ags, v.at);
-      return row ? { row, at: v.at } : null;
+      const m = (await ctx.deps.directory.get()).municipality(v.row.ags, v.at);
+      return m ? ((await ctx.regions.region('MUNICIPALITY', m.ars, v.at)) ?? null) : null;
     },
   },
 };

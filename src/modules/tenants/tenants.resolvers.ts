@@ -1,5 +1,6 @@
 // Thin resolvers for data centres and tenants.
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
+import { groupBy } from '../../graphql/loaders.js';
 import { dataCenters } from '../../db/schema.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { requirePrincipal } from '../auth/principal.js';
@@ -15,6 +16,13 @@ import {
   type TenantRow,
 } from './tenants.service.js';
 
+/** Data centres by id, batched over the request. */
+export const dataCenterById = (ctx: GraphQLContext, id: number): Promise<DataCenterRow | undefined> =>
+  ctx.load('dataCenterById', async (ids) => {
+    const rows = await ctx.deps.database.db.select().from(dataCenters).where(inArray(dataCenters.id, ids.map(Number)));
+    return new Map(rows.map((r) => [String(r.id), r]));
+  })(String(id));
+
 export const tenantResolvers = {
   Query: {
     dataCenters: (_: unknown, __: unknown, ctx: GraphQLContext) => visibleDataCenters(ctx.deps.database.db, requirePrincipal(ctx.principal)),
@@ -24,7 +32,7 @@ export const tenantResolvers = {
       const p = requirePrincipal(ctx.principal);
       const t = await findTenant(ctx.deps.database.db, a.code);
       if (!t) return null;
-      return (await tenantsOf(ctx.deps.database.db, p, t.dataCenterId)).find((x) => x.id === t.id) ?? null;
+      return (await tenantsOf(ctx.deps.database.db, p, [t.dataCenterId])).find((x) => x.id === t.id) ?? null;
     },
   },
   Mutation: {
@@ -37,12 +45,12 @@ export const tenantResolvers = {
   },
   DataCenter: {
     contact: (d: DataCenterRow) => d.contact ?? {},
-    tenants: (d: DataCenterRow, _: unknown, ctx: GraphQLContext) => tenantsOf(ctx.deps.database.db, requirePrincipal(ctx.principal), d.id),
+    tenants: async (d: DataCenterRow, _: unknown, ctx: GraphQLContext) =>
+      (await ctx.load('tenantsOfDataCenter', async (ids) =>
+        groupBy(await tenantsOf(ctx.deps.database.db, requirePrincipal(ctx.principal), ids.map(Number)), (t) => String(t.dataCenterId)),
+      )(String(d.id))) ?? [],
   },
   Tenant: {
-    dataCenter: async (t: TenantRow, _: unknown, ctx: GraphQLContext) => {
-      const [dc] = await ctx.deps.database.db.select().from(dataCenters).where(eq(dataCenters.id, t.dataCenterId));
-      return dc;
-    },
+    dataCenter: (t: TenantRow, _: unknown, ctx: GraphQLContext) => dataCenterById(ctx, t.dataCenterId),
   },
 };

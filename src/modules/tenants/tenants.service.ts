@@ -1,7 +1,7 @@
 // Data centres (Rechenzentren) and tenants (Mandanten): create and update with optimistic
 // concurrency, audited. ADMIN manages all; a DATA_CENTER principal only its own data centre;
 // a TENANT_MANAGER sees its own tenant.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { dataCenters, tenants, type Contact } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
@@ -168,12 +168,12 @@ export async function visibleDataCenters(db: Db, p: Principal): Promise<DataCent
   return [];
 }
 
-export async function tenantsOf(db: Db, p: Principal, dataCenterId?: number): Promise<TenantRow[]> {
+export async function tenantsOf(db: Db, p: Principal, dataCenterIds?: number[]): Promise<TenantRow[]> {
   const rows = await db
     .select({ t: tenants, dcCode: dataCenters.code })
     .from(tenants)
     .innerJoin(dataCenters, eq(tenants.dataCenterId, dataCenters.id))
-    .where(dataCenterId ? eq(tenants.dataCenterId, dataCenterId) : undefined)
+    .where(dataCenterIds ? inArray(tenants.dataCenterId, dataCenterIds) : undefined)
     .orderBy(asc(tenants.code));
   return rows
     .filter((r) => p.role === 'ADMIN' || (p.role === 'DATA_CENTER' && r.dcCode === p.scope) || (p.role === 'TENANT_MANAGER' && r.t.code === p.scope))
