@@ -89,6 +89,42 @@ export class DirectoryIndex {
     return (this.successions.get(ags) ?? []).filter((s) => s.effectiveDate <= at);
   }
 
+  /** One version of a region; a municipality is also found by its ARS and its city name. */
+  addRegion(r: Omit<RegionEntry, 'cityKey'>): void {
+    const entry: RegionEntry = { ...r, cityKey: municipalityCityKey(r.name) };
+    push(this.regionsByKey, r.level === 'MUNICIPALITY' ? `M:${r.ags}` : `${r.level}:${r.ars}`, entry);
+    if (r.level === 'MUNICIPALITY') {
+      push(this.municipalitiesByArs, r.ars, entry);
+      push(this.municipalitiesByCity, entry.cityKey, entry);
+    }
+  }
+
+  addPostcode(p: Omit<PostcodeEntry, 'localityKey'>): void {
+    const entry: PostcodeEntry = { ...p, localityKey: cityKey(p.locality) };
+    push(this.postcodes, p.postcode, entry);
+    push(this.postcodesByLocality, entry.localityKey, entry);
+  }
+
+  addStreet(s: StreetEntry): void {
+    push(this.streets, `${s.postcode}:${s.streetKey}`, s);
+    push(this.streetsInMunicipality, `${s.ags}:${s.streetKey}`, s);
+  }
+
+  addAuthority(a: AuthorityRow): void {
+    this.authoritiesById.set(a.id, a);
+    this.authoritiesByKey.set(a.key, a);
+  }
+
+  addRule(j: JurisdictionRow): void {
+    let byArea = this.rules.get(j.taskCode);
+    if (!byArea) this.rules.set(j.taskCode, (byArea = new Map()));
+    push(byArea, j.areaKey, j);
+  }
+
+  addSuccession(s: Succession): void {
+    push(this.successions, s.oldAgs, s);
+  }
+
   rulesFor(task: string, areaKey: string): JurisdictionRow[] {
     return this.rules.get(task)?.get(areaKey) ?? [];
   }
@@ -136,14 +172,7 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
           validTo: regions.validTo,
         })
         .from(regions);
-      for (const r of regionRows) {
-        const entry: RegionEntry = { ...r, cityKey: municipalityCityKey(r.name) };
-        push(index.regionsByKey, r.level === 'MUNICIPALITY' ? `M:${r.ags}` : `${r.level}:${r.ars}`, entry);
-        if (r.level === 'MUNICIPALITY') {
-          push(index.municipalitiesByArs, r.ars, entry);
-          push(index.municipalitiesByCity, entry.cityKey, entry);
-        }
-      }
+      for (const r of regionRows) index.addRegion(r);
       const pcRows = await tx
         .select({
           postcode: postalCodes.postcode,
@@ -154,11 +183,7 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
           validTo: postalCodes.validTo,
         })
         .from(postalCodes);
-      for (const p of pcRows) {
-        const entry: PostcodeEntry = { ...p, localityKey: cityKey(p.locality) };
-        push(index.postcodes, p.postcode, entry);
-        push(index.postcodesByLocality, entry.localityKey, entry);
-      }
+      for (const p of pcRows) index.addPostcode(p);
       const streetRows = await tx
         .select({
           ags: streets.ags,
@@ -169,22 +194,12 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
           validTo: streets.validTo,
         })
         .from(streets);
-      for (const s of streetRows) {
-        push(index.streets, `${s.postcode}:${s.streetKey}`, s);
-        push(index.streetsInMunicipality, `${s.ags}:${s.streetKey}`, s);
-      }
-      for (const a of await tx.select().from(authorities)) {
-        index.authoritiesById.set(a.id, a);
-        index.authoritiesByKey.set(a.key, a);
-      }
-      for (const j of await tx.select().from(jurisdictions)) {
-        let byArea = index.rules.get(j.taskCode);
-        if (!byArea) index.rules.set(j.taskCode, (byArea = new Map()));
-        push(byArea, j.areaKey, j);
-      }
+      for (const s of streetRows) index.addStreet(s);
+      for (const a of await tx.select().from(authorities)) index.addAuthority(a);
+      for (const j of await tx.select().from(jurisdictions)) index.addRule(j);
       for (const t of await tx.select({ code: tasks.code }).from(tasks)) index.taskCodes.add(t.code);
       const successionRows = await successionsQuery(tx);
-      for (const s of successionRows) push(index.successions, s.oldAgs, s);
+      for (const s of successionRows) index.addSuccession(s);
       return index;
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

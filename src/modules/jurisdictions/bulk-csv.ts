@@ -5,7 +5,7 @@ import { csvLine, readCsvRecords } from '../../lib/csv-stream.js';
 import { InputFileError } from '../../lib/errors.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import { checkLookupInput, type RawLookupInput } from './lookup.js';
-import { resolveJurisdiction } from './resolve.js';
+import { resolveJurisdiction } from './resolution/index.js';
 
 const ALIASES: Record<string, keyof Columns> = {
   street: 'street',

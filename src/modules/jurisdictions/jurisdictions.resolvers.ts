@@ -7,7 +7,7 @@ import { requirePrincipal } from '../auth/principal.js';
 import type { JurisdictionRow } from '../directory/directory-index.js';
 import { createJurisdiction, deleteJurisdiction, endJurisdiction, type CreateJurisdictionInput } from './jurisdictions.service.js';
 import { lookupMany, lookupOne, type RawLookupInput } from './lookup.js';
-import type { Candidate, LookupResult } from './resolve.js';
+import type { Candidate, LookupResult } from './resolution/index.js';
 
 function idOf(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw badInput('id', `"${raw}" is not a jurisdiction id`);

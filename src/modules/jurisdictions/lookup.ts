@@ -4,7 +4,7 @@ import { isIsoDate } from '../../lib/dates.js';
 import { normalizePostcode } from '../addresses/normalize.js';
 import { MESSAGE_TYPES } from '../authorities/message-types.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
-import { resolveJurisdiction, type LookupInput, type LookupResult } from './resolve.js';
+import { resolveJurisdiction, type LookupInput, type LookupResult } from './resolution/index.js';
 
 export const DEFAULT_TASK = 'VOLLSTRECKUNGSHILFE';
 

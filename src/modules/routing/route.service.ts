@@ -9,7 +9,7 @@ import { MESSAGE_TYPES } from '../authorities/message-types.js';
 import { activeCertificate, type CertificateRow } from '../certificates/certificates.service.js';
 import type { AuthorityRow, DirectoryIndex } from '../directory/directory-index.js';
 import { checkLookupInput, type RawLookupInput } from '../jurisdictions/lookup.js';
-import { resolveJurisdiction, type LookupResult } from '../jurisdictions/resolve.js';
+import { resolveJurisdiction, type LookupResult } from '../jurisdictions/resolution/index.js';
 import type { DataCenterRow } from '../tenants/tenants.service.js';
 
 export interface RouteInput {

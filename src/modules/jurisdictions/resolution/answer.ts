@@ -1,0 +1,80 @@
+// The one rule step every lookup ends in once it has a municipality or a region: the task, the
+// most specific rule valid on the date, and whether its authority takes the message type.
+import { STREET_RANGE_SPECIFICITY } from '../../directory/specificity.js';
+import type { AuthorityRow, DirectoryIndex, JurisdictionRow, RegionEntry } from '../../directory/directory-index.js';
+import { describeRule, label } from './describe.js';
+import type { Explanation } from './explanation.js';
+import { lookupResult } from './result.js';
+import { chooseRules, municipalityAreaKeys, regionAreaKeys, type RuleChoice } from './rules.js';
+import type { Candidate, Found, LookupInput, LookupResult } from './types.js';
+
+export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, found: Found): LookupResult {
+  const { municipality, regionArs, forwardedFrom, place } = found;
+  const ags = municipality?.ags ?? null;
+  if (!ix.taskCodes.has(input.task)) {
+    ex.step(`Task ${input.task} is not in the task list.`);
+    return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs });
+  }
+  if (place?.houseNumber === undefined && input.address?.houseNumber) {
+    ex.warn(`House number "${input.address.houseNumber}" is not a house number; street rules with number ranges cannot apply.`);
+  }
+  const areaKeys = municipality ? municipalityAreaKeys(municipality) : regionAreaKeys(regionArs!);
+  const choice = chooseRules(ix, input.task, input.at, areaKeys, place, ex);
+  const forWhat = `task ${input.task} on ${input.at}`;
+
+  if (choice.needsHouseNumber.length && (!choice.winners.length || choice.winners[0]!.specificity < STREET_RANGE_SPECIFICITY)) {
+    ex.step(`The street has rules by house number; without a valid house number they cannot be decided.`);
+    const candidates = houseNumberCandidates(ix, choice, municipality);
+    return lookupResult(input, ex, forwardedFrom, 'AMBIGUOUS', { ags, regionArs, candidates });
+  }
+  if (!choice.winners.length) {
+    ex.step(`No jurisdiction for ${forWhat} covers ${municipality ? label(municipality) : `region ${regionArs}`}.`);
+    return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs });
+  }
+  if (choice.winners.length > 1) {
+    ex.step(`${choice.winners.length} rules of equal specificity apply: ${choice.winners.map((r) => `#${r.id}`).join(', ')}.`);
+    const candidates = choice.winners.map((r) => ruleCandidate(ix, r, municipality, equalRuleSettleBy(r)));
+    return lookupResult(input, ex, forwardedFrom, 'AMBIGUOUS', { ags, regionArs, candidates });
+  }
+  const rule = choice.winners[0]!;
+  const authority = ix.authoritiesById.get(rule.authorityId)!;
+  ex.step(`Most specific for ${forWhat}: ${describeRule(rule, authority)}.`);
+  const acceptsMessageType = input.messageType ? messageTypeStep(authority, input.messageType, ex) : null;
+  return lookupResult(input, ex, forwardedFrom, 'RESOLVED', { ags, regionArs, authority, rule, acceptsMessageType });
+}
+
+/** Whether the authority takes the message electronically (otherwise it goes by post). */
+function messageTypeStep(authority: AuthorityRow, messageType: string, ex: Explanation): boolean {
+  const accepts = authority.messageTypes.includes(messageType);
+  ex.step(
+    accepts
+      ? `${authority.key} accepts XAmtshilfe message ${messageType} electronically${authority.standardVersion ? ` (XAmtshilfe ${authority.standardVersion})` : ''}.`
+      : `${authority.key} does not accept XAmtshilfe message ${messageType} electronically: postal delivery.`,
+  );
+  return accepts;
+}
+
+function ruleCandidate(ix: DirectoryIndex, r: JurisdictionRow, municipality: RegionEntry | undefined, settleBy: string): Candidate {
+  return {
+    ags: municipality?.ags ?? null,
+    municipalityName: municipality?.name ?? null,
+    authority: ix.authoritiesById.get(r.authorityId) ?? null,
+    settleBy,
+  };
+}
+
+/** The street's ranges, then the rules that apply outside them: a house number decides. */
+function houseNumberCandidates(ix: DirectoryIndex, choice: RuleChoice, municipality: RegionEntry | undefined): Candidate[] {
+  const options = [...choice.needsHouseNumber, ...choice.winners];
+  return options.map((r) => ruleCandidate(ix, r, municipality, houseNumberSettleBy(r)));
+}
+
+function houseNumberSettleBy(r: JurisdictionRow): string {
+  return r.houseFrom !== null
+    ? `a house number ${r.houseFrom}–${r.houseTo}${r.parity !== 'ALL' ? ` (${r.parity.toLowerCase()})` : ''}`
+    : 'a house number outside the ranges of the street rules';
+}
+
+function equalRuleSettleBy(r: JurisdictionRow): string {
+  return r.level === 'STREET' ? `postcode ${r.postcode}${r.houseFrom !== null ? ` and a house number ${r.houseFrom}–${r.houseTo}` : ''}` : 'a more precise address';
+}

@@ -1,0 +1,122 @@
+// Address, postcode or city → municipality. The postcode is read first, then the city settles a
+// shared postcode (or shows the postcode is wrong), then the street directory; whatever is still
+// open becomes candidates with what input would settle them.
+import { cityKey, normalizePostcode, parseHouseNumber, streetKey } from '../../addresses/normalize.js';
+import { isValidAt, type DirectoryIndex, type RegionEntry } from '../../directory/directory-index.js';
+import { label } from './describe.js';
+import type { Explanation } from './explanation.js';
+import { entryMunicipalities } from './forwarding.js';
+import { byStreetOrAmbiguous, settle, settleByPostcodeOrCity, withCandidates, type Search } from './settle.js';
+import type { AddressInput, LookupInput, Place } from './types.js';
+
+const NO_ADDRESS: AddressInput = Object.freeze({});
+
+export function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: Explanation): Place {
+  const a = input.address ?? NO_ADDRESS;
+  const s = startSearch(ix, input, ex, a);
+  const rawPostcode = a.postalCode ?? input.postalCode ?? null;
+  if (rawPostcode) postcodeStep(s, rawPostcode);
+  if (s.inPostcode.length) return s.cityK ? cityWithPostcode(s) : postcodeAlone(s);
+  if (s.cityK) return cityAlone(s);
+  return s.place;
+}
+
+function startSearch(ix: DirectoryIndex, input: LookupInput, ex: Explanation, a: AddressInput): Search {
+  const place: Place = { municipalities: [], forwards: new Map() };
+  if (a.street) {
+    place.street = a.street.trim();
+    place.streetKey = streetKey(a.street);
+  }
+  if (a.houseNumber) place.houseNumber = parseHouseNumber(a.houseNumber);
+  const city = a.city ?? input.city ?? null;
+  return { ix, at: input.at, ex, place, city, cityK: city ? cityKey(city) : undefined, entries: [], inPostcode: [], byCity: undefined };
+}
+
+/** The municipalities of the postcode on the date, found by its entries (through successions). */
+function postcodeStep(s: Search, rawPostcode: string): void {
+  const pc = normalizePostcode(rawPostcode)!;
+  s.place.postcode = pc.postcode;
+  if (pc.padded) s.ex.warn(`Postcode "${rawPostcode}" read as ${pc.postcode} (leading zero restored).`);
+  s.entries = (s.ix.postcodes.get(pc.postcode) ?? []).filter((p) => isValidAt(p, s.at));
+  // A locality matching the city names the predecessor best: look at those entries first.
+  const cityK = s.cityK;
+  const ordered = cityK ? [...s.entries.filter((p) => p.localityKey === cityK), ...s.entries.filter((p) => p.localityKey !== cityK)] : s.entries;
+  s.inPostcode = unique(ordered.flatMap((p) => entryMunicipalities(s.ix, p, s.at, s.place.forwards)));
+  const n = s.inPostcode.length;
+  if (!n) s.ex.step(`Postcode ${pc.postcode} is not known on ${s.at}.`);
+  else if (n === 1) s.ex.step(`Postcode ${pc.postcode} belongs to ${label(s.inPostcode[0]!)}.`);
+  else s.ex.step(`Postcode ${pc.postcode} is shared by ${n} municipalities: ${s.inPostcode.map(label).join(', ')}.`);
+}
+
+function postcodeAlone(s: Search): Place {
+  if (s.inPostcode.length === 1) return settle(s, s.inPostcode, 'Resolved by the postcode: {m}.');
+  return byStreetOrAmbiguous(s, s.inPostcode);
+}
+
+function cityWithPostcode(s: Search): Place {
+  const both = s.inPostcode.filter((m) => cityMatches(s, m));
+  if (both.length === 1) {
+    return settle(s, both, s.inPostcode.length > 1 ? `City "${s.city}" settles the shared postcode: {m}.` : `City "${s.city}" matches {m}.`);
+  }
+  if (both.length === 0) return cityNotInPostcode(s);
+  // several municipalities with this postcode match the city: try the street
+  return byStreetOrAmbiguous(s, both);
+}
+
+/** The city fits none of the postcode's municipalities: a wrong postcode, a wrong city, or both open. */
+function cityNotInPostcode(s: Search): Place {
+  const elsewhere = municipalitiesOfCity(s).filter((m) => !s.inPostcode.includes(m));
+  if (elsewhere.length === 1) {
+    s.ex.warn(`Postcode ${s.place.postcode} does not belong to ${s.city}; resolved by the city name to ${label(elsewhere[0]!)}. Check the postcode.`);
+    return settle(s, elsewhere, `City "${s.city}" matches {m}, which does not have postcode ${s.place.postcode}.`);
+  }
+  if (s.inPostcode.length === 1 && elsewhere.length === 0) {
+    s.ex.warn(`City "${s.city}" is not known for postcode ${s.place.postcode}; resolved by the postcode. Check the city.`);
+    return settle(s, s.inPostcode, 'Resolved by the postcode alone: {m}.');
+  }
+  // Left: several municipalities elsewhere, or a shared postcode.
+  s.ex.step(`City "${s.city}" and postcode ${s.place.postcode} point to different municipalities.`);
+  return withCandidates(s, unique([...s.inPostcode, ...elsewhere]), settleByPostcodeOrCity);
+}
+
+function cityAlone(s: Search): Place {
+  const all = municipalitiesOfCity(s);
+  if (all.length === 1) {
+    if (s.place.postcode) s.ex.warn(`Postcode ${s.place.postcode} is unknown; resolved by the city name. Check the postcode.`);
+    return settle(s, all, `City "${s.city}" matches {m}.`);
+  }
+  if (all.length > 1) {
+    s.ex.step(`City "${s.city}" matches ${all.length} municipalities: ${all.map(label).join(', ')}.`);
+    return byStreetOrAmbiguous(s, all);
+  }
+  s.ex.step(`City "${s.city}" is not a municipality or locality known on ${s.at}.`);
+  return s.place;
+}
+
+/** The city fits a municipality of the postcode by its name or by a locality under this postcode. */
+function cityMatches(s: Search, m: RegionEntry): boolean {
+  if (m.cityKey === s.cityK) return true;
+  for (const p of s.entries) {
+    if ((p.ags === m.ags || s.place.forwards.get(m.ags!)?.ags === p.ags) && p.localityKey === s.cityK) return true;
+  }
+  for (const c of municipalitiesOfCity(s)) if (c.ags === m.ags) return true;
+  return false;
+}
+
+/** Municipalities whose name or a locality of which is the city, on the date (looked up once). */
+function municipalitiesOfCity(s: Search): RegionEntry[] {
+  if (s.byCity) return s.byCity;
+  if (!s.cityK) return (s.byCity = []);
+  const byName = (s.ix.municipalitiesByCity.get(s.cityK) ?? []).filter((m) => isValidAt(m, s.at));
+  const byLocality = (s.ix.postcodesByLocality.get(s.cityK) ?? [])
+    .filter((p) => isValidAt(p, s.at))
+    .flatMap((p) => entryMunicipalities(s.ix, p, s.at, s.place.forwards));
+  return (s.byCity = unique([...byName, ...byLocality]));
+}
+
+/** Each municipality once, by AGS. */
+function unique(list: RegionEntry[]): RegionEntry[] {
+  const seen = new Map<string, RegionEntry>();
+  for (const m of list) if (m.ags && !seen.has(m.ags)) seen.set(m.ags, m);
+  return [...seen.values()].sort((a, b) => a.ags!.localeCompare(b.ags!));
+}

@@ -1,0 +1,90 @@
+// The lookup's input and answer, and what the steps hand each other on the way.
+import type { HouseNumber } from '../../addresses/normalize.js';
+import type { AuthorityRow, JurisdictionRow, RegionEntry, Succession } from '../../directory/directory-index.js';
+
+export type LookupStatus = 'RESOLVED' | 'AMBIGUOUS' | 'NOT_FOUND' | 'NO_JURISDICTION';
+
+export interface AddressInput {
+  street?: string | null;
+  houseNumber?: string | null;
+  postalCode?: string | null;
+  city?: string | null;
+}
+
+export interface LookupInput {
+  address?: AddressInput | null;
+  ags?: string | null;
+  ars?: string | null;
+  postalCode?: string | null;
+  city?: string | null;
+  task: string;
+  at: string;
+  messageType?: string | null;
+}
+
+export interface Candidate {
+  ags: string | null;
+  municipalityName: string | null;
+  authority: AuthorityRow | null;
+  settleBy: string;
+}
+
+/** The old key a lookup was forwarded from, by a structural change. */
+export interface Forwarding {
+  ags: string;
+  name: string | null;
+  successorAgs: string;
+  changeId: number;
+  kind: Succession['kind'];
+  effectiveDate: string;
+}
+
+export interface LookupResult {
+  status: LookupStatus;
+  /** set when the input named (or led to) a municipality that a structural change replaced */
+  forwardedFrom: Forwarding | null;
+  authority: AuthorityRow | null;
+  rule: JurisdictionRow | null;
+  /** AGS of the municipality the input was matched to */
+  ags: string | null;
+  /** ARS of the region, when the input was a region above municipality level */
+  regionArs: string | null;
+  candidates: Candidate[];
+  explanation: string[];
+  warnings: string[];
+  acceptsMessageType: boolean | null;
+  input: LookupInput;
+}
+
+/** An address, postcode or city matched against the register. */
+export interface Place {
+  municipalities: RegionEntry[];
+  /** successor AGS → how the input reached it through an old key */
+  forwards: Map<string, Forwarding>;
+  /** set when the place could not be settled */
+  candidates?: Candidate[];
+  postcode?: string;
+  street?: string;
+  streetKey?: string;
+  houseNumber?: HouseNumber;
+}
+
+/** Where the input leads before any rule is read: a municipality, or a region above it. */
+export interface Found {
+  status: 'FOUND';
+  municipality: RegionEntry | undefined;
+  /** set instead of the municipality when the input is a region above municipality level */
+  regionArs: string | null;
+  forwardedFrom: Forwarding | null;
+  /** the matched address, when the input was one (street rules need it) */
+  place: Place | undefined;
+}
+
+/** The input ends before any rule is read; AMBIGUOUS candidates still lack their authorities. */
+export interface EarlyEnd {
+  status: 'NOT_FOUND' | 'AMBIGUOUS';
+  candidates: Candidate[];
+  forwardedFrom: Forwarding | null;
+}
+
+export type Target = Found | EarlyEnd;
