@@ -2,7 +2,8 @@
 // changes (before the mutation answers), on NOTIFY from other instances, and by a periodic version
 // check as a safety net for lost notifications.
 import type { Database } from '../../db/client.js';
-import { loadDirectoryIndex, type DirectoryIndex } from './directory-index.js';
+import type { DirectoryIndex } from './directory-index.js';
+import { loadDirectoryIndex } from './load-index.js';
 import { directoryVersion } from './version.js';
 
 export interface DirectoryOptions {

@@ -4,7 +4,7 @@ import { and, asc, eq, gte, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { directoryChanges, keySuccessions, regions, structuralChanges } from '../../db/schema.js';
 import { germanDate, type Clock } from '../../lib/clock.js';
-import { successionsQuery } from '../directory/directory-index.js';
+import { successionsQuery } from '../directory/load-index.js';
 import { badInput } from '../../lib/errors.js';
 
 export async function municipalityHistory(db: Db, ags: string) {

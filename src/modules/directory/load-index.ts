@@ -1,0 +1,70 @@
+// Loads the in-memory directory from the database (the source of truth) in one read-only snapshot.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { authorities, jurisdictions, keySuccessions, postalCodes, regions, streets, structuralChanges, tasks } from '../../db/schema.js';
+import { DirectoryIndex } from './directory-index.js';
+import { directoryVersion } from './version.js';
+
+/** Key successions with the kind of change that made them (index and municipality history). */
+export function successionsQuery(db: Db) {
+  return db
+    .select({
+      oldAgs: keySuccessions.oldAgs,
+      newAgs: keySuccessions.newAgs,
+      effectiveDate: keySuccessions.effectiveDate,
+      changeId: keySuccessions.changeId,
+      kind: structuralChanges.kind,
+    })
+    .from(keySuccessions)
+    .innerJoin(structuralChanges, eq(structuralChanges.id, keySuccessions.changeId));
+}
+
+export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
+  // One snapshot: all reads in one repeatable-read transaction.
+  return db.transaction(
+    async (tx) => {
+      const version = await directoryVersion(tx);
+      const index = new DirectoryIndex(version, new Date());
+      const regionRows = await tx
+        .select({
+          level: regions.level,
+          ars: regions.ars,
+          ags: regions.ags,
+          name: regions.name,
+          validFrom: regions.validFrom,
+          validTo: regions.validTo,
+        })
+        .from(regions);
+      for (const r of regionRows) index.addRegion(r);
+      const pcRows = await tx
+        .select({
+          postcode: postalCodes.postcode,
+          ags: postalCodes.ags,
+          locality: postalCodes.locality,
+          predecessorAgs: postalCodes.predecessorAgs,
+          validFrom: postalCodes.validFrom,
+          validTo: postalCodes.validTo,
+        })
+        .from(postalCodes);
+      for (const p of pcRows) index.addPostcode(p);
+      const streetRows = await tx
+        .select({
+          ags: streets.ags,
+          postcode: streets.postcode,
+          streetKey: streets.streetKey,
+          name: streets.name,
+          validFrom: streets.validFrom,
+          validTo: streets.validTo,
+        })
+        .from(streets);
+      for (const s of streetRows) index.addStreet(s);
+      for (const a of await tx.select().from(authorities)) index.addAuthority(a);
+      for (const j of await tx.select().from(jurisdictions)) index.addRule(j);
+      for (const t of await tx.select({ code: tasks.code }).from(tasks)) index.taskCodes.add(t.code);
+      const successionRows = await successionsQuery(tx);
+      for (const s of successionRows) index.addSuccession(s);
+      return index;
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
