@@ -273,7 +273,7 @@ forEachEngine('graceful shutdown and crash safety', (engine) => {
       const d0 = await fresh.open();
       const empty = await registerFingerprint(d0.db);
       await d0.close();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'import', 'gv100ad', file], { cwd: ROOT, env: childEnv({ ...env, FAILPOINTS: 'import.gv100ad.beforeCommit' }), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'import', 'gv100ad', file], { cwd: ROOT, env: childEnv({ ...env, FAILPOINTS: 'import.gv100ad.beforeCommit' }), stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stderr.on('data', (c) => (out += c));
       child.stdout.on('data', (c) => (out += c));
