@@ -51,7 +51,8 @@ function explain(e: unknown): { code: number; message: string } {
   if (e instanceof InputFileError || e instanceof ImportRejectedError || e instanceof DemoError || e instanceof DataDirLockedError || e instanceof ConfigError) {
     return { code: 1, message: e.message };
   }
-  if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+  // Unknown options, missing option values, stray values for flags: all mistakes in the command line.
+  if (e instanceof Error && String((e as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_')) {
     return { code: 2, message: `${e.message}\n\n${globalHelp()}` };
   }
   return { code: 1, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
