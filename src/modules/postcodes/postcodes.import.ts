@@ -3,8 +3,7 @@ import type { Db } from '../../db/client.js';
 import { postalCodes } from '../../db/schema.js';
 import { today, type Clock } from '../../lib/clock.js';
 import { decodeText, type TextEncoding } from '../../lib/text-file.js';
-import type { Actor } from '../audit/audit.service.js';
-import { endingOn, runImport, type ImportRecord } from '../directory/import-run.js';
+import { endingOn, runImport, type ImportFile, type ImportRecord } from '../directory/import-run.js';
 import { knownAgs } from '../regions/regions.repository.js';
 import { parsePostcodes } from './postcodes.parser.js';
 import {
@@ -18,14 +17,10 @@ import {
 
 export const POSTCODE_SOURCE = 'POSTCODES';
 
-export interface PostcodeImportOptions {
-  bytes: Uint8Array;
-  fileName: string;
+export interface PostcodeImportOptions extends ImportFile {
   encoding?: TextEncoding;
   /** First day the mapping holds; default today (German date). */
   validFrom?: string;
-  dryRun?: boolean;
-  actor: Actor;
 }
 
 export interface PostcodeImportResult {

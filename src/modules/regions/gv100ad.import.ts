@@ -5,7 +5,7 @@ import { registerImports, type RegionLevel } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { decodeText, splitLines, type TextEncoding } from '../../lib/text-file.js';
 import type { Actor } from '../audit/audit.service.js';
-import { runImport, type ImportRecord } from '../directory/import-run.js';
+import { runImport, type ImportFile, type ImportRecord } from '../directory/import-run.js';
 import { proposeFromEdition } from '../structural/proposals.js';
 import { parseGv100ad, type Gv100Edition, type RegionRecord } from './gv100ad.parser.js';
 import {
@@ -22,12 +22,8 @@ import {
 
 export const GV100AD_SOURCE = 'GV100AD';
 
-export interface Gv100ImportOptions {
-  bytes: Uint8Array;
-  fileName: string;
+export interface Gv100ImportOptions extends ImportFile {
   encoding?: TextEncoding;
-  dryRun?: boolean;
-  actor: Actor;
 }
 
 export interface Gv100Counts {

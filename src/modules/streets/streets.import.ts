@@ -10,8 +10,7 @@ import { InputFileError } from '../../lib/errors.js';
 import { decodeText, type TextEncoding } from '../../lib/text-file.js';
 import { closeVersions, deleteVersions, insertRows } from '../../db/versioned.js';
 import { streetKey } from '../addresses/normalize.js';
-import type { Actor } from '../audit/audit.service.js';
-import { endingOn, runImport, type ImportRecord } from '../directory/import-run.js';
+import { endingOn, runImport, type ImportFile, type ImportRecord } from '../directory/import-run.js';
 import { knownAgs } from '../regions/regions.repository.js';
 
 export const STREETS_SOURCE = 'STREETS';
@@ -81,7 +80,7 @@ type StreetRow = typeof streets.$inferSelect;
 export async function importStreets(
   db: Db,
   clock: Clock,
-  opts: { bytes: Uint8Array; fileName: string; encoding?: TextEncoding; validFrom?: string; dryRun?: boolean; actor: Actor },
+  opts: ImportFile & { encoding?: TextEncoding; validFrom?: string },
 ): Promise<StreetImportResult> {
   const records = parseStreets(decodeText(opts.bytes, opts.encoding).text, opts.fileName);
   const validFrom = opts.validFrom ?? today(clock);
