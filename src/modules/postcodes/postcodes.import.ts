@@ -1,12 +1,9 @@
 // Import of the postcode mapping: the file is the whole mapping; what it no longer lists is closed.
-import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { registerImports } from '../../db/schema.js';
+import { postalCodes } from '../../db/schema.js';
 import { today, type Clock } from '../../lib/clock.js';
 import { decodeText, type TextEncoding } from '../../lib/text-file.js';
-import { writeAudit, type Actor } from '../audit/audit.service.js';
-import { bumpDirectoryVersion } from '../directory/version.js';
+import { endingOn, runImport, type ImportFile, type ImportRecord } from '../directory/import-run.js';
 import { knownAgs } from '../regions/regions.repository.js';
 import { parsePostcodes } from './postcodes.parser.js';
 import {
@@ -20,14 +17,10 @@ import {
 
 export const POSTCODE_SOURCE = 'POSTCODES';
 
-export interface PostcodeImportOptions {
-  bytes: Uint8Array;
-  fileName: string;
+export interface PostcodeImportOptions extends ImportFile {
   encoding?: TextEncoding;
   /** First day the mapping holds; default today (German date). */
   validFrom?: string;
-  dryRun?: boolean;
-  actor: Actor;
 }
 
 export interface PostcodeImportResult {
@@ -46,99 +39,97 @@ export interface PostcodeImportResult {
   dryRun: boolean;
 }
 
-class DryRunRollback extends Error {}
+type PostcodeRecord = ReturnType<typeof parsePostcodes>[number];
 
 export async function importPostcodes(db: Db, clock: Clock, opts: PostcodeImportOptions): Promise<PostcodeImportResult> {
   const { text } = decodeText(opts.bytes, opts.encoding);
   const records = parsePostcodes(text, opts.fileName);
   const validFrom = opts.validFrom ?? today(clock);
+  const { byKey, duplicateRows } = distinctRows(records);
 
-  const byKey = new Map<string, (typeof records)[number]>();
+  return runImport(db, clock, opts, postalCodes, async (tx) => {
+    const { added, removed, updated } = await applyMapping(tx, byKey, validFrom);
+    const ags = [...byKey.values()].map((r) => r.ags);
+    const known = await knownAgs(tx, ags);
+    const perPostcode = municipalitiesPerPostcode(byKey.values());
+    const result: PostcodeImportResult = {
+      rows: records.length,
+      postcodes: perPostcode.size,
+      municipalities: new Set(ags).size,
+      sharedPostcodes: [...perPostcode.values()].filter((s) => s.size > 1).length,
+      duplicateRows,
+      added,
+      removed,
+      updated,
+      unknownAgs: [...new Set(ags)].filter((a) => !known.has(a)).sort(),
+      unchanged: !added && !removed && !updated,
+      dryRun: !!opts.dryRun,
+    };
+    return { result, record: result.unchanged ? null : importRecord(result, validFrom) };
+  });
+}
+
+/** Rows by postcode and AGS; a repeated pair counts as a duplicate row. */
+function distinctRows(records: PostcodeRecord[]) {
+  const byKey = new Map<string, PostcodeRecord>();
   let duplicateRows = 0;
   for (const r of records) {
     const key = `${r.postcode}:${r.ags}`;
     if (byKey.has(key)) duplicateRows++;
     else byKey.set(key, r);
   }
+  return { byKey, duplicateRows };
+}
+
+function municipalitiesPerPostcode(rows: Iterable<PostcodeRecord>): Map<string, Set<string>> {
   const perPostcode = new Map<string, Set<string>>();
-  for (const r of byKey.values()) {
+  for (const r of rows) {
     let s = perPostcode.get(r.postcode);
     if (!s) perPostcode.set(r.postcode, (s = new Set()));
     s.add(r.ags);
   }
+  return perPostcode;
+}
 
-  let result: PostcodeImportResult | undefined;
-  try {
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`lock table postal_codes in exclusive mode`);
-      const current = await currentPostalCodes(tx);
-      const first = current.length === 0;
-      const curByKey = new Map(current.map((r) => [`${r.postcode}:${r.ags}`, r]));
-      const inserts: NewPostalCodeRow[] = [];
-      let updated = 0;
-      for (const [key, r] of byKey) {
-        const cur = curByKey.get(key);
-        curByKey.delete(key);
-        if (!cur) {
-          inserts.push({
-            postcode: r.postcode,
-            ags: r.ags,
-            locality: r.locality,
-            localityKey: r.localityKey,
-            osmId: r.osmId,
-            validFrom: first ? null : validFrom,
-            source: POSTCODE_SOURCE,
-          });
-        } else if (cur.locality !== r.locality || cur.osmId !== r.osmId) {
-          await updatePostalCode(tx, cur.id, { locality: r.locality, localityKey: r.localityKey, osmId: r.osmId });
-          updated++;
-        }
-      }
-      const gone = [...curByKey.values()];
-      await deletePostalCodes(tx, gone.filter((g) => g.validFrom !== null && g.validFrom >= validFrom).map((g) => g.id));
-      await closePostalCodes(tx, gone.filter((g) => g.validFrom === null || g.validFrom < validFrom).map((g) => g.id), validFrom);
-      await insertPostalCodes(tx, inserts);
-
-      const known = await knownAgs(tx, [...byKey.values()].map((r) => r.ags));
-      const unknownAgs = [...new Set([...byKey.values()].map((r) => r.ags))].filter((a) => !known.has(a)).sort();
-      const unchanged = !inserts.length && !gone.length && !updated;
-      result = {
-        rows: records.length,
-        postcodes: perPostcode.size,
-        municipalities: new Set([...byKey.values()].map((r) => r.ags)).size,
-        sharedPostcodes: [...perPostcode.values()].filter((s) => s.size > 1).length,
-        duplicateRows,
-        added: inserts.length,
-        removed: gone.length,
-        updated,
-        unknownAgs,
-        unchanged,
-        dryRun: !!opts.dryRun,
-      };
-      if (!unchanged) {
-        const sha256 = createHash('sha256').update(opts.bytes).digest('hex');
-        const { unknownAgs: _u, unchanged: _c, dryRun: _d, ...summary } = result;
-        await tx.insert(registerImports).values({
-          kind: POSTCODE_SOURCE,
-          edition: validFrom,
-          fileName: opts.fileName,
-          sha256,
-          importedAt: clock.now(),
-          importedBy: opts.actor.id,
-          summary: { ...summary, unknownAgs: unknownAgs.length },
-        });
-        await bumpDirectoryVersion(tx); // servers rebuild their in-memory index
-        await writeAudit(tx, clock, opts.actor, {
-          action: 'IMPORT_POSTCODES',
-          entityType: 'PostcodeMapping',
-          entityId: validFrom,
-          after: { fileName: opts.fileName, sha256, ...summary, unknownAgs },
-        });
-      }
-      if (opts.dryRun) throw new DryRunRollback();
-    });
-  } catch (e) {
-    if (!(e instanceof DryRunRollback)) throw e;
+/** Writes the file as the whole mapping: new pairs open on validFrom, pairs it no longer lists end then. */
+async function applyMapping(tx: Db, byKey: Map<string, PostcodeRecord>, validFrom: string) {
+  const current = await currentPostalCodes(tx);
+  const first = current.length === 0;
+  const curByKey = new Map(current.map((r) => [`${r.postcode}:${r.ags}`, r]));
+  const inserts: NewPostalCodeRow[] = [];
+  let updated = 0;
+  for (const [key, r] of byKey) {
+    const cur = curByKey.get(key);
+    curByKey.delete(key);
+    if (!cur) {
+      inserts.push({
+        postcode: r.postcode,
+        ags: r.ags,
+        locality: r.locality,
+        localityKey: r.localityKey,
+        osmId: r.osmId,
+        validFrom: first ? null : validFrom,
+        source: POSTCODE_SOURCE,
+      });
+    } else if (cur.locality !== r.locality || cur.osmId !== r.osmId) {
+      await updatePostalCode(tx, cur.id, { locality: r.locality, localityKey: r.localityKey, osmId: r.osmId });
+      updated++;
+    }
   }
-  return result!;
+  const gone = [...curByKey.values()];
+  const { deletes, closes } = endingOn(gone, validFrom);
+  await deletePostalCodes(tx, deletes);
+  await closePostalCodes(tx, closes, validFrom);
+  await insertPostalCodes(tx, inserts);
+  return { added: inserts.length, removed: gone.length, updated };
+}
+
+function importRecord(result: PostcodeImportResult, validFrom: string): ImportRecord {
+  const { unknownAgs, unchanged: _c, dryRun: _d, ...summary } = result;
+  return {
+    kind: POSTCODE_SOURCE,
+    edition: validFrom,
+    summary: { ...summary, unknownAgs: unknownAgs.length },
+    audit: { action: 'IMPORT_POSTCODES', entityType: 'PostcodeMapping', after: { ...summary, unknownAgs } },
+  };
 }

@@ -44,8 +44,6 @@ export interface Gv100Edition {
   counts: Record<RegionLevel, number>;
 }
 
-/** Field by 1-based inclusive character positions, as the Datensatzbeschreibung lists them. */
-const cut = (line: string, from: number, to: number) => line.slice(from - 1, to);
 const blankToNull = (s: string) => (s.trim() === '' ? null : s.trim());
 
 function isoDate(raw: string): string | null {
@@ -55,124 +53,180 @@ function isoDate(raw: string): string | null {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
 }
 
+/** One record being read: fields by position, each failure naming file and line. */
+class RecordLine {
+  readonly text: string;
+
+  constructor(
+    raw: string,
+    readonly n: number,
+    private readonly fileName: string,
+  ) {
+    if (raw.length > RECORD_LENGTH) this.fail(`line has ${raw.length} characters, a GV100AD record has at most ${RECORD_LENGTH}`);
+    this.text = raw.padEnd(RECORD_LENGTH, ' ');
+  }
+
+  fail(reason: string): never {
+    throw new InputFileError(this.fileName, this.n, reason);
+  }
+
+  /** Field by 1-based inclusive character positions, as the Datensatzbeschreibung lists them. */
+  cut(from: number, to: number): string {
+    return this.text.slice(from - 1, to);
+  }
+
+  digits(from: number, to: number, what: string): string {
+    const v = this.cut(from, to);
+    if (!/^\d+$/.test(v)) this.fail(`${what} "${v}" in positions ${from}-${to} must be digits`);
+    return v;
+  }
+
+  numeric(from: number, to: number, what: string): number | null {
+    const v = this.cut(from, to).trim();
+    if (v === '') return null;
+    if (!/^\d+$/.test(v)) this.fail(`${what} "${v}" in positions ${from}-${to} must be a number`);
+    return Number(v);
+  }
+
+  code(from: number, to: number, what: string): string | null {
+    const v = blankToNull(this.cut(from, to));
+    if (v !== null && !/^[0-9A-Z]+$/.test(v)) this.fail(`${what} "${v}" in positions ${from}-${to} must be digits, capital letters or blank`);
+    return v;
+  }
+}
+
+/** The file's one Gebietsstand and the line that set it. */
+interface EditionStamp {
+  date: string | null;
+  line: number;
+}
+
 export function parseGv100ad(lines: string[], fileName: string): Gv100Edition {
-  const fail = (line: number, reason: string): never => {
-    throw new InputFileError(fileName, line, reason);
-  };
   const records: RegionRecord[] = [];
-  let edition: string | null = null;
-  let editionLine = 0;
+  const stamp: EditionStamp = { date: null, line: 0 };
   const seen = new Map<string, number>();
-
   lines.forEach((raw, i) => {
-    const n = i + 1;
     if (raw.trim() === '') return;
-    if (raw.length > RECORD_LENGTH) fail(n, `line has ${raw.length} characters, a GV100AD record has at most ${RECORD_LENGTH}`);
-    const line = raw.padEnd(RECORD_LENGTH, ' ');
-    const type = cut(line, 1, 2);
-    const level =
-      LEVEL_BY_RECORD[type] ?? fail(n, `unknown record type "${type}" in positions 1-2 (expected 10, 20, 30, 40, 50 or 60)`);
-
-    const date =
-      isoDate(cut(line, 3, 10)) ?? fail(n, `Gebietsstand "${cut(line, 3, 10)}" in positions 3-10 is not a valid date YYYYMMDD`);
-    if (edition === null) {
-      edition = date;
-      editionLine = n;
-    } else if (date !== edition) {
-      fail(n, `Gebietsstand ${date} differs from ${edition} on line ${editionLine}: one file holds one edition`);
-    }
-
-    const digits = (from: number, to: number, what: string) => {
-      const v = cut(line, from, to);
-      if (!/^\d+$/.test(v)) fail(n, `${what} "${v}" in positions ${from}-${to} must be digits`);
-      return v;
-    };
-    const numeric = (from: number, to: number, what: string) => {
-      const v = cut(line, from, to).trim();
-      if (v === '') return null;
-      if (!/^\d+$/.test(v)) fail(n, `${what} "${v}" in positions ${from}-${to} must be a number`);
-      return Number(v);
-    };
-    const code = (from: number, to: number, what: string) => {
-      const v = blankToNull(cut(line, from, to));
-      if (v !== null && !/^[0-9A-Z]+$/.test(v)) fail(n, `${what} "${v}" in positions ${from}-${to} must be digits, capital letters or blank`);
-      return v;
-    };
-
-    const typeCode = () => {
-      const v = blankToNull(cut(line, 123, 124));
-      if (v !== null && !/^\d\d$/.test(v)) fail(n, `Textkennzeichen "${v}" in positions 123-124 must be two digits or blank`);
-      return v;
-    };
-
-    const land = digits(11, 12, 'Land');
-    let ars: string;
-    let ags: string | null = null;
-    let parentArs: string | null = null;
-    switch (level) {
-      case 'STATE':
-        ars = land;
-        break;
-      case 'GOVERNMENT_DISTRICT':
-        ars = land + digits(13, 13, 'Regierungsbezirk');
-        parentArs = land;
-        break;
-      case 'REGION':
-        ars = land + digits(13, 14, 'Region');
-        parentArs = ars.slice(0, 3);
-        break;
-      case 'DISTRICT':
-        ars = land + digits(13, 15, 'Regierungsbezirk and Kreis');
-        parentArs = ars.slice(0, 3); // corrected to the state below where there is no Regierungsbezirk record
-        break;
-      case 'ASSOCIATION':
-        ars = land + digits(13, 15, 'Regierungsbezirk and Kreis') + digits(19, 22, 'Gemeindeverband');
-        parentArs = ars.slice(0, 5);
-        break;
-      default: {
-        ags = land + digits(13, 18, 'Regierungsbezirk, Kreis and Gemeinde');
-        const verband = digits(19, 22, 'Gemeindeverband');
-        ars = ags.slice(0, 5) + verband + ags.slice(5);
-        parentArs = ars.slice(0, 9);
-      }
-    }
-
-    const name = cut(line, 23, 72).trim();
-    if (!name) fail(n, 'name in positions 23-72 is empty');
-    const key = `${level}:${ags ?? ars}`;
-    const dup = seen.get(key);
-    if (dup) fail(n, `${level.toLowerCase()} ${ags ?? ars} appears twice (also on line ${dup})`);
-    seen.set(key, n);
-
-    const isMunicipality = level === 'MUNICIPALITY';
-    const postcode = isMunicipality ? blankToNull(cut(line, 166, 170)) : null;
-    if (postcode !== null && !/^\d{5}$/.test(postcode)) fail(n, `postcode "${postcode}" in positions 166-170 must be 5 digits`);
-    records.push({
-      line: n,
-      level,
-      ars,
-      ags,
-      name,
-      nameKey: foldName(name),
-      seat: isMunicipality ? null : blankToNull(cut(line, 73, 122)),
-      typeCode: typeCode(),
-      parentArs,
-      townHallPostcode: postcode,
-      postcodeUnique: isMunicipality && postcode !== null ? cut(line, 171, 175).trim() === '' : null,
-      areaHectares: isMunicipality ? numeric(129, 139, 'area') : null,
-      population: isMunicipality ? numeric(140, 150, 'population') : null,
-      populationMale: isMunicipality ? numeric(151, 161, 'male population') : null,
-      taxOfficeDistrict: isMunicipality ? code(178, 181, 'Finanzamtsbezirk') : null,
-      higherRegionalCourtDistrict: isMunicipality ? code(182, 182, 'Oberlandesgerichtsbezirk') : null,
-      regionalCourtDistrict: isMunicipality ? code(182, 183, 'Landgerichtsbezirk') : null,
-      localCourtDistrict: isMunicipality ? code(182, 185, 'Amtsgerichtsbezirk') : null,
-      employmentAgencyDistrict: isMunicipality ? code(186, 190, 'Arbeitsagenturbezirk') : null,
-    });
+    records.push(parseRecord(new RecordLine(raw, i + 1, fileName), stamp, seen));
   });
+  if (stamp.date === null || records.length === 0) throw new InputFileError(fileName, 1, 'file holds no GV100AD records');
+  const counts = linkParents(records, fileName);
+  return { edition: stamp.date, records, counts };
+}
 
-  if (edition === null || records.length === 0) throw new InputFileError(fileName, 1, 'file holds no GV100AD records');
+/** `seen` maps each record's key to its line, so a key that appears twice names both lines. */
+function parseRecord(line: RecordLine, stamp: EditionStamp, seen: Map<string, number>): RegionRecord {
+  const type = line.cut(1, 2);
+  const level =
+    LEVEL_BY_RECORD[type] ?? line.fail(`unknown record type "${type}" in positions 1-2 (expected 10, 20, 30, 40, 50 or 60)`);
+  checkEdition(line, stamp);
+  const { ars, ags, parentArs } = keysOf(line, level);
 
-  // Parent links must point into the same edition.
+  const name = line.cut(23, 72).trim();
+  if (!name) line.fail('name in positions 23-72 is empty');
+  const key = `${level}:${ags ?? ars}`;
+  const dup = seen.get(key);
+  if (dup) line.fail(`${level.toLowerCase()} ${ags ?? ars} appears twice (also on line ${dup})`);
+  seen.set(key, line.n);
+
+  const isMunicipality = level === 'MUNICIPALITY';
+  const townHallPostcode = isMunicipality ? blankToNull(line.cut(166, 170)) : null;
+  if (townHallPostcode !== null && !/^\d{5}$/.test(townHallPostcode)) line.fail(`postcode "${townHallPostcode}" in positions 166-170 must be 5 digits`);
+  const seat = isMunicipality ? null : blankToNull(line.cut(73, 122));
+  const typeCode = typeCodeOf(line);
+  const details = isMunicipality ? municipalityDetails(line, townHallPostcode) : NO_DETAILS;
+  return { line: line.n, level, ars, ags, name, nameKey: foldName(name), seat, typeCode, parentArs, townHallPostcode, ...details };
+}
+
+function checkEdition(line: RecordLine, stamp: EditionStamp): void {
+  const raw = line.cut(3, 10);
+  const date = isoDate(raw) ?? line.fail(`Gebietsstand "${raw}" in positions 3-10 is not a valid date YYYYMMDD`);
+  if (stamp.date === null) {
+    stamp.date = date;
+    stamp.line = line.n;
+  } else if (date !== stamp.date) {
+    line.fail(`Gebietsstand ${date} differs from ${stamp.date} on line ${stamp.line}: one file holds one edition`);
+  }
+}
+
+/** ARS, AGS (municipalities only) and the parent's ARS, from the key positions 11-22. */
+function keysOf(line: RecordLine, level: RegionLevel): { ars: string; ags: string | null; parentArs: string | null } {
+  const land = line.digits(11, 12, 'Land');
+  switch (level) {
+    case 'STATE':
+      return { ars: land, ags: null, parentArs: null };
+    case 'GOVERNMENT_DISTRICT':
+      return { ars: land + line.digits(13, 13, 'Regierungsbezirk'), ags: null, parentArs: land };
+    case 'REGION': {
+      const ars = land + line.digits(13, 14, 'Region');
+      return { ars, ags: null, parentArs: ars.slice(0, 3) };
+    }
+    case 'DISTRICT': {
+      const ars = land + line.digits(13, 15, 'Regierungsbezirk and Kreis');
+      // corrected to the state in linkParents where there is no Regierungsbezirk record
+      return { ars, ags: null, parentArs: ars.slice(0, 3) };
+    }
+    case 'ASSOCIATION': {
+      const ars = land + line.digits(13, 15, 'Regierungsbezirk and Kreis') + line.digits(19, 22, 'Gemeindeverband');
+      return { ars, ags: null, parentArs: ars.slice(0, 5) };
+    }
+    default: {
+      const ags = land + line.digits(13, 18, 'Regierungsbezirk, Kreis and Gemeinde');
+      const verband = line.digits(19, 22, 'Gemeindeverband');
+      const ars = ags.slice(0, 5) + verband + ags.slice(5);
+      return { ars, ags, parentArs: ars.slice(0, 9) };
+    }
+  }
+}
+
+function typeCodeOf(line: RecordLine): string | null {
+  const v = blankToNull(line.cut(123, 124));
+  if (v !== null && !/^\d\d$/.test(v)) line.fail(`Textkennzeichen "${v}" in positions 123-124 must be two digits or blank`);
+  return v;
+}
+
+type MunicipalityDetails = Pick<
+  RegionRecord,
+  | 'postcodeUnique'
+  | 'areaHectares'
+  | 'population'
+  | 'populationMale'
+  | 'taxOfficeDistrict'
+  | 'higherRegionalCourtDistrict'
+  | 'regionalCourtDistrict'
+  | 'localCourtDistrict'
+  | 'employmentAgencyDistrict'
+>;
+
+const NO_DETAILS: MunicipalityDetails = {
+  postcodeUnique: null,
+  areaHectares: null,
+  population: null,
+  populationMale: null,
+  taxOfficeDistrict: null,
+  higherRegionalCourtDistrict: null,
+  regionalCourtDistrict: null,
+  localCourtDistrict: null,
+  employmentAgencyDistrict: null,
+};
+
+/** Statistics and court / agency districts that only record 60 carries. */
+function municipalityDetails(line: RecordLine, townHallPostcode: string | null): MunicipalityDetails {
+  return {
+    postcodeUnique: townHallPostcode !== null ? line.cut(171, 175).trim() === '' : null,
+    areaHectares: line.numeric(129, 139, 'area'),
+    population: line.numeric(140, 150, 'population'),
+    populationMale: line.numeric(151, 161, 'male population'),
+    taxOfficeDistrict: line.code(178, 181, 'Finanzamtsbezirk'),
+    higherRegionalCourtDistrict: line.code(182, 182, 'Oberlandesgerichtsbezirk'),
+    regionalCourtDistrict: line.code(182, 183, 'Landgerichtsbezirk'),
+    localCourtDistrict: line.code(182, 185, 'Amtsgerichtsbezirk'),
+    employmentAgencyDistrict: line.code(186, 190, 'Arbeitsagenturbezirk'),
+  };
+}
+
+/** Parent links must point into the same edition; counts records per level on the way. */
+function linkParents(records: RegionRecord[], fileName: string): Record<RegionLevel, number> {
   const keys = new Set(records.map((r) => `${r.level}:${r.ars}`));
   const counts: Record<RegionLevel, number> = {
     STATE: 0,
@@ -185,7 +239,7 @@ export function parseGv100ad(lines: string[], fileName: string): Gv100Edition {
   for (const r of records) {
     counts[r.level]++;
     const need = (level: RegionLevel, ars: string, what: string) => {
-      if (!keys.has(`${level}:${ars}`)) fail(r.line, `${what} ${ars} of ${r.ags ?? r.ars} has no record in this file`);
+      if (!keys.has(`${level}:${ars}`)) throw new InputFileError(fileName, r.line, `${what} ${ars} of ${r.ags ?? r.ars} has no record in this file`);
     };
     switch (r.level) {
       case 'GOVERNMENT_DISTRICT':
@@ -208,5 +262,5 @@ export function parseGv100ad(lines: string[], fileName: string): Gv100Edition {
         break;
     }
   }
-  return { edition, records, counts };
+  return counts;
 }

@@ -1,18 +1,16 @@
 // Import of street data in the OpenPLZ format (Name,PostalCode,Locality,RegionalKey,Borough,Suburb):
 // which municipality a street under a postcode lies in. The file is the whole directory: what it no
 // longer lists is closed on validFrom.
-import { createHash } from 'node:crypto';
-import { isNull, sql } from 'drizzle-orm';
+import { isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { registerImports, streets } from '../../db/schema.js';
+import { streets } from '../../db/schema.js';
 import { parseCsv } from '../../lib/csv.js';
 import { today, type Clock } from '../../lib/clock.js';
 import { InputFileError } from '../../lib/errors.js';
 import { decodeText, type TextEncoding } from '../../lib/text-file.js';
 import { closeVersions, deleteVersions, insertRows } from '../../db/versioned.js';
 import { streetKey } from '../addresses/normalize.js';
-import { writeAudit, type Actor } from '../audit/audit.service.js';
-import { bumpDirectoryVersion } from '../directory/version.js';
+import { endingOn, runImport, type ImportFile, type ImportRecord } from '../directory/import-run.js';
 import { knownAgs } from '../regions/regions.repository.js';
 
 export const STREETS_SOURCE = 'STREETS';
@@ -77,66 +75,59 @@ export interface StreetImportResult {
   dryRun: boolean;
 }
 
-class DryRunRollback extends Error {}
+type StreetRow = typeof streets.$inferSelect;
 
 export async function importStreets(
   db: Db,
   clock: Clock,
-  opts: { bytes: Uint8Array; fileName: string; encoding?: TextEncoding; validFrom?: string; dryRun?: boolean; actor: Actor },
+  opts: ImportFile & { encoding?: TextEncoding; validFrom?: string },
 ): Promise<StreetImportResult> {
   const records = parseStreets(decodeText(opts.bytes, opts.encoding).text, opts.fileName);
   const validFrom = opts.validFrom ?? today(clock);
   const byKey = new Map<string, StreetRecord>();
   for (const r of records) {
-    const k = `${r.postcode}:${r.streetKey}:${r.ags}`;
+    const k = keyOf(r);
     if (!byKey.has(k)) byKey.set(k, r);
   }
-  let result: StreetImportResult | undefined;
-  try {
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`lock table streets in exclusive mode`);
-      const current = await tx.select().from(streets).where(isNull(streets.validTo));
-      const first = current.length === 0;
-      const cur = new Map(current.map((s) => [`${s.postcode}:${s.streetKey}:${s.ags}`, s]));
-      const inserts: (typeof streets.$inferInsert)[] = [];
-      for (const [k, r] of byKey) {
-        if (cur.delete(k)) continue;
-        const { line: _l, ...fields } = r;
-        inserts.push({ ...fields, validFrom: first ? null : validFrom, source: STREETS_SOURCE });
-      }
-      const gone = [...cur.values()];
-      await deleteVersions(tx, streets, gone.filter((g) => g.validFrom !== null && g.validFrom >= validFrom).map((g) => g.id));
-      await closeVersions(tx, streets, gone.filter((g) => g.validFrom === null || g.validFrom < validFrom).map((g) => g.id), validFrom);
-      await insertRows(tx, streets, inserts);
-      const known = await knownAgs(tx, [...byKey.values()].map((r) => r.ags));
-      const unchanged = !inserts.length && !gone.length;
-      result = {
-        rows: records.length,
-        streets: byKey.size,
-        added: inserts.length,
-        removed: gone.length,
-        unknownAgs: new Set([...byKey.values()].map((r) => r.ags).filter((a) => !known.has(a))).size,
-        unchanged,
-        dryRun: !!opts.dryRun,
-      };
-      if (!unchanged) {
-        const sha256 = createHash('sha256').update(opts.bytes).digest('hex');
-        await tx.insert(registerImports).values({
-          kind: STREETS_SOURCE,
-          edition: validFrom,
-          fileName: opts.fileName,
-          sha256,
-          importedAt: clock.now(),
-          importedBy: opts.actor.id,
-          summary: result,
-        });
-        await writeAudit(tx, clock, opts.actor, { action: 'IMPORT_STREETS', entityType: 'StreetDirectory', entityId: validFrom, after: { fileName: opts.fileName, sha256, ...result } });
-        await bumpDirectoryVersion(tx);
-      }
-      if (opts.dryRun) throw new DryRunRollback();
-    });
-  } catch (e) {
-    if (!(e instanceof DryRunRollback)) throw e;
+  return runImport(db, clock, opts, streets, async (tx) => {
+    const { added, removed } = await applyDirectory(tx, byKey, validFrom);
+    const known = await knownAgs(tx, [...byKey.values()].map((r) => r.ags));
+    const result: StreetImportResult = {
+      rows: records.length,
+      streets: byKey.size,
+      added,
+      removed,
+      unknownAgs: new Set([...byKey.values()].map((r) => r.ags).filter((a) => !known.has(a))).size,
+      unchanged: !added && !removed,
+      dryRun: !!opts.dryRun,
+    };
+    const record: ImportRecord = {
+      kind: STREETS_SOURCE,
+      edition: validFrom,
+      summary: result,
+      audit: { action: 'IMPORT_STREETS', entityType: 'StreetDirectory', after: { ...result } },
+    };
+    return { result, record: result.unchanged ? null : record };
+  });
+}
+
+const keyOf = (s: StreetRecord | StreetRow) => `${s.postcode}:${s.streetKey}:${s.ags}`;
+
+/** Writes the file as the whole directory: new streets open on validFrom, streets it no longer lists end then. */
+async function applyDirectory(tx: Db, byKey: Map<string, StreetRecord>, validFrom: string) {
+  const current = await tx.select().from(streets).where(isNull(streets.validTo));
+  const first = current.length === 0;
+  const cur = new Map(current.map((s) => [keyOf(s), s]));
+  const inserts: (typeof streets.$inferInsert)[] = [];
+  for (const [k, r] of byKey) {
+    if (cur.delete(k)) continue;
+    const { line: _l, ...fields } = r;
+    inserts.push({ ...fields, validFrom: first ? null : validFrom, source: STREETS_SOURCE });
   }
-  return result!;
+  const gone = [...cur.values()];
+  const { deletes, closes } = endingOn(gone, validFrom);
+  await deleteVersions(tx, streets, deletes);
+  await closeVersions(tx, streets, closes, validFrom);
+  await insertRows(tx, streets, inserts);
+  return { added: inserts.length, removed: gone.length };
 }

@@ -86,78 +86,129 @@ export interface ValidPlan {
   sourceReference: string | null;
 }
 
+/** What every validation step needs: where it reads, which field it names in errors, the change's dates. */
+interface PlanCheck {
+  tx: Db;
+  field: string;
+  kind: StructuralChangeKind;
+  D: string;
+  /** the last day before the change */
+  prev: string;
+}
+
+type Successor = { ags: string; name: string; associationArs: string | null };
+
+/** Checked in the order the form reads: keys, shape, register, transfers, policies, claims. */
 export async function validatePlan(tx: Db, input: PlanInput, field = 'input', excludeId?: number): Promise<ValidPlan> {
   const D = input.effectiveDate;
   if (!isIsoDate(D)) throw badInput(`${field}.effectiveDate`, `"${D}" is not a date YYYY-MM-DD`);
-  const prev = dayBefore(D);
-  const kind = input.kind;
-  const preds = input.predecessors.map((p) => p.trim());
+  const check: PlanCheck = { tx, field, kind: input.kind, D, prev: dayBefore(D) };
+  const preds = predecessorKeys(check, input.predecessors);
+  const succ = successorKeys(check, input.successors);
+  checkShape(check, preds, succ);
+  const predRows = await predecessorsInRegister(check, preds);
+  for (const [i, s] of succ.entries()) await checkSuccessor(check, `${field}.successors[${i}]`, s, preds, predRows);
+  const dupS = succ.find((s, i) => succ.findIndex((t) => t.ags === s.ags) !== i);
+  if (dupS) throw badInput(`${field}.successors`, `${dupS.ags} is named twice`);
+  const transfers = await checkTransfers(check, input.transfers ?? [], preds, succ);
+  const policies = await checkPolicies(check, input.policies ?? [], preds);
+  await checkPoliciesCover(check, policies, preds, succ);
+  await checkClaims(check, [...new Set([...preds, ...succ.map((s) => s.ags)])], excludeId);
+  return {
+    kind: input.kind,
+    effectiveDate: D,
+    predecessors: preds,
+    successors: succ,
+    policies,
+    transfers,
+    sourceReference: input.sourceReference?.trim() || null,
+  };
+}
+
+function predecessorKeys({ field }: PlanCheck, predecessors: string[]): string[] {
+  const preds = predecessors.map((p) => p.trim());
   if (!preds.length) throw badInput(`${field}.predecessors`, 'name at least one municipality (AGS)');
   preds.forEach((p, i) => {
     if (!AGS.test(p)) throw badInput(`${field}.predecessors[${i}]`, `"${p}" is not an AGS: expected 8 digits`);
   });
   const dup = preds.find((p, i) => preds.indexOf(p) !== i);
   if (dup) throw badInput(`${field}.predecessors`, `${dup} is named twice`);
-  const succ = input.successors.map((s) => ({ ags: s.ags.trim(), name: s.name.trim(), associationArs: s.associationArs?.trim() || null }));
+  return preds;
+}
+
+function successorKeys({ field }: PlanCheck, successors: SuccessorSpec[]): Successor[] {
+  const succ = successors.map((s) => ({ ags: s.ags.trim(), name: s.name.trim(), associationArs: s.associationArs?.trim() || null }));
   if (!succ.length) throw badInput(`${field}.successors`, 'name at least one successor');
   succ.forEach((s, i) => {
     if (!AGS.test(s.ags)) throw badInput(`${field}.successors[${i}].ags`, `"${s.ags}" is not an AGS: expected 8 digits`);
     if (!s.name) throw badInput(`${field}.successors[${i}].name`, 'must not be empty');
     if (s.associationArs && !/^\d{9}$/.test(s.associationArs)) throw badInput(`${field}.successors[${i}].associationArs`, `"${s.associationArs}" is not a 9-digit Gemeindeverband ARS`);
   });
+  return succ;
+}
 
-  const shape: Record<StructuralChangeKind, [number, number, number, number]> = {
-    // min/max predecessors, min/max successors
-    MERGER: [2, 1000, 1, 1],
-    INCORPORATION: [1, 1000, 1, 1],
-    SPLIT: [1, 1, 2, 1000],
-    PARTIAL_TRANSFER: [1, 1, 1, 1],
-    RENAME: [1, 1, 1, 1],
-    REKEY: [1, 1, 1, 1],
-  };
-  const [pMin, pMax, sMin, sMax] = shape[kind];
+/** min/max predecessors, min/max successors of each kind */
+const SHAPE: Record<StructuralChangeKind, [number, number, number, number]> = {
+  MERGER: [2, 1000, 1, 1],
+  INCORPORATION: [1, 1000, 1, 1],
+  SPLIT: [1, 1, 2, 1000],
+  PARTIAL_TRANSFER: [1, 1, 1, 1],
+  RENAME: [1, 1, 1, 1],
+  REKEY: [1, 1, 1, 1],
+};
+
+function checkShape({ field, kind }: PlanCheck, preds: string[], succ: Successor[]): void {
+  const [pMin, pMax, sMin, sMax] = SHAPE[kind];
   if (preds.length < pMin || preds.length > pMax) throw badInput(`${field}.predecessors`, `a ${kind} has ${pMin === pMax ? pMin : `${pMin} or more`} predecessor${pMax > 1 ? 's' : ''}, got ${preds.length}`);
   if (succ.length < sMin || succ.length > sMax) throw badInput(`${field}.successors`, `a ${kind} has ${sMin === sMax ? sMin : `${sMin} or more`} successor${sMax > 1 ? 's' : ''}, got ${succ.length}`);
+}
 
-  // Predecessors exist on the last day before the change.
+/** Predecessors exist on the last day before the change. */
+async function predecessorsInRegister({ tx, field, prev }: PlanCheck, preds: string[]) {
   const predRows = [];
   for (const [i, p] of preds.entries()) {
     const row = await municipalityAt(tx, p, prev);
     if (!row) throw badInput(`${field}.predecessors[${i}]`, `${p} is not a municipality in the register on ${prev}, the day before the change`);
     predRows.push(row);
   }
+  return predRows;
+}
 
-  for (const [i, s] of succ.entries()) {
-    const f = `${field}.successors[${i}]`;
-    const existedBefore = await municipalityAt(tx, s.ags, prev);
-    const sameAsPred = preds.includes(s.ags);
-    if (kind === 'RENAME') {
-      if (!sameAsPred) throw badInput(`${f}.ags`, `a RENAME keeps the key: expected ${preds[0]}`);
-      if (existedBefore!.name === s.name) throw badInput(`${f}.name`, `${s.ags} is already called "${s.name}"`);
-    } else if (kind === 'INCORPORATION' || kind === 'PARTIAL_TRANSFER') {
-      if (sameAsPred) throw badInput(`${f}.ags`, `the receiving municipality ${s.ags} cannot also be a predecessor`);
-      if (!existedBefore) throw badInput(`${f}.ags`, `${s.ags} must be an existing municipality on ${prev} to receive territory`);
-    } else if (kind === 'REKEY' && sameAsPred) {
-      if (!s.associationArs || s.associationArs === existedBefore!.parentArs) throw badInput(`${f}.associationArs`, `a REKEY with the same AGS must name the new Gemeindeverband`);
-    } else if (sameAsPred) {
-      if (kind !== 'SPLIT') throw badInput(`${f}.ags`, `${s.ags} is a predecessor; a ${kind} needs a new key (or use INCORPORATION)`);
-    } else if (existedBefore) {
-      throw badInput(`${f}.ags`, `${s.ags} is not free: it is ${existedBefore.name} on ${prev}`);
-    }
-    // Where a successor without a current register entry is placed: its Gemeindeverband.
-    if (!existedBefore || s.associationArs) {
-      const assoc = s.associationArs ?? predRows.find((r) => r.ags!.slice(0, 5) === s.ags.slice(0, 5))?.parentArs ?? null;
-      if (!assoc) throw badInput(`${f}.associationArs`, `${s.ags} lies in another district than its predecessors: name its Gemeindeverband (9-digit ARS)`);
-      if (assoc.slice(0, 5) !== s.ags.slice(0, 5)) throw badInput(`${f}.associationArs`, `${assoc} is not in district ${s.ags.slice(0, 5)} of ${s.ags}`);
-      if (!(await associationFrom(tx, assoc, D))) throw badInput(`${f}.associationArs`, `Gemeindeverband ${assoc} does not exist on ${D}`);
-      s.associationArs = assoc;
-    }
+type MunicipalityRow = NonNullable<Awaited<ReturnType<typeof municipalityAt>>>;
+
+/** Whether the successor's key fits the kind; places a successor without a register entry. */
+async function checkSuccessor(check: PlanCheck, f: string, s: Successor, preds: string[], predRows: MunicipalityRow[]): Promise<void> {
+  const { tx, kind, prev } = check;
+  const existedBefore = await municipalityAt(tx, s.ags, prev);
+  const sameAsPred = preds.includes(s.ags);
+  if (kind === 'RENAME') {
+    if (!sameAsPred) throw badInput(`${f}.ags`, `a RENAME keeps the key: expected ${preds[0]}`);
+    if (existedBefore!.name === s.name) throw badInput(`${f}.name`, `${s.ags} is already called "${s.name}"`);
+  } else if (kind === 'INCORPORATION' || kind === 'PARTIAL_TRANSFER') {
+    if (sameAsPred) throw badInput(`${f}.ags`, `the receiving municipality ${s.ags} cannot also be a predecessor`);
+    if (!existedBefore) throw badInput(`${f}.ags`, `${s.ags} must be an existing municipality on ${prev} to receive territory`);
+  } else if (kind === 'REKEY' && sameAsPred) {
+    if (!s.associationArs || s.associationArs === existedBefore!.parentArs) throw badInput(`${f}.associationArs`, `a REKEY with the same AGS must name the new Gemeindeverband`);
+  } else if (sameAsPred) {
+    if (kind !== 'SPLIT') throw badInput(`${f}.ags`, `${s.ags} is a predecessor; a ${kind} needs a new key (or use INCORPORATION)`);
+  } else if (existedBefore) {
+    throw badInput(`${f}.ags`, `${s.ags} is not free: it is ${existedBefore.name} on ${prev}`);
   }
-  const dupS = succ.find((s, i) => succ.findIndex((t) => t.ags === s.ags) !== i);
-  if (dupS) throw badInput(`${field}.successors`, `${dupS.ags} is named twice`);
+  if (!existedBefore || s.associationArs) await placeSuccessor(check, f, s, predRows);
+}
 
-  // Transfers: which postcodes (or streets) go to which successor.
-  const transfers = (input.transfers ?? []).map((t) => ({ postcode: t.postcode.trim(), street: t.street?.trim() || null, toAgs: t.toAgs.trim() }));
+/** Where a successor without a current register entry is placed: its Gemeindeverband. */
+async function placeSuccessor({ tx, D }: PlanCheck, f: string, s: Successor, predRows: MunicipalityRow[]): Promise<void> {
+  const assoc = s.associationArs ?? predRows.find((r) => r.ags!.slice(0, 5) === s.ags.slice(0, 5))?.parentArs ?? null;
+  if (!assoc) throw badInput(`${f}.associationArs`, `${s.ags} lies in another district than its predecessors: name its Gemeindeverband (9-digit ARS)`);
+  if (assoc.slice(0, 5) !== s.ags.slice(0, 5)) throw badInput(`${f}.associationArs`, `${assoc} is not in district ${s.ags.slice(0, 5)} of ${s.ags}`);
+  if (!(await associationFrom(tx, assoc, D))) throw badInput(`${f}.associationArs`, `Gemeindeverband ${assoc} does not exist on ${D}`);
+  s.associationArs = assoc;
+}
+
+/** Transfers: which postcodes (or streets) go to which successor. */
+async function checkTransfers({ tx, field, kind, prev }: PlanCheck, input: TransferSpec[], preds: string[], succ: Successor[]) {
+  const transfers = input.map((t) => ({ postcode: t.postcode.trim(), street: t.street?.trim() || null, toAgs: t.toAgs.trim() }));
   if (kind === 'PARTIAL_TRANSFER' && !transfers.length) throw badInput(`${field}.transfers`, 'a PARTIAL_TRANSFER names the postcodes or streets that move');
   if (transfers.length && kind !== 'SPLIT' && kind !== 'PARTIAL_TRANSFER') throw badInput(`${field}.transfers`, `only a SPLIT or PARTIAL_TRANSFER moves single postcodes or streets; a ${kind} moves all of them`);
   for (const [i, t] of transfers.entries()) {
@@ -167,9 +218,12 @@ export async function validatePlan(tx: Db, input: PlanInput, field = 'input', ex
     const [pc] = await tx.select({ id: postalCodes.id }).from(postalCodes).where(and(eq(postalCodes.postcode, t.postcode), eq(postalCodes.ags, preds[0]!), validAt(postalCodes, prev)));
     if (!pc) throw badInput(`${f}.postcode`, `${t.postcode} is not a postcode of ${preds[0]} on ${prev}`);
   }
+  return transfers;
+}
 
-  // Policies: one per task; every task for which a vanishing predecessor has rules needs one.
-  const policies = (input.policies ?? []).map((p) => ({ task: p.task.trim(), mode: p.mode, predecessorAgs: p.predecessorAgs?.trim() || null, authorityKey: p.authorityKey?.trim() || null }));
+/** Policies: one per task, each naming what its mode needs. */
+async function checkPolicies({ tx, field }: PlanCheck, input: JurisdictionPolicy[], preds: string[]) {
+  const policies = input.map((p) => ({ task: p.task.trim(), mode: p.mode, predecessorAgs: p.predecessorAgs?.trim() || null, authorityKey: p.authorityKey?.trim() || null }));
   for (const [i, p] of policies.entries()) {
     const f = `${field}.policies[${i}]`;
     if (!(POLICY_MODES as readonly string[]).includes(p.mode)) throw badInput(`${f}.mode`, `must be one of ${POLICY_MODES.join(', ')}`);
@@ -182,24 +236,29 @@ export async function validatePlan(tx: Db, input: PlanInput, field = 'input', ex
       if (!a) throw badInput(`${f}.authorityKey`, p.authorityKey ? `no authority with key ${p.authorityKey}` : 'AUTHORITY names an authority key');
     }
   }
-  const gone = vanishing({ kind, predecessors: preds, successors: succ });
-  if (gone.length && kind !== 'REKEY') {
-    const ruled = await tx
-      .selectDistinct({ task: jurisdictions.taskCode, ags: jurisdictions.areaKey })
-      .from(jurisdictions)
-      .where(and(inArray(jurisdictions.areaKey, gone), inArray(jurisdictions.level, ['MUNICIPALITY', 'STREET']), validAt(jurisdictions, prev)))
-      .orderBy(asc(jurisdictions.taskCode), asc(jurisdictions.areaKey));
-    const missing = ruled.find((r) => !policies.some((p) => p.task === r.task));
-    if (missing) {
-      throw badInput(
-        `${field}.policies`,
-        `${missing.ags} has jurisdictions for task ${missing.task} on ${prev}; say how the successor's jurisdiction for ${missing.task} is set (KEEP_SUCCESSOR, FROM_PREDECESSOR or AUTHORITY)`,
-      );
-    }
-  }
+  return policies;
+}
 
-  // No two changes on one municipality and date.
-  const claimed = [...new Set([...preds, ...succ.map((s) => s.ags)])];
+/** Every task for which a vanishing predecessor has rules needs a policy (a REKEY carries them). */
+async function checkPoliciesCover({ tx, field, kind, prev }: PlanCheck, policies: JurisdictionPolicy[], preds: string[], succ: Successor[]) {
+  const gone = vanishing({ kind, predecessors: preds, successors: succ });
+  if (!gone.length || kind === 'REKEY') return;
+  const ruled = await tx
+    .selectDistinct({ task: jurisdictions.taskCode, ags: jurisdictions.areaKey })
+    .from(jurisdictions)
+    .where(and(inArray(jurisdictions.areaKey, gone), inArray(jurisdictions.level, ['MUNICIPALITY', 'STREET']), validAt(jurisdictions, prev)))
+    .orderBy(asc(jurisdictions.taskCode), asc(jurisdictions.areaKey));
+  const missing = ruled.find((r) => !policies.some((p) => p.task === r.task));
+  if (missing) {
+    throw badInput(
+      `${field}.policies`,
+      `${missing.ags} has jurisdictions for task ${missing.task} on ${prev}; say how the successor's jurisdiction for ${missing.task} is set (KEEP_SUCCESSOR, FROM_PREDECESSOR or AUTHORITY)`,
+    );
+  }
+}
+
+/** No two changes on one municipality and date. */
+async function checkClaims({ tx, D }: PlanCheck, claimed: string[], excludeId: number | undefined) {
   const others = await tx
     .select({ id: structuralChanges.id, predecessors: structuralChanges.predecessors, successors: structuralChanges.successors })
     .from(structuralChanges)
@@ -210,16 +269,6 @@ export async function validatePlan(tx: Db, input: PlanInput, field = 'input', ex
     const both = claimed.find((a) => theirs.has(a));
     if (both) throw conflict(`Municipality ${both} is already part of structural change #${o.id} on ${D}`, { changeId: o.id, ags: both });
   }
-
-  return {
-    kind,
-    effectiveDate: D,
-    predecessors: preds,
-    successors: succ,
-    policies,
-    transfers,
-    sourceReference: input.sourceReference?.trim() || null,
-  };
 }
 
 /** Changes are planned one at a time: the claim check must see every other plan. */
