@@ -5,8 +5,9 @@ import { type GraphQLContext } from '../../graphql/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { requireRole } from '../auth/principal.js';
 import { listAudit } from './audit.service.js';
+import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
-export const auditResolvers = {
+export const auditResolvers: Resolvers = {
   Query: {
     auditLog: async (
       _: unknown,

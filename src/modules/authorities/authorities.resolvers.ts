@@ -15,8 +15,9 @@ import {
   updateAuthority,
   type AuthorityFields,
 } from './authorities.service.js';
+import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
-export const authorityResolvers = {
+export const authorityResolvers: Resolvers = {
   Query: {
     authority: async (_: unknown, a: { key: string }, ctx: GraphQLContext) => {
       return (await ctx.deps.directory.get()).authoritiesByKey.get(a.key) ?? null;

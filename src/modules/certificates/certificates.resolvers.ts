@@ -17,6 +17,7 @@ import {
   type UploadInput,
 } from './certificates.service.js';
 import type { CertificateUsage } from './inspect.js';
+import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
 /** A data centre's certificates, batched over all data centres of the request. */
 const certificatesOfDataCenter = async (ctx: GraphQLContext, id: number): Promise<CertificateRow[]> =>
@@ -24,7 +25,7 @@ const certificatesOfDataCenter = async (ctx: GraphQLContext, id: number): Promis
     groupBy(await certificatesOfMany(ctx.deps.database.db, ids.map(Number)), (c) => String(c.dataCenterId)),
   )(String(id))) ?? [];
 
-export const certificateResolvers = {
+export const certificateResolvers: Resolvers = {
   Query: {
     certificateWarnings: async (_: unknown, a: { days?: number | null; at?: Date | null }, ctx: GraphQLContext) => {
       const p = requirePrincipal(ctx.principal);
@@ -52,7 +53,7 @@ export const certificateResolvers = {
   Certificate: {
     status: async (c: CertificateRow, a: { at?: Date | null }, ctx: GraphQLContext) => {
       const same = (await certificatesOfDataCenter(ctx, c.dataCenterId)).filter((x) => x.usage === c.usage);
-      return statusesAt(same, a.at ?? ctx.deps.clock.now(), ctx.deps.certificates.overlapMs).get(c.id);
+      return statusesAt(same, a.at ?? ctx.deps.clock.now(), ctx.deps.certificates.overlapMs).get(c.id)!;
     },
     dataCenter: (c: CertificateRow, _: unknown, ctx: GraphQLContext) => dataCenterById(ctx, c.dataCenterId),
   },

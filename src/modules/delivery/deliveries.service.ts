@@ -14,7 +14,9 @@ export async function findDelivery(db: Db, id: string): Promise<DeliveryRow> {
   return row;
 }
 
-export async function attemptsOf(db: Db, id: string) {
+export type AttemptRow = typeof deliveryAttempts.$inferSelect;
+
+export async function attemptsOf(db: Db, id: string): Promise<AttemptRow[]> {
   return db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, id)).orderBy(asc(deliveryAttempts.id));
 }
 

@@ -1,18 +1,16 @@
 // Thin resolvers for dispatch and deliveries.
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
+import { withoutNulls } from '../../graphql/inputs.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { badInput, forbidden } from '../../lib/errors.js';
 import { requirePrincipal } from '../auth/principal.js';
 import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries, type DeliveryFilter, type DeliveryRow, type GroupBy } from './deliveries.service.js';
 import { dispatch, type DispatchInput } from './intake.service.js';
+import type { QueryDeliveriesArgs, Resolvers } from '../../graphql/generated/resolvers-types.js';
 
-export const dispatchResolvers = {
+export const dispatchResolvers: Resolvers = {
   Query: {
-    deliveries: async (
-      _: unknown,
-      a: { filter?: Omit<DeliveryFilter, 'limit' | 'after'> | null; first?: number | null; after?: string | null },
-      ctx: GraphQLContext,
-    ) => {
+    deliveries: async (_: unknown, a: QueryDeliveriesArgs, ctx: GraphQLContext) => {
       const p = requirePrincipal(ctx.principal);
       const limit = pageSize(a.first, 500);
       let after: DeliveryFilter['after'];
@@ -21,7 +19,7 @@ export const dispatchResolvers = {
         if (typeof t !== 'string' || typeof id !== 'string') throw badInput('after', 'is not a cursor returned by this API');
         after = { createdAt: new Date(t), id };
       }
-      const rows = await listDeliveries(ctx.deps.database.db, p, { ...(a.filter ?? {}), limit: limit + 1, after });
+      const rows = await listDeliveries(ctx.deps.database.db, p, { ...withoutNulls(a.filter), limit: limit + 1, after });
       const nodes = rows.slice(0, limit);
       const last = nodes.at(-1);
       return { nodes, pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null } };

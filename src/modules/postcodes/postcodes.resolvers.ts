@@ -6,8 +6,9 @@ import { checkPostcode } from '../regions/keys.js';
 import { dateOr } from '../regions/regions.resolvers.js';
 import type { RegionView } from '../regions/regions.service.js';
 import { areasOfPostcode, postcodesOfMunicipalities, type PostalCodeRow } from './postcodes.repository.js';
+import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
-type PostalView = { row: PostalCodeRow; at: string };
+export type PostalView = { row: PostalCodeRow; at: string };
 
 export interface PostcodeLoaders {
   ofMunicipality(ags: string, at: string): Promise<PostalCodeRow[]>;
@@ -34,7 +35,7 @@ export function postcodeLoaders(db: Db): PostcodeLoaders {
   };
 }
 
-export const postcodeResolvers = {
+export const postcodeResolvers: Resolvers = {
   Query: {
     postalCode: async (_: unknown, a: { postcode: string; at?: string | null }, ctx: GraphQLContext) => {
       const postcode = checkPostcode('postcode', a.postcode);

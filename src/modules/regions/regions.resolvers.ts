@@ -8,12 +8,13 @@ import { checkAgs, checkArs } from './keys.js';
 import { findMunicipalityAt, findRegionAt } from './regions.repository.js';
 import { parentOf, search, type RegionView } from './regions.service.js';
 import { TYPE_NAMES } from './type-codes.js';
+import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
 export const dateOr = (ctx: GraphQLContext, at: string | null | undefined) => at ?? today(ctx.deps.clock);
 
 const municipalityField = (v: RegionView) => (v.row.level === 'MUNICIPALITY' ? v : null);
 
-export const regionResolvers = {
+export const regionResolvers: Resolvers = {
   Query: {
     municipality: async (_: unknown, a: { ags: string; at?: string | null }, ctx: GraphQLContext) => {
       const ags = checkAgs('ags', a.ags);
@@ -73,7 +74,7 @@ export const regionResolvers = {
     municipality: municipalityField,
   },
   Municipality: {
-    ags: (v: RegionView) => v.row.ags,
+    ags: (v: RegionView) => v.row.ags!, // a municipality always has its AGS
     ars: (v: RegionView) => v.row.ars,
     name: (v: RegionView) => v.row.name,
     type: (v: RegionView) => (v.row.typeCode ? (TYPE_NAMES[v.row.typeCode] ?? null) : null),

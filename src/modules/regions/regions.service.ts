@@ -12,7 +12,7 @@ export interface RegionView {
 }
 
 export interface RegionLoaders {
-  region(level: RegionLevel, ars: string, at: string): Promise<RegionView | undefined>;
+  region(level: RegionLevel, ars: string, at: string): Promise<RegionView | null>;
 }
 
 export function regionLoaders(db: Db): RegionLoaders {
@@ -30,15 +30,15 @@ export function regionLoaders(db: Db): RegionLoaders {
       let load = byDate.get(at);
       if (!load) byDate.set(at, (load = makeRegionLoader(at)));
       const row = await load({ level, ars });
-      return row && { row, at };
+      return row ? { row, at } : null;
     },
   };
 }
 
 /** The parent one level up that exists: Kreis → Regierungsbezirk (if any) → Land. */
-export async function parentOf(loaders: RegionLoaders, v: RegionView): Promise<RegionView | undefined> {
+export async function parentOf(loaders: RegionLoaders, v: RegionView): Promise<RegionView | null> {
   const { row, at } = v;
-  if (!row.parentArs) return undefined;
+  if (!row.parentArs) return null;
   const level: RegionLevel | undefined = (
     {
       2: 'STATE',
@@ -47,7 +47,7 @@ export async function parentOf(loaders: RegionLoaders, v: RegionView): Promise<R
       9: 'ASSOCIATION',
     } as Record<number, RegionLevel>
   )[row.parentArs.length];
-  return level ? loaders.region(level, row.parentArs, at) : undefined;
+  return level ? loaders.region(level, row.parentArs, at) : null;
 }
 
 export interface SearchInput {

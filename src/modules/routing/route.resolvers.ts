@@ -1,8 +1,9 @@
 // Thin resolver for the routing decision.
 import type { GraphQLContext } from '../../graphql/context.js';
 import { decideRoute, type RouteInput, type RoutingDecision } from './route.service.js';
+import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
-export const routeResolvers = {
+export const routeResolvers: Resolvers = {
   Query: {
     route: async (_: unknown, a: { input: RouteInput }, ctx: GraphQLContext) =>
       decideRoute(ctx.deps.database.db, await ctx.deps.directory.get(), a.input, ctx.deps.clock.now()),

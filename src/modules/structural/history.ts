@@ -7,6 +7,8 @@ import { germanDate, type Clock } from '../../lib/clock.js';
 import { successionsQuery } from '../directory/load-index.js';
 import { badInput } from '../../lib/errors.js';
 
+export type MunicipalityHistoryValue = Awaited<ReturnType<typeof municipalityHistory>>;
+
 export async function municipalityHistory(db: Db, ags: string) {
   if (!/^\d{8}$/.test(ags)) throw badInput('ags', `"${ags}" is not an AGS: expected 8 digits`);
   const versions = await db

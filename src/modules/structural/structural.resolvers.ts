@@ -6,7 +6,7 @@ import { badInput } from '../../lib/errors.js';
 import { requirePrincipal } from '../auth/principal.js';
 import type { StructuralChangeStatus } from '../../db/schema.js';
 import { applyDueStructuralChanges } from './apply.js';
-import { feedAfter, municipalityHistory, upcomingChanges, type FeedRow } from './history.js';
+import { feedAfter, municipalityHistory, upcomingChanges, type FeedRow, type MunicipalityHistoryValue } from './history.js';
 import {
   cancelStructuralChange,
   confirmProposal,
@@ -14,11 +14,12 @@ import {
   listChanges,
   planStructuralChange,
   rejectProposal,
-  requireAdmin,
   dayBefore,
   type PlanInput,
   type StructuralChangeRow,
 } from './plan.js';
+import type { MutationConfirmStructuralChangeArgs, Resolvers } from '../../graphql/generated/resolvers-types.js';
+import { withoutNulls } from '../../graphql/inputs.js';
 
 function idOf(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw badInput('id', `"${raw}" is not a structural change id`);
@@ -26,16 +27,15 @@ function idOf(raw: string): number {
 }
 
 /** A register version shown as the municipality it was while valid. */
-const versionView = (row: { validFrom: string | null; validTo: string | null }) => ({ row, at: row.validFrom ?? (row.validTo ? dayBefore(row.validTo) : '1900-01-01') });
+const versionView = <R extends { validFrom: string | null; validTo: string | null }>(row: R) => ({ row, at: row.validFrom ?? (row.validTo ? dayBefore(row.validTo) : '1900-01-01') });
 
-export const structuralResolvers = {
+export const structuralResolvers: Resolvers = {
   Query: {
     structuralChanges: async (
       _: unknown,
       a: { status?: StructuralChangeStatus | null; from?: string | null; to?: string | null; first?: number | null; after?: string | null },
       ctx: GraphQLContext,
     ) => {
-      requirePrincipal(ctx.principal);
       const limit = pageSize(a.first, 500);
       let after: [string, number] | undefined;
       if (a.after) {
@@ -49,19 +49,15 @@ export const structuralResolvers = {
       return { nodes, pageInfo: { hasNextPage: rows.length > limit, endCursor: last ? encodeCursor([last.effectiveDate, last.id]) : null } };
     },
     structuralChange: async (_: unknown, a: { id: string }, ctx: GraphQLContext) => {
-      requirePrincipal(ctx.principal);
       return findChange(ctx.deps.database.db, idOf(a.id)).catch(() => null);
     },
     upcomingStructuralChanges: (_: unknown, a: { days?: number | null }, ctx: GraphQLContext) => {
-      requirePrincipal(ctx.principal);
       return upcomingChanges(ctx.deps.database.db, ctx.deps.clock, a.days ?? 90);
     },
     municipalityHistory: (_: unknown, a: { ags: string }, ctx: GraphQLContext) => {
-      requirePrincipal(ctx.principal);
       return municipalityHistory(ctx.deps.database.db, a.ags.trim());
     },
     directoryChanges: async (_: unknown, a: { after?: string | null; first?: number | null }, ctx: GraphQLContext) => {
-      requirePrincipal(ctx.principal);
       const limit = pageSize(a.first ?? 100, 1000);
       let after: [number, number] | null = null;
       if (a.after) {
@@ -80,15 +76,12 @@ export const structuralResolvers = {
     planStructuralChange: (_: unknown, a: { input: PlanInput }, ctx: GraphQLContext) => planStructuralChange(serviceContext(ctx), a.input),
     cancelStructuralChange: (_: unknown, a: { id: string; expectedVersion: number }, ctx: GraphQLContext) =>
       cancelStructuralChange(serviceContext(ctx), idOf(a.id), a.expectedVersion),
-    confirmStructuralChange: (_: unknown, a: { id: string; expectedVersion: number; edits?: Partial<PlanInput> | null }, ctx: GraphQLContext) => {
-      const edits = Object.fromEntries(Object.entries(a.edits ?? {}).filter(([, v]) => v !== null && v !== undefined));
-      return confirmProposal(serviceContext(ctx), idOf(a.id), a.expectedVersion, edits);
-    },
+    confirmStructuralChange: (_: unknown, a: MutationConfirmStructuralChangeArgs, ctx: GraphQLContext) =>
+      confirmProposal(serviceContext(ctx), idOf(a.id), a.expectedVersion, withoutNulls(a.edits) as Partial<PlanInput>),
     rejectStructuralChange: (_: unknown, a: { id: string; expectedVersion: number }, ctx: GraphQLContext) =>
       rejectProposal(serviceContext(ctx), idOf(a.id), a.expectedVersion),
     applyDueStructuralChanges: async (_: unknown, a: { at: string }, ctx: GraphQLContext) => {
       const sc = serviceContext(ctx);
-      requireAdmin(sc);
       if (a.at > today(ctx.deps.clock)) throw badInput('at', `${a.at} is in the future; changes apply on their date, not before`);
       const run = await applyDueStructuralChanges(sc.db, sc.clock, a.at, sc.actor);
       await ctx.deps.directory.reload();
@@ -100,10 +93,8 @@ export const structuralResolvers = {
     id: (c: StructuralChangeRow) => String(c.id),
   },
   MunicipalityHistory: {
-    versions: (h: Awaited<ReturnType<typeof municipalityHistory>>) => h.versions.map(versionView),
+    versions: (h: MunicipalityHistoryValue) => h.versions.map(versionView),
   },
-  KeySuccession: { changeId: (s: { changeId: number }) => String(s.changeId) },
-  KeyForwarding: { changeId: (s: { changeId: number }) => String(s.changeId) },
   DirectoryChange: {
     cursor: (r: FeedRow) => encodeCursor([r.version, r.seq]),
     key: (r: FeedRow) => r.entityKey,

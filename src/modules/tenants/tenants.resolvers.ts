@@ -15,15 +15,19 @@ import {
   type DataCenterRow,
   type TenantRow,
 } from './tenants.service.js';
+import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
 /** Data centres by id, batched over the request. */
-export const dataCenterById = (ctx: GraphQLContext, id: number): Promise<DataCenterRow | undefined> =>
-  ctx.load('dataCenterById', async (ids) => {
+export async function dataCenterById(ctx: GraphQLContext, id: number): Promise<DataCenterRow> {
+  const dc = await ctx.load('dataCenterById', async (ids) => {
     const rows = await ctx.deps.database.db.select().from(dataCenters).where(inArray(dataCenters.id, ids.map(Number)));
     return new Map(rows.map((r) => [String(r.id), r]));
   })(String(id));
+  if (!dc) throw new Error(`data centre #${id} is referenced but missing`); // a foreign key guarantees it
+  return dc;
+}
 
-export const tenantResolvers = {
+export const tenantResolvers: Resolvers = {
   Query: {
     dataCenters: (_: unknown, __: unknown, ctx: GraphQLContext) => visibleDataCenters(ctx.deps.database.db, requirePrincipal(ctx.principal)),
     dataCenter: async (_: unknown, a: { code: string }, ctx: GraphQLContext) =>
