@@ -58,8 +58,11 @@ export interface Allowlist {
 function normaliseHost(raw: string): string {
   if (isIP(raw) === 6) return raw;
   const u = new URL(`https://${raw}`);
+  const host = dropDot(unbracket(u.hostname));
+  // A name must come back as written (no port, path or scheme slipped in); addresses are normalised.
   if (u.port || u.username || u.password || u.pathname !== '/' || u.search || u.hash) throw new Error('a bare host');
-  return dropDot(unbracket(u.hostname));
+  if (!isIP(host) && host !== dropDot(raw.toLowerCase())) throw new Error('a bare host');
+  return host;
 }
 
 function addEntry(out: { hosts: Set<string>; nets: BlockList }, entry: string): void {
