@@ -25,7 +25,7 @@ import type { Directory } from '../src/modules/directory/directory.js';
 import { createDataCenter, findDataCenter, updateDataCenter } from '../src/modules/tenants/tenants.service.js';
 import { forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
-import { receiver, setUp } from './helpers/network.js';
+import { openNetwork, type receiver } from './helpers/network.js';
 import { LOCAL, NEVER } from './helpers/outbound-spellings.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
@@ -102,11 +102,7 @@ forEachEngine('outbound URL policy', (engine) => {
   };
 
   beforeAll(async () => {
-    database = await engine.open();
-    rx = await receiver();
-    const s = await setUp(database, clock, rx.url);
-    directory = s.directory;
-    await rx.setKey(s.privateJwk);
+    ({ database, rx, directory } = await openNetwork(engine, clock));
   });
   afterEach(() => setProcessAllowlist(EMPTY_ALLOWLIST));
   afterAll(async () => {
