@@ -1,6 +1,7 @@
 // The only module that reads process.env. Everything else receives a Config.
 import path from 'node:path';
 import { z } from 'zod';
+import { checkOutboundUrl, outboundPolicy, parseAllowlist, type OutboundPolicy } from './lib/url-policy.js';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
@@ -41,6 +42,17 @@ const EnvSchema = z.object({
   PRINT_SPOOL_DIR: z.string().min(1).optional(),
   PRINT_CENTER_URL: z.string().url().optional(),
   PRINT_CENTER_TOKEN: z.string().min(1).optional(),
+  OUTBOUND_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      try {
+        return parseAllowlist(s.split(',').map((x) => x.trim()).filter(Boolean));
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `${(e as Error).message}; expected host names, addresses or CIDRs, comma-separated` });
+        return z.NEVER;
+      }
+    }),
   PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   METADATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   BULK_MAX_INPUTS: z.coerce.number().int().min(1).max(100_000).default(1000),
@@ -107,6 +119,8 @@ export interface Config {
     printCenterUrl: string | undefined;
     printCenterToken: string | undefined;
   };
+  /** where outbound requests (endpoints, webhooks, print centre) may go; https-only and no local networks in production */
+  outbound: OutboundPolicy;
   retention: { payloadDays: number; metadataDays: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   graphiql: boolean;
@@ -176,6 +190,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** The print centre is an outbound URL like any other. */
+function printCenterProblem(url: string, policy: OutboundPolicy): string | undefined {
+  if (policy.httpsOnly && !url.startsWith('https://')) return 'must use https in production (print jobs carry personal data)';
+  try {
+    checkOutboundUrl(url, policy);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -191,8 +216,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.AUTH_JWKS && /^http:\/\//.test(e.AUTH_JWKS) && e.NODE_ENV === 'production') {
     problems.push('AUTH_JWKS: a JWKS URL must use https in production');
   }
-  if (e.PRINT_CENTER_URL && !/^https:\/\//.test(e.PRINT_CENTER_URL) && e.NODE_ENV === 'production') {
-    problems.push('PRINT_CENTER_URL: must use https in production (print jobs carry personal data)');
+  const outbound = outboundPolicy(e.NODE_ENV === 'production', e.OUTBOUND_ALLOWLIST);
+  if (e.PRINT_CENTER_URL) {
+    const problem = printCenterProblem(e.PRINT_CENTER_URL, outbound);
+    if (problem) problems.push(`PRINT_CENTER_URL: ${problem}`);
   }
   if (e.FAILPOINTS && e.NODE_ENV === 'production') problems.push('FAILPOINTS: a crash-test hook; not allowed in production');
   if (problems.length) throw new ConfigError(problems);
@@ -226,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       printCenterUrl: e.PRINT_CENTER_URL,
       printCenterToken: e.PRINT_CENTER_TOKEN,
     },
+    outbound,
     retention: { payloadDays: e.PAYLOAD_RETENTION_DAYS, metadataDays: e.METADATA_RETENTION_DAYS },
     logLevel: e.LOG_LEVEL,
     graphiql: e.NODE_ENV !== 'production',

@@ -11,6 +11,7 @@ import { certificateExpiryJob, certificateTransitionsJob, retentionJob, structur
 import { startJobs } from './jobs/scheduler.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { armFailpoints } from './lib/failpoint.js';
+import { setProcessAllowlist } from './lib/url-policy.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ensureDevKey } from './modules/auth/dev-keys.js';
 import { createVerifier } from './modules/auth/jwt.js';
@@ -58,11 +59,11 @@ function startDispatcherFor(config: Config, database: Database, clock: Clock, di
   const d = config.dispatch;
   const index = () => directory.get();
   const adapters = {
-    ELECTRONIC: transportAdapter(database.db, index, clock, d.transportTimeoutMs),
-    PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs }),
+    ELECTRONIC: transportAdapter(database.db, index, clock, d.transportTimeoutMs, config.outbound),
+    PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs, outbound: config.outbound }),
   };
   const name = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, maxTransportAttempts: d.maxTransportAttempts, backoffMs: 5_000 };
+  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, maxTransportAttempts: d.maxTransportAttempts, backoffMs: 5_000, outbound: config.outbound };
   return startDispatcher(database.db, clock, adapters, settings, d.intervalMs, log);
 }
 
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     isDev: config.env === 'development',
   });
+  // Saved URLs (endpoints, webhooks) are checked against the same allowlist the senders use.
+  setProcessAllowlist(config.outbound.allowlist);
   const dispatcher = config.dispatch.enabled ? startDispatcherFor(config, database, clock, directory, log) : undefined;
 
   const { server, port } = await listen(app, config.host, config.port);

@@ -15,6 +15,7 @@ import { certificateValues } from '../../src/modules/certificates/certificates.s
 import { Directory } from '../../src/modules/directory/directory.js';
 import { createDataCenter, createTenant } from '../../src/modules/tenants/tenants.service.js';
 import { loadDemoSeed } from '../../seed/load.js';
+import type { TestEngine } from './engines.js';
 import { testActor } from './fixtures.js';
 import { makeServiceContext } from '../../src/modules/directory/context.js';
 
@@ -94,3 +95,12 @@ export async function setUp(database: Database, clock: ManualClock, endpoint: st
   return { directory, privateJwk: await webcrypto.subtle.exportKey('jwk', kp.privateKey), thumbprint: i.thumbprintSha256 };
 }
 
+
+/** A fresh database holding the network above, and a receiver that can decrypt for the recipient. */
+export async function openNetwork(engine: TestEngine, clock: ManualClock) {
+  const database = await engine.open();
+  const rx = await receiver();
+  const s = await setUp(database, clock, rx.url);
+  await rx.setKey(s.privateJwk);
+  return { database, rx, directory: s.directory };
+}

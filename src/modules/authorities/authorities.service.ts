@@ -4,6 +4,7 @@ import { and, asc, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from
 import type { Db } from '../../db/client.js';
 import { authorities, jurisdictions, tasks, tenants, type Contact } from '../../db/schema.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { checkOutboundUrl, policyForSaving } from '../../lib/url-policy.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ServiceContext } from '../directory/context.js';
@@ -45,7 +46,7 @@ export function checkAuthorityAccess(principal: Principal, tenantCode: string | 
   throw forbidden(`Role ${principal.role} may not ${what} authorities; it needs ADMIN or TENANT_MANAGER`);
 }
 
-function validateFields(f: AuthorityFields, field: string): Partial<typeof authorities.$inferInsert> {
+function validateFields(f: AuthorityFields, field: string, requireHttps: boolean): Partial<typeof authorities.$inferInsert> {
   const out: Partial<typeof authorities.$inferInsert> = {};
   if (f.kind) out.kind = f.kind;
   if (f.status) out.status = f.status;
@@ -88,11 +89,10 @@ function validateFields(f: AuthorityFields, field: string): Partial<typeof autho
     else {
       let u: URL;
       try {
-        u = new URL(f.webhookUrl);
-      } catch {
-        throw badInput(`${field}.webhookUrl`, `"${f.webhookUrl}" is not a URL`);
+        u = checkOutboundUrl(f.webhookUrl, policyForSaving(requireHttps));
+      } catch (e) {
+        throw badInput(`${field}.webhookUrl`, (e as Error).message);
       }
-      if (!['https:', 'http:'].includes(u.protocol)) throw badInput(`${field}.webhookUrl`, 'must be an http(s) URL');
       if (!f.webhookSecret || f.webhookSecret.length < 16) throw badInput(`${field}.webhookSecret`, 'needs at least 16 characters to sign notifications');
       Object.assign(out, { webhookUrl: u.toString(), webhookSecret: f.webhookSecret });
     }
@@ -121,7 +121,7 @@ export async function createAuthority(
 ): Promise<AuthorityRow> {
   const key = input.key.trim();
   if (!KEY_FORMAT.test(key)) throw badInput('input.key', `"${input.key}" is not an addressing key prefix:identifier, e.g. ags:05766020`);
-  const values = validateFields(input, 'input');
+  const values = validateFields(input, 'input', ctx.requireHttps);
   checkAuthorityAccess(ctx.principal, values.tenantCode, 'create');
   return directoryChange(ctx, async (tx) => {
     await checkTenantExists(tx, values.tenantCode, 'input.tenantCode');
@@ -136,7 +136,7 @@ export async function createAuthority(
 }
 
 export async function updateAuthority(ctx: ServiceContext, key: string, expectedVersion: number, input: AuthorityFields, action = 'UPDATE_AUTHORITY'): Promise<AuthorityRow> {
-  const values = validateFields(input, 'input');
+  const values = validateFields(input, 'input', ctx.requireHttps);
   return directoryChange(ctx, async (tx) => {
     const before = await findAuthority(tx, key);
     if (!before) throw notFound(`No authority with key ${key}`);

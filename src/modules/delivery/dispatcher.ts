@@ -57,7 +57,7 @@ export function startDispatcher(db: Db, clock: Clock, adapters: Adapters, settin
   let running: Promise<void> | undefined;
   const pass = async () => {
     while (!stopped && (await dispatchOnce(db, clock, adapters, settings)) > 0);
-    while (!stopped && (await sendWebhooksOnce(db, clock)) > 0);
+    while (!stopped && (await sendWebhooksOnce(db, clock, { outbound: settings.outbound })) > 0);
   };
   const timer = setInterval(() => {
     if (running) return;

@@ -3,6 +3,7 @@
 // delivery is handed off again (at least once; the delivery id is the receiver's de-duplication key).
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { OutboundPolicy } from '../../lib/url-policy.js';
 import { deliveries, deliveryAttempts, deliveryOutbox } from '../../db/schema.js';
 import type { DeliveryRow } from './deliveries.service.js';
 import { queueStatusNotification } from './webhooks.js';
@@ -16,6 +17,8 @@ export interface DispatcherSettings {
   backoffMs: number;
   /** hand-offs in flight at once within a batch (default 8) */
   concurrency?: number;
+  /** where sender webhooks may be (default: development's policy) */
+  outbound?: OutboundPolicy;
 }
 
 /** One hand-off attempt, to be booked. */

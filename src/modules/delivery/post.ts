@@ -1,16 +1,90 @@
-// Both adapters POST to their receiver the same way: with a deadline, the answer's body read and
-// dropped, and every failure worded for the attempt's detail ("<receiver> answered HTTP 503").
+// Every outbound POST (data-centre endpoints, the print centre, sender webhooks) goes through here:
+// the URL is checked against the outbound policy, the name is resolved and checked by the socket's
+// own lookup (the checked address is the one connected to), redirects are never followed, and the
+// whole exchange has a deadline. Failures are worded for the attempt's detail.
+import http from 'node:http';
+import https from 'node:https';
+import { checkOutboundUrl, DEVELOPMENT_POLICY, guardedLookup, OutboundRefusal, type OutboundPolicy } from '../../lib/url-policy.js';
 
-/** POSTs and returns the (successful) response; throws with a readable message otherwise. */
-export async function postTo(receiver: string, url: string, init: { headers: Record<string, string>; body: BodyInit }, timeoutMs: number): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers: init.headers, body: init.body, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (e) {
-    const err = e as Error;
-    throw new Error(err.name === 'TimeoutError' ? `${receiver} did not answer within ${timeoutMs} ms` : `${receiver} unreachable: ${err.message}`);
+export interface PostInit {
+  headers: Record<string, string>;
+  body: BodyInit;
+}
+
+export interface Answer {
+  status: number;
+  /** Location of a redirect, never followed */
+  location: string | undefined;
+}
+
+/** Why a POST did not get an answer. */
+export class PostFailure extends Error {
+  constructor(
+    public readonly kind: 'refused' | 'timeout' | 'unreachable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PostFailure';
   }
-  await res.arrayBuffer().catch(() => undefined);
-  if (!res.ok) throw new Error(`${receiver} answered HTTP ${res.status}`);
-  return res;
+}
+
+/** The body as bytes with its content type (FormData gets its multipart boundary here). */
+async function encode(init: PostInit): Promise<{ bytes: Buffer; headers: Record<string, string> }> {
+  const r = new Response(init.body);
+  const bytes = Buffer.from(await r.arrayBuffer());
+  const headers: Record<string, string> = { ...init.headers, 'content-length': String(bytes.length) };
+  const type = r.headers.get('content-type');
+  if (type && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = type;
+  return { bytes, headers };
+}
+
+function exchange(url: URL, bytes: Buffer, headers: Record<string, string>, signal: AbortSignal, policy: OutboundPolicy): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? https.request : http.request;
+    // agent: false: a fresh socket each time, never one pooled by a request that skipped the check.
+    const req = send(url, { method: 'POST', headers, signal, agent: false, lookup: guardedLookup(policy) }, (res) => {
+      // Only the status counts; the body is not read, so a receiver cannot hold us with it.
+      resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+      res.destroy();
+    });
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
+
+/** POSTs under the policy and returns the answer (any status); throws PostFailure when there is none. */
+export async function post(rawUrl: string, init: PostInit, timeoutMs: number, policy: OutboundPolicy): Promise<Answer> {
+  let url: URL;
+  try {
+    url = checkOutboundUrl(rawUrl, policy);
+  } catch (e) {
+    throw new PostFailure('refused', (e as Error).message);
+  }
+  const { bytes, headers } = await encode(init);
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    return await exchange(url, bytes, headers, signal, policy);
+  } catch (e) {
+    if (e instanceof OutboundRefusal) throw new PostFailure('refused', e.message);
+    if (signal.aborted) throw new PostFailure('timeout', `did not answer within ${timeoutMs} ms`);
+    throw new PostFailure('unreachable', (e as Error).message);
+  }
+}
+
+/** How a redirect is reported: it is a failed attempt, the Location named. */
+export const redirectDetail = (a: Answer) => `HTTP ${a.status} redirecting to ${a.location ?? '(no Location)'}; redirects are not followed`;
+
+/** POSTs and returns a successful (2xx) answer; throws with a readable message otherwise. */
+export async function postTo(receiver: string, url: string, init: PostInit, timeoutMs: number, policy: OutboundPolicy = DEVELOPMENT_POLICY): Promise<Answer> {
+  let a: Answer;
+  try {
+    a = await post(url, init, timeoutMs, policy);
+  } catch (e) {
+    if (!(e instanceof PostFailure)) throw e;
+    if (e.kind === 'refused') throw new Error(`${receiver} not contacted: ${e.message}`);
+    throw new Error(e.kind === 'timeout' ? `${receiver} ${e.message}` : `${receiver} unreachable: ${e.message}`);
+  }
+  if (a.status >= 300 && a.status < 400) throw new Error(`${receiver} answered ${redirectDetail(a)}`);
+  if (a.status < 200 || a.status >= 300) throw new Error(`${receiver} answered HTTP ${a.status}`);
+  return a;
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { germanDate, type Clock } from '../../lib/clock.js';
+import type { OutboundPolicy } from '../../lib/url-policy.js';
 import type { AuthorityRow, DirectoryIndex } from '../directory/directory-index.js';
 import type { Adapter } from './adapter.js';
 import type { DeliveryRow } from './deliveries.service.js';
@@ -18,6 +19,8 @@ export interface PrintSettings {
   /** bearer token for the print centre's endpoint */
   centerToken?: string;
   timeoutMs: number;
+  /** where the print centre may be (default: development's policy) */
+  outbound?: OutboundPolicy;
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -85,6 +88,6 @@ async function postJob(s: PrintSettings, id: string, letter: Uint8Array, manifes
   form.append('letter', new Blob([Buffer.from(letter)], { type: 'application/pdf' }), `${id}.pdf`);
   const headers: Record<string, string> = { 'x-delivery-id': id, 'idempotency-key': id };
   if (s.centerToken) headers.authorization = `Bearer ${s.centerToken}`;
-  const res = await postTo('print centre', s.centerUrl!, { headers, body: form }, s.timeoutMs);
+  const res = await postTo('print centre', s.centerUrl!, { headers, body: form }, s.timeoutMs, s.outbound);
   return `posted to the print centre (HTTP ${res.status})`;
 }

@@ -3,6 +3,7 @@
 import { CompactEncrypt, importX509 } from 'jose';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
+import { DEVELOPMENT_POLICY, type OutboundPolicy } from '../../lib/url-policy.js';
 import type { CertificateRow } from '../certificates/certificates.service.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import { decideRoute } from '../routing/route.service.js';
@@ -10,7 +11,8 @@ import type { Adapter } from './adapter.js';
 import type { DeliveryRow } from './deliveries.service.js';
 import { postTo } from './post.js';
 
-export function transportAdapter(db: Db, index: () => Promise<DirectoryIndex>, clock: Clock, timeoutMs: number): Adapter {
+/** `outbound`: where endpoints may be (main.ts passes the configured policy; tests default to development's). */
+export function transportAdapter(db: Db, index: () => Promise<DirectoryIndex>, clock: Clock, timeoutMs: number, outbound: OutboundPolicy = DEVELOPMENT_POLICY): Adapter {
   return {
     async handOff(d: DeliveryRow) {
       // Decided again at hand-off: a certificate may have been rotated or revoked meanwhile.
@@ -18,7 +20,7 @@ export function transportAdapter(db: Db, index: () => Promise<DirectoryIndex>, c
       if (decision.channel !== 'ELECTRONIC' || !decision.transport) throw new Error(`no longer deliverable electronically: ${decision.reasons.join('; ')}`);
       const { certificate, endpointUrl, recipientKey } = decision.transport;
       const jwe = await encryptFor(certificate, d);
-      const res = await postTo('endpoint', endpointUrl, { headers: transportHeaders(d, recipientKey), body: jwe }, timeoutMs);
+      const res = await postTo('endpoint', endpointUrl, { headers: transportHeaders(d, recipientKey), body: jwe }, timeoutMs, outbound);
       return `handed off to ${endpointUrl} (HTTP ${res.status}), encrypted for ${certificate.thumbprintSha256}`;
     },
   };

@@ -5,6 +5,8 @@ import { asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authorities, webhookOutbox } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
+import { DEVELOPMENT_POLICY, type OutboundPolicy } from '../../lib/url-policy.js';
+import { post, redirectDetail } from './post.js';
 
 export const WEBHOOK_MAX_ATTEMPTS = 10;
 
@@ -33,6 +35,8 @@ interface WebhookOptions {
   batchSize?: number;
   timeoutMs?: number;
   backoffMs?: number;
+  /** where notifications may go (default: development's, http and local networks open) */
+  outbound?: OutboundPolicy;
 }
 
 type Notification = typeof webhookOutbox.$inferSelect;
@@ -41,7 +45,7 @@ type Notification = typeof webhookOutbox.$inferSelect;
 export async function sendWebhooksOnce(db: Db, clock: Clock, opts: WebhookOptions = {}): Promise<number> {
   const leased = await leaseDue(db, clock.now(), opts.batchSize ?? 50);
   for (const n of leased.sort((a, b) => a.id - b.id)) {
-    const error = await notify(db, clock, n, opts.timeoutMs ?? 5000);
+    const error = await notify(db, clock, n, opts.timeoutMs ?? 5000, opts.outbound ?? DEVELOPMENT_POLICY);
     const attempts = n.attempts + 1;
     if (!error || attempts >= WEBHOOK_MAX_ATTEMPTS) {
       await db.delete(webhookOutbox).where(eq(webhookOutbox.id, n.id));
@@ -77,20 +81,16 @@ async function leaseDue(db: Db, now: Date, batchSize: number): Promise<Notificat
 }
 
 /** POSTs one notification, signed; returns the error, or null when sent (or there is no webhook any more). */
-async function notify(db: Db, clock: Clock, n: Notification, timeoutMs: number): Promise<string | null> {
+async function notify(db: Db, clock: Clock, n: Notification, timeoutMs: number, outbound: OutboundPolicy): Promise<string | null> {
   const [sender] = await db.select({ url: authorities.webhookUrl, secret: authorities.webhookSecret }).from(authorities).where(eq(authorities.key, n.senderKey));
   if (!sender?.url || !sender.secret) return null;
   const body = JSON.stringify(n.body);
   const timestamp = String(Math.floor(clock.now().getTime() / 1000));
+  const headers = { 'content-type': 'application/json', 'x-bv-timestamp': timestamp, 'x-bv-signature': sign(sender.secret, timestamp, body) };
   try {
-    const res = await fetch(sender.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-bv-timestamp': timestamp, 'x-bv-signature': sign(sender.secret, timestamp, body) },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await res.arrayBuffer().catch(() => undefined);
-    return res.ok ? null : `HTTP ${res.status}`;
+    const res = await post(sender.url, { headers, body }, timeoutMs, outbound);
+    if (res.status >= 300 && res.status < 400) return redirectDetail(res);
+    return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`;
   } catch (e) {
     return (e as Error).message;
   }

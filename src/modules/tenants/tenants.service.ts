@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.js';
 import { dataCenters, tenants, type Contact } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { checkOutboundUrl, policyForSaving } from '../../lib/url-policy.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ServiceContext } from '../directory/context.js';
@@ -21,17 +22,15 @@ function checkCode(field: string, code: string): string {
   return c;
 }
 
+/** Endpoints must pass the outbound URL policy (https and no local networks in production). */
 function checkEndpoints(field: string, urls: string[], requireHttps: boolean): string[] {
+  const policy = policyForSaving(requireHttps);
   return urls.map((raw, i) => {
     let u: URL;
     try {
-      u = new URL(raw);
-    } catch {
-      throw badInput(`${field}[${i}]`, `"${raw}" is not a URL`);
-    }
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
-    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && (loopback || !requireHttps))) {
-      throw badInput(`${field}[${i}]`, `"${raw}" must use https`);
+      u = checkOutboundUrl(raw, policy);
+    } catch (e) {
+      throw badInput(`${field}[${i}]`, (e as Error).message);
     }
     if (u.username || u.password) throw badInput(`${field}[${i}]`, 'must not carry credentials');
     return u.toString();
