@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { acquireDirLock, DataDirLockedError } from '../src/db/lock.js';
+import { acquireDirLock, DataDirLockedError, processStart, STALE_AFTER_MS, type LockHolder } from '../src/db/lock.js';
 import { foldName } from '../src/lib/fold.js';
 import { germanDate } from '../src/lib/clock.js';
 
@@ -75,6 +75,63 @@ describe('data folder lock', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lock-'));
     fs.writeFileSync(path.join(dir, 'db.lock'), JSON.stringify({ pid: 1, host: 'other-host', purpose: 'server', since: 'x' }));
     expect(() => acquireDirLock(dir, 'me')).toThrow(DataDirLockedError);
+  });
+
+  const writeLock = (dir: string, holder: Partial<LockHolder>, ageMs = 0) => {
+    const file = path.join(dir, 'db.lock');
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname(), purpose: 'server', since: 'x', ...holder }));
+    const at = new Date(Date.now() - ageMs);
+    fs.utimesSync(file, at, at);
+    return file;
+  };
+
+  it('takes over the lock of a crashed container: same PID, another host name, not refreshed for too long', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lock-'));
+    writeLock(dir, { host: 'container-before-restart' }, STALE_AFTER_MS + 5_000);
+    const lock = acquireDirLock(dir, 'restarted');
+    expect(JSON.parse(fs.readFileSync(lock.file, 'utf8'))).toMatchObject({ pid: process.pid, host: os.hostname(), purpose: 'restarted' });
+    lock.release();
+    // Refreshed recently: its holder may be alive on that host, so it still blocks, and the message says so.
+    writeLock(dir, { host: 'other-host' }, 3_000);
+    expect(() => acquireDirLock(dir, 'me')).toThrow(new RegExp(`in use by process ${process.pid} on host other-host .*refreshed 3 s ago`));
+  });
+
+  it('takes over a lock whose PID now belongs to another process (other start time)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lock-'));
+    const mine = processStart(process.pid);
+    expect(mine).toBeDefined();
+    writeLock(dir, { start: `${mine}-before-reboot` });
+    const lock = acquireDirLock(dir, 'new');
+    expect(JSON.parse(fs.readFileSync(lock.file, 'utf8')).purpose).toBe('new');
+    lock.release();
+    // Same PID and start time: the holder is this very process, still alive.
+    writeLock(dir, { start: mine });
+    expect(() => acquireDirLock(dir, 'second')).toThrow(DataDirLockedError);
+  });
+
+  it('an unreadable lock file blocks while it may still be being written, and is taken over once old', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lock-'));
+    const file = path.join(dir, 'db.lock');
+    fs.writeFileSync(file, '{"pid": 12');
+    expect(() => acquireDirLock(dir, 'me')).toThrow(/cannot be read/);
+    const old = new Date(Date.now() - STALE_AFTER_MS - 5_000);
+    fs.utimesSync(file, old, old);
+    acquireDirLock(dir, 'me').release();
+  });
+
+  it('the holder refreshes its lock file, and notices when another process took it over', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lock-'));
+    const lost: LockHolder[] = [];
+    const lock = acquireDirLock(dir, 'holder', { heartbeatMs: 20, onLost: (_f, h) => lost.push(h) });
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock.file, old, old);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(Date.now() - fs.statSync(lock.file).mtimeMs).toBeLessThan(5_000);
+    writeLock(dir, { host: 'other-host', pid: 4242, token: 'theirs' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lost).toMatchObject([{ pid: 4242, host: 'other-host' }]);
+    lock.release();
+    expect(fs.existsSync(lock.file)).toBe(true); // not ours to remove
   });
 });
 

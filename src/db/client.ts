@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
 import { acquireDirLock, type DirLock } from './lock.js';
+import { checkDataFolder, checkRegister, describePostgres, folderAdvice, openFailure } from './integrity.js';
 
 export type Schema = typeof schema;
 /** The drizzle handle; a transaction has the same shape, so repositories take either. */
@@ -55,21 +56,28 @@ export interface PgliteOptions {
   sharedBuffers?: string;
 }
 
-export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
-  let lock: DirLock | undefined;
-  if (opts.dir) lock = acquireDirLock(opts.dir, opts.purpose ?? `pid ${process.pid}`);
-  let client: PGlite;
+/** Takes the folder's lock and opens PGlite there; a folder that is not a usable database is refused. */
+async function openPgliteClient(opts: PgliteOptions): Promise<{ client: PGlite; lock?: DirLock }> {
+  const lock = opts.dir ? acquireDirLock(opts.dir, opts.purpose ?? `pid ${process.pid}`) : undefined;
+  let state: 'new' | 'existing' = 'new';
   try {
-    client = await PGlite.create({
+    // Before PGlite sees it: PGlite re-initialises a folder without PG_VERSION and aborts on a short pg_control.
+    if (opts.dir) state = checkDataFolder(opts.dir);
+    const client = await PGlite.create({
       dataDir: opts.dir ? path.join(opts.dir, 'pgdata') : undefined,
       loadDataDir: opts.loadDataDir,
       extensions: { btree_gist },
       postgresqlconf: `shared_buffers = ${opts.sharedBuffers ?? '32MB'}`,
     });
+    return { client, lock };
   } catch (e) {
     lock?.release();
-    throw e;
+    throw opts.dir && state === 'existing' ? openFailure(opts.dir, e) : e;
   }
+}
+
+export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
+  const { client, lock } = await openPgliteClient(opts);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
@@ -143,10 +151,23 @@ export interface DatabaseSettings {
   pgliteSharedBuffers?: string;
 }
 
-export function openDatabase(settings: DatabaseSettings, purpose: string): Promise<Database> {
-  return settings.databaseUrl
-    ? openPostgres(settings.databaseUrl, settings.databasePoolSize)
-    : openPglite({ dir: settings.dataDir, purpose, sharedBuffers: settings.pgliteSharedBuffers });
+/** Opens the configured database for the server or the CLI; one that has lost its data is refused. */
+export async function openDatabase(settings: DatabaseSettings, purpose: string): Promise<Database> {
+  const url = settings.databaseUrl;
+  const database = url
+    ? await openPostgres(url, settings.databasePoolSize)
+    : await openPglite({ dir: settings.dataDir, purpose, sharedBuffers: settings.pgliteSharedBuffers });
+  try {
+    await checkRegister(
+      (query) => queryRows(database.db, query),
+      url ? describePostgres(url) : `the data folder ${settings.dataDir}`,
+      url ? 'Restore it from a backup, or point DATABASE_URL at the right database.' : folderAdvice(settings.dataDir),
+    );
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  return database;
 }
 
 export { sql };
