@@ -6,12 +6,12 @@ import { createApp } from './app/app.js';
 import { installCrashPolicy, listen, onSignals, stopGracefully } from './app/lifecycle.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { DatabaseDamagedError } from './db/integrity.js';
 import { DataDirLockedError } from './db/lock.js';
 import { certificateExpiryJob, certificateTransitionsJob, retentionJob, structuralChangesJob } from './jobs/definitions.js';
 import { startJobs } from './jobs/scheduler.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { armFailpoints } from './lib/failpoint.js';
-import { setProcessAllowlist } from './lib/url-policy.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ensureDevKey } from './modules/auth/dev-keys.js';
 import { createVerifier } from './modules/auth/jwt.js';
@@ -36,8 +36,9 @@ async function databaseOrExit(config: Config, log: Logger): Promise<Database> {
   try {
     return await openDatabase(config, `server on ${config.host}:${config.port}`);
   } catch (e) {
-    if (!(e instanceof DataDirLockedError)) throw e;
-    log.error({ holder: e.holder }, e.message);
+    if (e instanceof DatabaseDamagedError) log.error(e.message);
+    else if (e instanceof DataDirLockedError) log.error({ holder: e.holder }, e.message);
+    else throw e;
     process.exit(1);
   }
 }
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
     database, clock, directory,
     bulkMax: config.bulkMax,
     production: config.env === 'production',
+    // Saved URLs (endpoints, webhooks) are checked against the same allowlist the senders use.
+    allowlist: config.outbound.allowlist,
     certificates: { anchors: loadTrustAnchors(config.trustAnchorsDir), overlapMs: config.certOverlapDays * 86_400_000 },
     maxPayloadBytes: config.dispatch.maxPayloadBytes,
     verifier: createVerifier({ ...config.auth, jwks }, clock),
@@ -98,8 +101,6 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     isDev: config.env === 'development',
   });
-  // Saved URLs (endpoints, webhooks) are checked against the same allowlist the senders use.
-  setProcessAllowlist(config.outbound.allowlist);
   const dispatcher = config.dispatch.enabled ? startDispatcherFor(config, database, clock, directory, log) : undefined;
 
   const { server, port } = await listen(app, config.host, config.port);

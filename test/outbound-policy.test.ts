@@ -11,7 +11,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { webhookOutbox } from '../src/db/schema.js';
 import { ManualClock } from '../src/lib/clock.js';
-import { EMPTY_ALLOWLIST, outboundPolicy, parseAllowlist, setProcessAllowlist, type OutboundPolicy, type Resolver } from '../src/lib/url-policy.js';
+import { EMPTY_ALLOWLIST, outboundPolicy, parseAllowlist, type OutboundPolicy, type Resolver } from '../src/lib/url-policy.js';
 import { findAuthority, updateAuthority } from '../src/modules/authorities/authorities.service.js';
 import { attemptsOf, findDelivery } from '../src/modules/delivery/deliveries.service.js';
 import { dispatchOnce } from '../src/modules/delivery/dispatcher.js';
@@ -82,7 +82,8 @@ forEachEngine('outbound URL policy', (engine) => {
   const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-spool-'));
   // Failed attempts are not due again within this file: each pass sees only the delivery just sent.
   const settings: DispatcherSettings = { name: 'test', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 30 * 86_400_000 };
-  const ctx = (requireHttps: boolean) => makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory }, { requireHttps });
+  let allowlist = EMPTY_ALLOWLIST;
+  const ctx = (requireHttps: boolean) => makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory }, { requireHttps, allowlist });
   let n = 0;
   const send = () => {
     n++;
@@ -104,7 +105,9 @@ forEachEngine('outbound URL policy', (engine) => {
   beforeAll(async () => {
     ({ database, rx, directory } = await openNetwork(engine, clock));
   });
-  afterEach(() => setProcessAllowlist(EMPTY_ALLOWLIST));
+  afterEach(() => {
+    allowlist = EMPTY_ALLOWLIST;
+  });
   afterAll(async () => {
     await rx?.close();
     await database?.close();
@@ -138,7 +141,7 @@ forEachEngine('outbound URL policy', (engine) => {
   });
 
   it('the allowlist admits a private address (and a listed localhost name) in production, nothing else', async () => {
-    setProcessAllowlist(parseAllowlist(['10.1.2.0/24', 'xta.localhost']));
+    allowlist = parseAllowlist(['10.1.2.0/24', 'xta.localhost']);
     const dc = await createDataCenter(ctx(true), { code: 'rz-intern', name: 'Intern', endpoints: ['https://10.1.2.3/xta', 'https://xta.localhost/'] });
     expect(dc.endpoints).toEqual(['https://10.1.2.3/xta', 'https://xta.localhost/']);
     await expect(updateDataCenter(ctx(true), 'rz-intern', dc.version, { endpoints: ['https://10.1.3.3/xta'] })).rejects.toThrow(/10\.1\.3\.3 is a private address/);

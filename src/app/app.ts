@@ -38,6 +38,7 @@ export function createApp(opts: AppOptions): App {
     directory: opts.directory,
     bulkMax: opts.bulkMax,
     production: opts.production,
+    allowlist: opts.allowlist,
     certificates: opts.certificates ?? { anchors: [], overlapMs: 14 * 86_400_000 },
     maxPayloadBytes: opts.maxPayloadBytes,
   };

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
+import { DatabaseDamagedError } from '../db/integrity.js';
 import { DataDirLockedError } from '../db/lock.js';
 import { InputFileError } from '../lib/errors.js';
 import { armFailpoints } from '../lib/failpoint.js';
@@ -48,7 +49,7 @@ async function run(argv: string[]): Promise<number> {
 /** Usage errors exit 2 with the usage text; expected failures 1 with their message; the rest 1 with the stack. */
 function explain(e: unknown): { code: number; message: string } {
   if (e instanceof UsageError) return { code: 2, message: `${e.message}\n\n${globalHelp()}` };
-  if (e instanceof InputFileError || e instanceof ImportRejectedError || e instanceof DemoError || e instanceof DataDirLockedError || e instanceof ConfigError) {
+  if (e instanceof InputFileError || e instanceof ImportRejectedError || e instanceof DemoError || e instanceof DataDirLockedError || e instanceof DatabaseDamagedError || e instanceof ConfigError) {
     return { code: 1, message: e.message };
   }
   // Unknown options, missing option values, stray values for flags: all mistakes in the command line.

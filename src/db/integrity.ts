@@ -5,18 +5,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import { pgErrorCode } from './errors.js';
-import { DataDirLockedError } from './lock.js';
 
 /** Rows of a raw query (client.ts's queryRows, passed in to keep this file free of the driver). */
 export type Rows = <T>(query: SQL) => Promise<T[]>;
 
-/**
- * Extends DataDirLockedError only so that main.ts and the CLI, which already print that error's
- * message and exit 1, do the same for this one.
- */
-export class DatabaseDamagedError extends DataDirLockedError {
-  constructor(where: string, problem: string, advice: string) {
-    super(where, undefined, `Refusing to start: ${where} ${problem}. ${advice}`);
+/** The data folder or database is not a register this server may serve; main and the CLI print it and exit 1. */
+export class DatabaseDamagedError extends Error {
+  constructor(
+    public readonly where: string,
+    problem: string,
+    advice: string,
+  ) {
+    super(`Refusing to start: ${where} ${problem}. ${advice}`);
     this.name = 'DatabaseDamagedError';
   }
 }

@@ -4,6 +4,7 @@ import type { RequestContext } from '../http/request-context.js';
 import type { Clock } from '../lib/clock.js';
 import { requirePrincipal, type Principal } from '../modules/auth/principal.js';
 import type { Loaders } from './loaders.js';
+import { EMPTY_ALLOWLIST, type Allowlist } from '../lib/url-policy.js';
 import type { RegionLoaders } from '../modules/regions/regions.service.js';
 import type { PostcodeLoaders } from '../modules/postcodes/postcodes.resolvers.js';
 import type { Directory } from '../modules/directory/directory.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
   bulkMax: number;
   /** production rules (e.g. https-only endpoints) */
   production?: boolean;
+  /** hosts and networks outbound URLs may name in production although local or private (OUTBOUND_ALLOWLIST) */
+  allowlist?: Allowlist;
   certificates: { anchors: x509.X509Certificate[]; overlapMs: number };
   /** largest decoded payload accepted by dispatch */
   maxPayloadBytes?: number;
@@ -45,6 +48,7 @@ export function serviceContext(ctx: GraphQLContext): ServiceContext {
     actor: { id: principal.subject, requestId: ctx.requestId },
     directory: ctx.deps.directory,
     requireHttps: ctx.deps.production ?? false,
+    allowlist: ctx.deps.allowlist ?? EMPTY_ALLOWLIST,
     anchors: ctx.deps.certificates.anchors,
     overlapMs: ctx.deps.certificates.overlapMs,
   };

@@ -117,18 +117,6 @@ export function outboundPolicy(production: boolean, allowlist: Allowlist = EMPTY
 
 export const DEVELOPMENT_POLICY = outboundPolicy(false);
 
-// Services receive only `requireHttps` in their context; the allowlist is a process setting from
-// the configuration, set once at start-up (main.ts), empty until then (nothing local admitted).
-let processAllowlist = EMPTY_ALLOWLIST;
-
-export function setProcessAllowlist(allowlist: Allowlist): void {
-  processAllowlist = allowlist;
-}
-
-/** The policy a service applies when a URL is saved. */
-export function policyForSaving(requireHttps: boolean): OutboundPolicy {
-  return outboundPolicy(requireHttps, processAllowlist);
-}
 
 const article = (label: string) => (/^[aeiouAEIOU]/.test(label) ? 'an' : 'a');
 

@@ -4,10 +4,10 @@ import { and, asc, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from
 import type { Db } from '../../db/client.js';
 import { authorities, jurisdictions, tasks, tenants, type Contact } from '../../db/schema.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
-import { checkOutboundUrl, policyForSaving } from '../../lib/url-policy.js';
+import { checkOutboundUrl, type OutboundPolicy } from '../../lib/url-policy.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import type { ServiceContext } from '../directory/context.js';
+import { savingPolicy, type ServiceContext } from '../directory/context.js';
 import type { AuthorityRow, JurisdictionRow } from '../directory/directory-index.js';
 import { directoryChange } from '../directory/version.js';
 import { MESSAGE_TYPES } from './message-types.js';
@@ -46,7 +46,7 @@ export function checkAuthorityAccess(principal: Principal, tenantCode: string | 
   throw forbidden(`Role ${principal.role} may not ${what} authorities; it needs ADMIN or TENANT_MANAGER`);
 }
 
-function validateFields(f: AuthorityFields, field: string, requireHttps: boolean): Partial<typeof authorities.$inferInsert> {
+function validateFields(f: AuthorityFields, field: string, outbound: OutboundPolicy): Partial<typeof authorities.$inferInsert> {
   const out: Partial<typeof authorities.$inferInsert> = {};
   if (f.kind) out.kind = f.kind;
   if (f.status) out.status = f.status;
@@ -89,7 +89,7 @@ function validateFields(f: AuthorityFields, field: string, requireHttps: boolean
     else {
       let u: URL;
       try {
-        u = checkOutboundUrl(f.webhookUrl, policyForSaving(requireHttps));
+        u = checkOutboundUrl(f.webhookUrl, outbound);
       } catch (e) {
         throw badInput(`${field}.webhookUrl`, (e as Error).message);
       }
@@ -121,7 +121,7 @@ export async function createAuthority(
 ): Promise<AuthorityRow> {
   const key = input.key.trim();
   if (!KEY_FORMAT.test(key)) throw badInput('input.key', `"${input.key}" is not an addressing key prefix:identifier, e.g. ags:05766020`);
-  const values = validateFields(input, 'input', ctx.requireHttps);
+  const values = validateFields(input, 'input', savingPolicy(ctx));
   checkAuthorityAccess(ctx.principal, values.tenantCode, 'create');
   return directoryChange(ctx, async (tx) => {
     await checkTenantExists(tx, values.tenantCode, 'input.tenantCode');
@@ -136,7 +136,7 @@ export async function createAuthority(
 }
 
 export async function updateAuthority(ctx: ServiceContext, key: string, expectedVersion: number, input: AuthorityFields, action = 'UPDATE_AUTHORITY'): Promise<AuthorityRow> {
-  const values = validateFields(input, 'input', ctx.requireHttps);
+  const values = validateFields(input, 'input', savingPolicy(ctx));
   return directoryChange(ctx, async (tx) => {
     const before = await findAuthority(tx, key);
     if (!before) throw notFound(`No authority with key ${key}`);

@@ -5,6 +5,7 @@ import type * as x509 from '@peculiar/x509';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import { EMPTY_ALLOWLIST, outboundPolicy, type Allowlist, type OutboundPolicy } from '../../lib/url-policy.js';
 import type { Actor } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { Directory } from './directory.js';
@@ -12,6 +13,8 @@ import type { Directory } from './directory.js';
 export interface ServiceSettings {
   /** production: endpoints and callbacks must use https */
   requireHttps: boolean;
+  /** the outbound URL policy a saved endpoint or webhook URL must pass (production rules and allowlist) */
+  allowlist: Allowlist;
   /** trust anchors a data centre's certificate must chain to (none: not checked) */
   anchors: x509.X509Certificate[];
   /** how long an outgoing certificate stays usable beside its successor */
@@ -27,7 +30,10 @@ export interface ServiceContext extends ServiceSettings {
   log?: Logger;
 }
 
-export const DEFAULT_SETTINGS: ServiceSettings = { requireHttps: false, anchors: [], overlapMs: 14 * 86_400_000 };
+export const DEFAULT_SETTINGS: ServiceSettings = { requireHttps: false, allowlist: EMPTY_ALLOWLIST, anchors: [], overlapMs: 14 * 86_400_000 };
+
+/** The policy a URL must pass when a service saves it. */
+export const savingPolicy = (s: ServiceSettings): OutboundPolicy => outboundPolicy(s.requireHttps, s.allowlist);
 
 /** A context from its parts; settings default to development's (http allowed, no anchors, 14 days). */
 export function makeServiceContext(

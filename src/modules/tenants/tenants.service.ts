@@ -6,10 +6,10 @@ import type { Db } from '../../db/client.js';
 import { dataCenters, tenants, type Contact } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
-import { checkOutboundUrl, policyForSaving } from '../../lib/url-policy.js';
+import { checkOutboundUrl, type OutboundPolicy } from '../../lib/url-policy.js';
 import { writeAudit, type Actor } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import type { ServiceContext } from '../directory/context.js';
+import { savingPolicy, type ServiceContext } from '../directory/context.js';
 
 export type DataCenterRow = typeof dataCenters.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
@@ -23,8 +23,7 @@ function checkCode(field: string, code: string): string {
 }
 
 /** Endpoints must pass the outbound URL policy (https and no local networks in production). */
-function checkEndpoints(field: string, urls: string[], requireHttps: boolean): string[] {
-  const policy = policyForSaving(requireHttps);
+function checkEndpoints(field: string, urls: string[], policy: OutboundPolicy): string[] {
   return urls.map((raw, i) => {
     let u: URL;
     try {
@@ -69,7 +68,7 @@ function dataCenterValues(ctx: ServiceContext, input: DataCenterInput) {
     v.name = input.name.trim();
   }
   if (input.contact) v.contact = Object.fromEntries(Object.entries(input.contact).filter(([, x]) => x !== null && x !== undefined && x !== ''));
-  if (input.endpoints) v.endpoints = checkEndpoints('input.endpoints', input.endpoints, ctx.requireHttps);
+  if (input.endpoints) v.endpoints = checkEndpoints('input.endpoints', input.endpoints, savingPolicy(ctx));
   if (input.status) v.status = input.status;
   return v;
 }
