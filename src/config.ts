@@ -1,6 +1,7 @@
 // The only module that reads process.env. Everything else receives a Config.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
 import { checkOutboundUrl, outboundPolicy, parseAllowlist, type OutboundPolicy } from './lib/url-policy.js';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
@@ -70,6 +71,7 @@ const EnvSchema = z.object({
     .regex(/^(off|(ANONYMOUS|ADMIN|TENANT_MANAGER|DATA_CENTER|CLIENT)=\d+(,(ANONYMOUS|ADMIN|TENANT_MANAGER|DATA_CENTER|CLIENT)=\d+)*)$/, 'must be "off" or ROLE=requests per minute, comma-separated, e.g. CLIENT=1200,ANONYMOUS=120')
     .optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TRUSTED_PROXIES: z.string().max(2000).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
 
@@ -147,6 +149,8 @@ export interface HttpLimits {
   suggestions: boolean;
   /** requests per minute by role (and ANONYMOUS); null disables rate limiting */
   rateLimits: Record<string, number> | null;
+  /** reverse proxies whose X-Forwarded-For is believed (hop count or addresses); unset: none */
+  trustedProxies?: TrustedProxies;
 }
 
 /** Defaults for tests and tools that build an app without a Config. */
@@ -178,6 +182,16 @@ function parseRateLimits(v: string | undefined): Record<string, number> | null {
     out[role!] = Number(n);
   }
   return out;
+}
+
+function trustedProxiesFrom(raw: string | undefined, problems: string[]): TrustedProxies | undefined {
+  if (!raw) return undefined;
+  try {
+    return parseTrustedProxies(raw);
+  } catch (err) {
+    problems.push(`TRUSTED_PROXIES: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 export const DEV_ISSUER = 'urn:behoerdenverzeichnis:dev';
@@ -222,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (problem) problems.push(`PRINT_CENTER_URL: ${problem}`);
   }
   if (e.FAILPOINTS && e.NODE_ENV === 'production') problems.push('FAILPOINTS: a crash-test hook; not allowed in production');
+  const trusted = trustedProxiesFrom(e.TRUSTED_PROXIES, problems);
   if (problems.length) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -268,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
       suggestions: e.NODE_ENV !== 'production',
       rateLimits: parseRateLimits(e.RATE_LIMITS),
+      trustedProxies: trusted,
     },
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -48,7 +48,7 @@ export function createYogaServer(opts: YogaOptions): Yoga {
     // Yoga's own body limit (25 MB by default) must not undercut ours, which the handler enforces with 413.
     maxRequestBodySize: limits.maxBodyBytes,
     plugins: [
-      ...securityPlugins(limits, opts.log),
+      ...securityPlugins(limits, opts.log, opts.isDev ?? false),
       // Compiled execution: queries are turned into JavaScript once and cached per document.
       useGraphQlJit({}, { enableIf: () => opts.jit ?? true }),
     ],

@@ -8,6 +8,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { HttpLimits } from '../config.js';
 import { isDatabaseUnavailable } from '../db/availability.js';
+import { EXCLUSION_VIOLATION, pgErrorCode, UNIQUE_VIOLATION } from '../db/errors.js';
 import { operationDuration, operationLabel } from '../http/metrics.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Logger } from '../lib/logger.js';
@@ -27,7 +28,7 @@ const reject = {
   ],
 };
 
-export function securityPlugins(limits: HttpLimits, log?: Logger): Plugin[] {
+export function securityPlugins(limits: HttpLimits, log?: Logger, isDev = false): Plugin[] {
   const plugins: Plugin[] = [
     // Browsers send "simple" cross-site requests without a preflight; we require something they cannot
     // add without one: a JSON content type, an Authorization header or an explicit CSRF header.
@@ -45,6 +46,7 @@ export function securityPlugins(limits: HttpLimits, log?: Logger): Plugin[] {
     useWorkBudget(limits.maxCost),
     operationMetrics(),
     errorsWithRequestId(log),
+    requestErrorsAsDocumented(isDev),
   ];
   if (!limits.introspection) plugins.push(useDisableIntrospection() as Plugin);
   if (!limits.suggestions) plugins.push(blockFieldSuggestionsPlugin({ mask: '' }) as Plugin);
@@ -100,10 +102,60 @@ function errorsWithRequestId(log?: Logger): Plugin<{ rc?: RequestContext }> {
   };
 }
 
+/**
+ * Two corrections to what Yoga answers before execution: a limit hit while parsing (the token limit)
+ * is 400 like the other limits, also for legacy application/json clients; and outside development a
+ * request error carries no `originalError` (Yoga echoes the JSON parser's message, with the body's text).
+ */
+function requestErrorsAsDocumented(isDev: boolean): Plugin {
+  const fix = (result: any) => {
+    if (!result?.errors?.length) return result;
+    const limited = result.errors.some((e: any) => e?.extensions?.code === 'QUERY_LIMIT_EXCEEDED');
+    const errors = isDev
+      ? result.errors
+      : result.errors.map((e: any) => {
+          if (!(e instanceof GraphQLError) || !e.extensions?.originalError) return e;
+          const { originalError: _, ...extensions } = e.extensions;
+          return new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions });
+        });
+    if (!limited && errors === result.errors) return result;
+    if ('data' in result) return { ...result, errors };
+    // A request error (no execution): its status belongs to the whole response, for every client.
+    let status = limited ? 400 : 0;
+    for (const e of result.errors) status = Math.max(status, Number(e?.extensions?.http?.status ?? 0));
+    return { ...result, errors, extensions: { ...result.extensions, http: { ...result.extensions?.http, status: status || 400 } } };
+  };
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result)) setResult(result.map(fix));
+      else if (result && !(Symbol.asyncIterator in (result as object))) setResult(fix(result));
+    },
+  };
+}
+
 export const databaseUnavailable = () =>
   new GraphQLError('The database is not reachable at the moment; nothing was changed. Try again shortly.', {
     extensions: { code: 'DATABASE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '5' } } },
   });
+
+/**
+ * A unique or exclusion violation the service's own check could not see (two requests at once): the
+ * database refused the second, which is a CONFLICT on both engines, not an unexpected error.
+ */
+function conflictOf(original: unknown): string | undefined {
+  const code = pgErrorCode(original);
+  if (code !== UNIQUE_VIOLATION && code !== EXCLUSION_VIOLATION) return undefined;
+  const constraint = constraintOf(original);
+  return `Conflicts with a concurrent change${constraint ? ` (${constraint})` : ''}: an entry with the same key or an overlapping one exists now. Reload and try again.`;
+}
+
+function constraintOf(e: unknown): string | undefined {
+  for (let cur = e, i = 0; i < 4 && cur; i++, cur = (cur as { cause?: unknown }).cause) {
+    const c = (cur as { constraint_name?: unknown; constraint?: unknown }).constraint_name ?? (cur as { constraint?: unknown }).constraint;
+    if (typeof c === 'string' && /^[a-z0-9_]{1,63}$/.test(c)) return c;
+  }
+  return undefined;
+}
 
 /**
  * Masks unexpected errors ("Unexpected error.", no stack, no message) except in development, and turns
@@ -119,6 +171,8 @@ export function maskError(isDev: boolean) {
     if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
       return error;
     }
+    const conflict = conflictOf(original);
+    if (conflict) return new GraphQLError(conflict, { nodes: error instanceof GraphQLError ? error.nodes : undefined, path: error instanceof GraphQLError ? error.path : undefined, extensions: { code: 'CONFLICT' } });
     const extensions: Record<string, unknown> = { code: 'INTERNAL_SERVER_ERROR' };
     if (isDev && original instanceof Error) extensions.originalError = { message: original.message, stack: original.stack };
     const path = error instanceof GraphQLError ? error.path : undefined;

@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.js';
 import { loggableError, type Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
 import { BodyTooLarge, readBody } from './body.js';
+import { clientAddress } from './client-address.js';
 import { httpRequests, rateLimited, renderMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { requestIdFrom, type RequestContext } from './request-context.js';
@@ -76,7 +77,7 @@ async function databaseReady(database: Database, timeoutMs: number): Promise<boo
 async function rateLimit(opts: HttpHandlerOptions, limiter: RateLimiter | undefined, req: IncomingMessage, ctx: RequestContext) {
   if (!limiter) return undefined;
   let role = 'ANONYMOUS';
-  let key = req.socket.remoteAddress ?? 'unknown';
+  let key = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], opts.limits.trustedProxies);
   const auth = req.headers.authorization;
   if (auth) {
     try {
@@ -143,11 +144,12 @@ async function graphql(opts: HttpHandlerOptions, limiter: RateLimiter | undefine
   return opts.yoga.handle(req, res, { rc: ctx });
 }
 
-/** Method, path, status and timing only: no query text, variables, tokens or addresses. */
-function logRequest(log: Logger | undefined, req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string, ms: number) {
+/** Method, path, status, timing and the caller's IP: no query text, variables, tokens or postal addresses. */
+function logRequest(opts: HttpHandlerOptions, req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string, ms: number) {
+  const client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], opts.limits.trustedProxies);
   // Refused, failed and slow requests at info; the thousands of ordinary ones a second at debug.
-  log?.[res.statusCode >= 400 || ms > 1000 ? 'info' : 'debug'](
-    { requestId: ctx.requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms), operation: ctx.operation, role: ctx.role },
+  opts.log?.[res.statusCode >= 400 || ms > 1000 ? 'info' : 'debug'](
+    { requestId: ctx.requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms), operation: ctx.operation, role: ctx.role, client },
     'request',
   );
 }
@@ -185,7 +187,7 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
     res.once('close', () => {
       inFlight--;
       httpRequests.inc({ path: known, status: String(res.statusCode) });
-      logRequest(opts.log, req, res, ctx, known, performance.now() - started);
+      logRequest(opts, req, res, ctx, known, performance.now() - started);
     });
     // The request context travels explicitly (Yoga's server context), not in AsyncLocalStorage:
     // on Node 20 that cost about 12 % of a trivial request's throughput.
