@@ -85,6 +85,9 @@ describe('certificate checks (BSI TR-02102-1)', () => {
     const fromDer = readCertificates(new Uint8Array(c.rawData), 'a.der');
     expect(fromPem).toEqual(fromDer);
     expect(readCertificates(Buffer.from(pem + '\n' + pem), 'bundle.pem')).toHaveLength(2);
+    // An upload is a certificate and its chain: a bundle of thousands is refused before any is parsed.
+    expect(readCertificates(Buffer.from(`${pem}\n`.repeat(10)), 'ten.pem', 10)).toHaveLength(10);
+    expect(() => readCertificates(Buffer.from(`${pem}\n`.repeat(5000)), 'many.pem', 10)).toThrow(/many.pem: holds more than 10 certificates/);
     const i = describeCertificate(fromPem[0]!, 'a.pem');
     expect(i).toMatchObject({ subject: 'CN=rz.example, O=KRZ', keyAlgorithm: 'EC', curve: 'P-256', keySize: 256, signatureAlgorithm: 'ecdsa-with-SHA256', isCa: false });
     expect(i.thumbprintSha256).toMatch(/^[0-9a-f]{64}$/);

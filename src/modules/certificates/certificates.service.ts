@@ -9,7 +9,7 @@ import { certificateChallenges, certificates, dataCenters } from '../../db/schem
 import { badInput, conflict, notFound } from '../../lib/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { checkDataCenterAccess, findDataCenter,  } from '../tenants/tenants.service.js';
-import { CertificateInputError, checkCertificate, describeCertificate, readCertificates, type CertificateInfo, type CertificateUsage } from './inspect.js';
+import { CertificateInputError, checkCertificate, describeCertificate, MAX_UPLOAD_CERTIFICATES, readCertificates, type CertificateInfo, type CertificateUsage } from './inspect.js';
 import type { ServiceContext } from '../directory/context.js';
 
 export type CertificateRow = typeof certificates.$inferSelect;
@@ -96,7 +96,7 @@ export function certificateValues(
 function parseUpload(text: string) {
   const trimmed = text.trim();
   const bytes = trimmed.includes('-----BEGIN') ? Buffer.from(trimmed) : Buffer.from(trimmed, 'base64');
-  const [leaf, ...chain] = readCertificates(bytes, 'certificate').map((der) => describeCertificate(der, 'certificate'));
+  const [leaf, ...chain] = readCertificates(bytes, 'certificate', MAX_UPLOAD_CERTIFICATES).map((der) => describeCertificate(der, 'certificate'));
   return { leaf: leaf!, chain };
 }
 
@@ -140,7 +140,7 @@ export async function checkProof(proof: string, leafDer: Uint8Array, leafPem: st
     return { problem: 'proof of possession: not a compact JWS' };
   }
   if (!header.alg || !PROOF_ALGORITHMS.includes(header.alg)) return { problem: `proof of possession: algorithm ${header.alg ?? 'none'} is not accepted` };
-  if (!Array.isArray(header.x5c) || !header.x5c[0] || Buffer.from(header.x5c[0], 'base64').compare(Buffer.from(leafDer)) !== 0) {
+  if (!Array.isArray(header.x5c) || header.x5c.length > MAX_UPLOAD_CERTIFICATES || !header.x5c[0] || Buffer.from(header.x5c[0], 'base64').compare(Buffer.from(leafDer)) !== 0) {
     return { problem: 'proof of possession: the x5c header must carry the uploaded certificate' };
   }
   try {

@@ -45,12 +45,17 @@ export interface CertificateInfo {
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 
 /** A PEM file (one certificate or a bundle with the chain) or DER bytes: certificates in file order. */
-export function readCertificates(bytes: Uint8Array, source: string): Uint8Array[] {
+/** A certificate with its chain: more is not a data centre's upload (trust-anchor bundles pass their own limit). */
+export const MAX_UPLOAD_CERTIFICATES = 10;
+
+export function readCertificates(bytes: Uint8Array, source: string, max = Infinity): Uint8Array[] {
   if (!bytes.length) throw new CertificateInputError(source, 'file is empty');
   const text = Buffer.from(bytes).toString('latin1');
   if (text.includes('-----BEGIN')) {
     const ders: Uint8Array[] = [];
     for (const m of text.matchAll(PEM_BLOCK)) {
+      // Counted before anything is decoded: each certificate costs a parse and signature checks.
+      if (ders.length === max) throw new CertificateInputError(source, `holds more than ${max} certificates; a certificate and its chain need fewer`);
       const b64 = m[1]!.replace(/\s+/g, '');
       if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new CertificateInputError(source, `PEM block ${ders.length + 1} is not valid base64`);
       ders.push(new Uint8Array(Buffer.from(b64, 'base64')));
