@@ -36,6 +36,9 @@ const EnvSchema = z.object({
   MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   TRANSPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   DISPATCH_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+  // Optional so that it is checked against the lease and the transport timeout only when set.
+  HANDOFF_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
+  HANDOFF_MAX_CRASHES: z.coerce.number().int().min(1).max(100).default(3),
   FAILPOINTS: z.string().optional(),
   MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   PRINT_SPOOL_DIR: z.string().min(1).optional(),
@@ -102,6 +105,10 @@ export interface Config {
     maxTransportAttempts: number;
     /** how long a dispatcher owns claimed deliveries; after a crash they are handed off again then */
     leaseMs: number;
+    /** time budget of one hand-off (letter, encryption, sending); over it, it is aborted as a crash */
+    handOffTimeoutMs: number;
+    /** crashes, time-outs and unfinished hand-offs in a row after which a delivery is FAILED */
+    handOffMaxCrashes: number;
     printSpoolDir: string;
     /** when set, print jobs are POSTed here instead of written to the spool folder */
     printCenterUrl: string | undefined;
@@ -194,6 +201,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.PRINT_CENTER_URL && !/^https:\/\//.test(e.PRINT_CENTER_URL) && e.NODE_ENV === 'production') {
     problems.push('PRINT_CENTER_URL: must use https in production (print jobs carry personal data)');
   }
+  if (e.HANDOFF_TIMEOUT_MS !== undefined && e.HANDOFF_TIMEOUT_MS >= e.DISPATCH_LEASE_MS) {
+    problems.push('HANDOFF_TIMEOUT_MS: must be shorter than DISPATCH_LEASE_MS (a hand-off is booked within its lease)');
+  }
+  if (e.HANDOFF_TIMEOUT_MS !== undefined && e.HANDOFF_TIMEOUT_MS <= e.TRANSPORT_TIMEOUT_MS) {
+    problems.push('HANDOFF_TIMEOUT_MS: must be longer than TRANSPORT_TIMEOUT_MS (a slow receiver is a failed attempt, not a crash)');
+  }
   if (e.FAILPOINTS && e.NODE_ENV === 'production') problems.push('FAILPOINTS: a crash-test hook; not allowed in production');
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -222,6 +235,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       transportTimeoutMs: e.TRANSPORT_TIMEOUT_MS,
       maxTransportAttempts: e.MAX_TRANSPORT_ATTEMPTS,
       leaseMs: e.DISPATCH_LEASE_MS,
+      handOffTimeoutMs: e.HANDOFF_TIMEOUT_MS ?? 30_000,
+      handOffMaxCrashes: e.HANDOFF_MAX_CRASHES,
       printSpoolDir: path.resolve(e.PRINT_SPOOL_DIR ?? path.join(e.DATA_DIR, 'print-spool')),
       printCenterUrl: e.PRINT_CENTER_URL,
       printCenterToken: e.PRINT_CENTER_TOKEN,

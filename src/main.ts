@@ -19,6 +19,7 @@ import { Directory } from './modules/directory/directory.js';
 import { startDispatcher } from './modules/delivery/dispatcher.js';
 import { printAdapter } from './modules/delivery/print.adapter.js';
 import { transportAdapter } from './modules/delivery/transport.adapter.js';
+import { WorkerPool } from './modules/delivery/workers.js';
 import { loadDemoSeed } from '../seed/load.js';
 
 function configOrExit(): Config {
@@ -57,13 +58,17 @@ function startJobsFor(config: Config, database: Database, clock: Clock, director
 function startDispatcherFor(config: Config, database: Database, clock: Clock, directory: Directory, log: Logger) {
   const d = config.dispatch;
   const index = () => directory.get();
+  // One worker per hand-off in flight: rendering and encryption never run on the event loop.
+  const concurrency = 8;
+  const workers = new WorkerPool({ size: concurrency });
   const adapters = {
-    ELECTRONIC: transportAdapter(database.db, index, clock, d.transportTimeoutMs),
-    PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs }),
+    ELECTRONIC: transportAdapter(database.db, index, clock, d.transportTimeoutMs, workers),
+    PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs, offload: workers }),
   };
   const name = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, maxTransportAttempts: d.maxTransportAttempts, backoffMs: 5_000 };
-  return startDispatcher(database.db, clock, adapters, settings, d.intervalMs, log);
+  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, maxTransportAttempts: d.maxTransportAttempts, backoffMs: 5_000, concurrency, handOffTimeoutMs: d.handOffTimeoutMs, maxCrashes: d.handOffMaxCrashes };
+  const dispatcher = startDispatcher(database.db, clock, adapters, settings, d.intervalMs, log);
+  return { stop: async () => (await dispatcher.stop(), await workers.close()) };
 }
 
 async function main(): Promise<void> {
