@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HandOffCrash } from './adapter.js';
-import type { Offload, TaskName } from './handoff.tasks.js';
+import type { Offload, TaskInput, TaskName, TaskResult } from './handoff.tasks.js';
 
 export interface WorkerPoolOptions {
   /** most workers at once; a task waits for a free one (size it to the dispatcher's concurrency) */
@@ -68,7 +68,7 @@ export class WorkerPool implements Offload {
     this.tasks = options.tasks ?? new URL(`./handoff.tasks${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url);
   }
 
-  async run<K extends TaskName>(task: K, input: unknown, signal?: AbortSignal): Promise<never> {
+  async run<K extends TaskName>(task: K, input: TaskInput<K>, signal?: AbortSignal): Promise<TaskResult<K>> {
     const slot = await this.acquire(signal);
     try {
       return await this.exec(slot, task, input, signal);
@@ -80,8 +80,8 @@ export class WorkerPool implements Offload {
   /** Terminates every worker; tasks still running fail. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of this.waiting.splice(0)) wake();
-    await Promise.all([...this.all].map((s) => this.kill(s)));
+    for (const wake of [...this.waiting]) wake();
+    await Promise.all([...this.all].map((s) => this.kill(s, new Error('the hand-off workers are shut down'))));
   }
 
   private spawn(): Slot {
@@ -111,6 +111,7 @@ export class WorkerPool implements Offload {
       started.reject(new Error(`the hand-off worker did not start: ${why}`));
       slot.pending?.reject(new HandOffCrash(`the hand-off worker crashed: ${why}`));
       slot.pending = undefined;
+      this.waiting[0]?.(); // room for a new worker
     };
     worker.on('error', (e) => died(e.message));
     worker.on('exit', (code) => died(`it stopped with exit code ${code}`));
@@ -128,8 +129,14 @@ export class WorkerPool implements Offload {
       if (!idle && this.all.size < this.options.size) return this.spawn();
       if (idle) continue;
       await new Promise<void>((resolve) => {
-        this.waiting.push(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        const wake = () => {
+          const i = this.waiting.indexOf(wake);
+          if (i >= 0) this.waiting.splice(i, 1);
+          signal?.removeEventListener('abort', wake);
+          resolve();
+        };
+        this.waiting.push(wake);
+        signal?.addEventListener('abort', wake, { once: true });
       });
     }
   }
@@ -139,13 +146,16 @@ export class WorkerPool implements Offload {
       slot.worker.unref(); // an idle worker does not keep the process alive
       this.idle.push(slot);
     }
-    this.waiting.shift()?.();
+    this.waiting[0]?.();
   }
 
-  private async kill(slot: Slot): Promise<void> {
+  /** Ends a worker; the task it runs fails with the reason given (not as a crash). */
+  private async kill(slot: Slot, reason: Error): Promise<void> {
     slot.dead = true;
+    slot.pending?.reject(reason);
     slot.pending = undefined;
     this.all.delete(slot);
+    this.waiting[0]?.();
     await slot.worker.terminate();
   }
 
@@ -154,8 +164,8 @@ export class WorkerPool implements Offload {
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
-        void this.kill(slot); // a task cannot be interrupted otherwise: its worker goes
         reject(signal!.reason);
+        void this.kill(slot, signal!.reason as Error); // a task cannot be interrupted otherwise: its worker goes
       };
     });
     aborted.catch(() => undefined);
