@@ -201,10 +201,41 @@ forEachEngine('poison messages', (engine) => {
     expect(delivered.attempts.map((a) => a.ok)).toEqual([false, false, true]);
   });
 
+  it('counts crashes in a row: an ordinary failure in between starts the count again', async () => {
+    const d = await send(7, 'VH-7/2026', '100');
+    const died = async (name: string) => {
+      await claim(database.db, clock.now(), { ...settings, name });
+      clock.advance(settings.leaseMs + 1);
+    };
+    await died('died-1');
+    await died('died-2');
+    rx.setMode('fail');
+    await dispatchOnce(database.db, clock, adapters(), settings); // books died-2's hand-off as unfinished, then gets a 503
+    rx.setMode('ok');
+    clock.advance(60_000);
+    await died('died-3');
+    await died('died-4');
+    await died('died-5'); // finds died-4's unfinished hand-off: the second in a row since the 503
+    expect((await findDelivery(database.db, d.id)).status).toBe('RETRYING');
+    const last = await claim(database.db, clock.now(), { ...settings, name: 'died-6' }); // the third
+    expect(last.quarantined).toEqual([{ id: d.id, channel: 'ELECTRONIC' }]);
+    const seen = await seenBySender(d.id);
+    expect(seen.status).toBe('FAILED');
+    expect(seen.attempts.map((a) => (a.ok ? 'ok' : a.detail.startsWith('did not finish') ? 'unfinished' : a.detail))).toEqual([
+      'unfinished',
+      'unfinished',
+      'endpoint answered HTTP 503',
+      'unfinished',
+      'unfinished',
+      'unfinished',
+    ]);
+  });
+
   it('exports the event-loop delay, which shows a blocked loop', async () => {
     await fetch(`${served.url}/metrics`); // starts a new measuring period
     const until = Date.now() + 300;
     while (Date.now() < until); // blocks the loop for 300 ms
+    await new Promise((r) => setTimeout(r, 50)); // the delay is sampled when the loop runs again
     const text = await (await fetch(`${served.url}/metrics`)).text();
     expect(text).toMatch(/^# TYPE bv_event_loop_lag_seconds gauge$/m);
     expect(sample(text, 'bv_event_loop_lag_seconds{quantile="max"}')).toBeGreaterThanOrEqual(0.25);
