@@ -68,7 +68,12 @@ function startDispatcherFor(config: Config, database: Database, clock: Clock, di
   const name = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const settings = { name, batchSize: 20, leaseMs: d.leaseMs, maxTransportAttempts: d.maxTransportAttempts, backoffMs: 5_000, concurrency, handOffTimeoutMs: d.handOffTimeoutMs, maxCrashes: d.handOffMaxCrashes };
   const dispatcher = startDispatcher(database.db, clock, adapters, settings, d.intervalMs, log);
-  return { stop: async () => (await dispatcher.stop(), await workers.close()) };
+  return {
+    async stop() {
+      await dispatcher.stop(); // finishes the pass, then the workers can go
+      await workers.close();
+    },
+  };
 }
 
 async function main(): Promise<void> {

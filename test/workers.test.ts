@@ -32,6 +32,19 @@ describe('hand-off worker pool', () => {
     expect((await pool.run('letter', letter('VH-4/2026'))).pages).toBe(1);
   }, 60_000);
 
+  it('ends workers that stay idle', async () => {
+    const brief = new WorkerPool({ size: 2, idleMs: 200, tasks: new URL('./helpers/poison-tasks.ts', import.meta.url) });
+    try {
+      await brief.run('letter', letter('VH-7/2026'));
+      expect(brief.workers).toBe(1);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(brief.workers).toBe(0);
+      expect((await brief.run('letter', letter('VH-9/2026'))).pages).toBe(1); // started again on demand
+    } finally {
+      await brief.close();
+    }
+  }, 60_000);
+
   it('a task waiting for a worker can be given up; shutting down fails the running task', async () => {
     const hang = pool.run('letter', letter('HANG'));
     const giveUp = new AbortController();

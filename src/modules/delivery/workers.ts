@@ -16,6 +16,8 @@ export interface WorkerPoolOptions {
   tasks?: URL;
   /** old-generation heap per worker: a payload that makes the renderer run away ends only that worker */
   maxMemoryMb?: number;
+  /** a worker idle this long is ended (each holds some 50 MB); default one minute */
+  idleMs?: number;
 }
 
 interface Pending {
@@ -30,6 +32,8 @@ interface Slot {
   /** the task it runs now */
   pending?: Pending;
   dead: boolean;
+  /** ends the worker when it stays idle */
+  idleTimer?: NodeJS.Timeout;
 }
 
 // Runs as CommonJS in the worker: loads tsx when the tasks are TypeScript sources, then the tasks.
@@ -75,6 +79,11 @@ export class WorkerPool implements Offload {
     } finally {
       this.release(slot);
     }
+  }
+
+  /** Workers running now, busy or idle. */
+  get workers(): number {
+    return this.all.size;
   }
 
   /** Terminates every worker; tasks still running fail. */
@@ -125,6 +134,7 @@ export class WorkerPool implements Offload {
       signal?.throwIfAborted();
       if (this.closed) throw new Error('the hand-off workers are shut down');
       const idle = this.idle.pop();
+      clearTimeout(idle?.idleTimer);
       if (idle && !idle.dead) return idle;
       if (!idle && this.all.size < this.options.size) return this.spawn();
       if (idle) continue;
@@ -145,12 +155,18 @@ export class WorkerPool implements Offload {
     if (!slot.dead && !this.closed) {
       slot.worker.unref(); // an idle worker does not keep the process alive
       this.idle.push(slot);
+      slot.idleTimer = setTimeout(() => {
+        const i = this.idle.indexOf(slot);
+        if (i >= 0) this.idle.splice(i, 1);
+        void this.kill(slot, new Error('idle'));
+      }, this.options.idleMs ?? 60_000).unref();
     }
     this.waiting[0]?.();
   }
 
   /** Ends a worker; the task it runs fails with the reason given (not as a crash). */
   private async kill(slot: Slot, reason: Error): Promise<void> {
+    clearTimeout(slot.idleTimer);
     slot.dead = true;
     slot.pending?.reject(reason);
     slot.pending = undefined;
