@@ -38,6 +38,9 @@ const EnvSchema = z.object({
   MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   TRANSPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   DISPATCH_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+  // Optional so that it is checked against the lease and the transport timeout only when set.
+  HANDOFF_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
+  HANDOFF_MAX_CRASHES: z.coerce.number().int().min(1).max(100).default(3),
   FAILPOINTS: z.string().optional(),
   MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   PRINT_SPOOL_DIR: z.string().min(1).optional(),
@@ -116,6 +119,10 @@ export interface Config {
     maxTransportAttempts: number;
     /** how long a dispatcher owns claimed deliveries; after a crash they are handed off again then */
     leaseMs: number;
+    /** time budget of one hand-off (letter, encryption, sending); over it, it is aborted as a crash */
+    handOffTimeoutMs: number;
+    /** crashes, time-outs and unfinished hand-offs in a row after which a delivery is FAILED */
+    handOffMaxCrashes: number;
     printSpoolDir: string;
     /** when set, print jobs are POSTed here instead of written to the spool folder */
     printCenterUrl: string | undefined;
@@ -215,12 +222,8 @@ function printCenterProblem(url: string, policy: OutboundPolicy): string | undef
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
-  const e = parsed.data;
+/** Rules that span several settings or depend on the environment (production). */
+function crossFieldProblems(e: z.infer<typeof EnvSchema>): string[] {
   const problems: string[] = [];
   if (e.NODE_ENV === 'production') {
     if (!e.AUTH_JWKS) problems.push('AUTH_JWKS: required in production (path to a JWKS file or an https URL)');
@@ -230,12 +233,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.AUTH_JWKS && /^http:\/\//.test(e.AUTH_JWKS) && e.NODE_ENV === 'production') {
     problems.push('AUTH_JWKS: a JWKS URL must use https in production');
   }
-  const outbound = outboundPolicy(e.NODE_ENV === 'production', e.OUTBOUND_ALLOWLIST);
   if (e.PRINT_CENTER_URL) {
-    const problem = printCenterProblem(e.PRINT_CENTER_URL, outbound);
+    const problem = printCenterProblem(e.PRINT_CENTER_URL, outboundPolicy(e.NODE_ENV === 'production', e.OUTBOUND_ALLOWLIST));
     if (problem) problems.push(`PRINT_CENTER_URL: ${problem}`);
   }
+  if (e.HANDOFF_TIMEOUT_MS !== undefined && e.HANDOFF_TIMEOUT_MS >= e.DISPATCH_LEASE_MS) {
+    problems.push('HANDOFF_TIMEOUT_MS: must be shorter than DISPATCH_LEASE_MS (a hand-off is booked within its lease)');
+  }
+  if (e.HANDOFF_TIMEOUT_MS !== undefined && e.HANDOFF_TIMEOUT_MS <= e.TRANSPORT_TIMEOUT_MS) {
+    problems.push('HANDOFF_TIMEOUT_MS: must be longer than TRANSPORT_TIMEOUT_MS (a slow receiver is a failed attempt, not a crash)');
+  }
   if (e.FAILPOINTS && e.NODE_ENV === 'production') problems.push('FAILPOINTS: a crash-test hook; not allowed in production');
+  return problems;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems = crossFieldProblems(e);
+  const outbound = outboundPolicy(e.NODE_ENV === 'production', e.OUTBOUND_ALLOWLIST);
   const trusted = trustedProxiesFrom(e.TRUSTED_PROXIES, problems);
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -264,6 +283,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       transportTimeoutMs: e.TRANSPORT_TIMEOUT_MS,
       maxTransportAttempts: e.MAX_TRANSPORT_ATTEMPTS,
       leaseMs: e.DISPATCH_LEASE_MS,
+      handOffTimeoutMs: e.HANDOFF_TIMEOUT_MS ?? 30_000,
+      handOffMaxCrashes: e.HANDOFF_MAX_CRASHES,
       printSpoolDir: path.resolve(e.PRINT_SPOOL_DIR ?? path.join(e.DATA_DIR, 'print-spool')),
       printCenterUrl: e.PRINT_CENTER_URL,
       printCenterToken: e.PRINT_CENTER_TOKEN,

@@ -20,6 +20,7 @@ import { Directory } from './modules/directory/directory.js';
 import { startDispatcher } from './modules/delivery/dispatcher.js';
 import { printAdapter } from './modules/delivery/print.adapter.js';
 import { transportAdapter } from './modules/delivery/transport.adapter.js';
+import { WorkerPool } from './modules/delivery/workers.js';
 import { loadDemoSeed } from '../seed/load.js';
 
 function configOrExit(): Config {
@@ -59,13 +60,22 @@ function startJobsFor(config: Config, database: Database, clock: Clock, director
 function startDispatcherFor(config: Config, database: Database, clock: Clock, directory: Directory, log: Logger) {
   const d = config.dispatch;
   const index = () => directory.get();
+  // One worker per hand-off in flight: rendering and encryption never run on the event loop.
+  const concurrency = 8;
+  const workers = new WorkerPool({ size: concurrency });
   const adapters = {
-    ELECTRONIC: transportAdapter(database.db, index, clock, d.transportTimeoutMs, config.outbound),
-    PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs, outbound: config.outbound }),
+    ELECTRONIC: transportAdapter(database.db, index, clock, d.transportTimeoutMs, { outbound: config.outbound, offload: workers }),
+    PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs, offload: workers, outbound: config.outbound }),
   };
   const name = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, maxTransportAttempts: d.maxTransportAttempts, backoffMs: 5_000, outbound: config.outbound };
-  return startDispatcher(database.db, clock, adapters, settings, d.intervalMs, log);
+  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, maxTransportAttempts: d.maxTransportAttempts, backoffMs: 5_000, concurrency, handOffTimeoutMs: d.handOffTimeoutMs, maxCrashes: d.handOffMaxCrashes, outbound: config.outbound };
+  const dispatcher = startDispatcher(database.db, clock, adapters, settings, d.intervalMs, log);
+  return {
+    async stop() {
+      await dispatcher.stop(); // finishes the pass, then the workers can go
+      await workers.close();
+    },
+  };
 }
 
 async function main(): Promise<void> {

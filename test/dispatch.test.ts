@@ -236,6 +236,25 @@ forEachEngine('dispatch and hand-off', (engine) => {
     }
   });
 
+  it('a delivery whose attempts run out ends FAILED, and its reasons say why', async () => {
+    const centre = http.createServer((_req, res) => void res.writeHead(503).end());
+    await new Promise<void>((r) => centre.listen(0, '127.0.0.1', r));
+    try {
+      const centerUrl = `http://127.0.0.1:${(centre.address() as { port: number }).port}/jobs`;
+      const refusing = { ...adapters(), PRINT: printAdapter(() => directory.get(), clock, { spoolDir: spool, centerUrl, timeoutMs: 2000 }) };
+      const d = await send(40, { messageType: '103' });
+      for (let i = 0; i < 3; i++) {
+        await dispatchOnce(database.db, clock, refusing, settings);
+        clock.advance(60_000);
+      }
+      const failed = await findDelivery(database.db, d.id);
+      expect(failed).toMatchObject({ status: 'FAILED', attempts: 3 });
+      expect((failed.decision as { reasons: string[] }).reasons.at(-1)).toBe('Failed after 3 attempts; the last: print centre answered HTTP 503');
+    } finally {
+      centre.close();
+    }
+  });
+
   it('a CLIENT may only send as its own authority; bad input is refused', async () => {
     const client = { subject: 'fv', role: 'CLIENT' as const, scope: 'ags:05766044' };
     await expect(dispatch(makeServiceContext({ db: database.db, clock, principal: client, actor: testActor, directory }), message(6, { senderKey: 'ags:05766020' }) as never, { maxPayloadBytes: 1024 })).rejects.toThrow(/may only send as its own authority/);

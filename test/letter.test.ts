@@ -1,7 +1,7 @@
 // The print letter read back with pdf.js: the recipient's address must sit in the DIN 5008 window.
 import { describe, expect, it } from 'vitest';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { renderLetter, WINDOW, type LetterInput } from '../src/modules/delivery/letter.js';
+import { renderLetter, WINDOW, type LetterInput, type Measure } from '../src/modules/delivery/letter.js';
 import { readPdf, type PlacedText } from './helpers/pdf.js';
 
 const PT = 25.4 / 72;
@@ -76,5 +76,40 @@ describe('print letter (DIN 5008 form B)', () => {
     const letter = await renderLetter({ ...base, enclosure: { fileName: 'broken.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.7 not really') } });
     expect(letter.enclosure).toBe('ATTACHED');
     expect((await readPdf(letter.pdf)).attachments.map((a) => a.fileName)).toEqual(['broken.pdf']);
+  });
+
+  it('fits long text in time linear in its length: a 100,000-character reference, name, address and file name', async () => {
+    // What gets measured, counted in characters: the old loop re-measured the whole text per removed
+    // character (100,000 characters: about 5·10⁹; the server froze for minutes).
+    const measured = async (n: number) => {
+      let chars = 0;
+      const measure: Measure = (font, text, size) => {
+        chars += text.length;
+        return font.widthOfTextAtSize(text, size);
+      };
+      const long = (c: string) => c.repeat(n);
+      const letter = await renderLetter(
+        {
+          ...base,
+          reference: long('R'),
+          sender: { ...base.sender, name: long('S') },
+          recipient: { ...base.recipient, name: long('N'), street: long('W'), city: long('C') },
+          enclosure: { ...base.enclosure, fileName: `${long('F')}.xml` },
+        },
+        { measure },
+      );
+      return { chars, letter };
+    };
+    const small = await measured(10_000);
+    expect(small.chars).toBeGreaterThan(0);
+    const large = await measured(100_000);
+    // Linear would allow ten times the small case; fitting measures only about what fits.
+    expect(large.chars).toBeLessThanOrEqual(10 * small.chars);
+    expect(large.chars).toBeLessThan(200_000);
+    const lines = (await readPdf(large.letter.pdf)).pages[0]!;
+    const recipient = lines.filter((t) => inside(t, addressZone));
+    expect(recipient.map((t) => t.text)).toEqual([expect.stringMatching(/^N+…$/), expect.stringMatching(/^W+…$/), expect.stringMatching(/^32756 C+…$/)]);
+    for (const t of lines) expect(t.xMm + t.widthMm).toBeLessThanOrEqual(200); // every line ends inside the page
+    expect(lines.map((t) => t.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^R+…$/), expect.stringMatching(/^Anlage: F+…$/)]));
   });
 });

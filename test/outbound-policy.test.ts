@@ -156,7 +156,7 @@ forEachEngine('outbound URL policy', (engine) => {
     await pointEndpointAt(`https://xta.krz.test:${new URL(rx.url).port}/xta`);
     const before = rx.started();
     const d = await send();
-    const production = { ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 2000, { ...outboundPolicy(true), resolve: dns }) };
+    const production = { ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 2000, { outbound: { ...outboundPolicy(true), resolve: dns } }) };
     await dispatchOnce(database.db, clock, production, settings);
     expect(rx.started()).toBe(before);
     expect((await attemptsOf(database.db, d.id)).map((a) => [a.ok, a.detail])).toEqual([
@@ -173,10 +173,10 @@ forEachEngine('outbound URL policy', (engine) => {
     };
     await pointEndpointAt(`http://xta.krz.test:${new URL(rx.url).port}/xta`);
     const refused = await send();
-    await dispatchOnce(database.db, clock, { ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 2000, strictHttp(dns)) }, settings);
+    await dispatchOnce(database.db, clock, { ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 2000, { outbound: strictHttp(dns) }) }, settings);
     expect((await findDelivery(database.db, refused.id)).status).toBe('RETRYING');
     const admitted = await send();
-    await dispatchOnce(database.db, clock, { ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 2000, strictHttp(dns, ['xta.krz.test'])) }, settings);
+    await dispatchOnce(database.db, clock, { ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 2000, { outbound: strictHttp(dns, ['xta.krz.test']) }) }, settings);
     expect((await findDelivery(database.db, admitted.id)).status).toBe('HANDED_OFF');
     expect(rx.deliveryIds()).toContain(admitted.id); // the name exists only in our resolver: the socket used its answer
     expect(rx.deliveryIds()).not.toContain(refused.id);

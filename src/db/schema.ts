@@ -377,6 +377,10 @@ export const deliveryOutbox = pgTable(
     availableAt: timestamp('available_at', { withTimezone: true, mode: 'date' }).notNull(),
     leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
     leasedBy: text('leased_by'),
+    /** when the current lease began; a lease that runs out unbooked is an unfinished hand-off */
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
+    /** hand-offs in a row that crashed, timed out or never got booked; at the limit, quarantine (FAILED) */
+    crashes: integer('crashes').notNull().default(0),
   },
   (t) => [index('delivery_outbox_available').on(t.availableAt)],
 );

@@ -1,5 +1,6 @@
 // Prometheus metrics. Counters live in this process; gauges that describe shared state (outbox,
 // certificate expiry) are read from the database at scrape time so every instance reports the same.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db/client.js';
@@ -52,6 +53,23 @@ export const rateLimited = new Counter({
   help: 'Requests refused with 429, by role',
   labelNames: ['role'] as const,
   registers: [registry],
+});
+
+// Event-loop delay since the previous scrape: anything that blocks the loop (a runaway computation
+// on the main thread) shows here as a large max, while /healthz would merely answer late.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+new Gauge({
+  name: 'bv_event_loop_lag_seconds',
+  help: 'Event-loop delay since the previous scrape, by quantile (and max)',
+  labelNames: ['quantile'] as const,
+  registers: [registry],
+  collect() {
+    const s = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+    for (const q of [0.5, 0.9, 0.99]) this.set({ quantile: String(q) }, s(loopDelay.percentile(q * 100)));
+    this.set({ quantile: 'max' }, s(loopDelay.max));
+    loopDelay.reset();
+  },
 });
 
 const outbox = new Gauge({ name: 'bv_delivery_outbox', help: 'Deliveries waiting for hand-off, by channel', labelNames: ['channel'] as const, registers: [registry] });

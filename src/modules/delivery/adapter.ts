@@ -2,9 +2,28 @@
 import type { DeliveryRow } from './deliveries.service.js';
 
 export interface Adapter {
-  /** throws on failure; the message becomes the attempt's detail */
-  handOff(delivery: DeliveryRow): Promise<string>;
+  /**
+   * Throws on failure; the message becomes the attempt's detail. The signal aborts when the
+   * hand-off's time budget runs out: an adapter stops its work then (terminates its worker).
+   */
+  handOff(delivery: DeliveryRow, signal?: AbortSignal): Promise<string>;
 }
 
 /** The adapters a dispatcher runs, by channel; without PRINT nothing is re-routed to print. */
 export type Adapters = Record<string, Adapter>;
+
+/**
+ * The hand-off itself broke down (its worker crashed, or it ran over its time budget), as opposed
+ * to a receiver refusing it. Such failures in a row put a delivery in quarantine (FAILED): the
+ * message is likely poison, and retrying it for ever would take a worker each time.
+ */
+export class HandOffCrash extends Error {
+  override name = 'HandOffCrash';
+}
+
+export class HandOffTimeout extends HandOffCrash {
+  override name = 'HandOffTimeout';
+  constructor(budgetMs: number) {
+    super(`the hand-off took longer than ${budgetMs} ms and was aborted`);
+  }
+}

@@ -1,14 +1,15 @@
 // The dispatcher: passes over the outbox (claim, hand off outside any transaction, book), run on an
-// interval until the outbox is empty; it stops cleanly (finishes the pass).
+// interval until the outbox is empty; it stops cleanly (finishes the pass). Each hand-off has a time
+// budget: over it, it is aborted (the adapter's worker terminated) and counts as a crash.
 import type { Db } from '../../db/client.js';
 import { retryWhileUnavailable } from '../../db/availability.js';
 import type { Clock } from '../../lib/clock.js';
 import { emitDomainEvent } from '../../lib/events.js';
 import { failpoint } from '../../lib/failpoint.js';
 import { loggableError, type Logger } from '../../lib/logger.js';
-import type { Adapters } from './adapter.js';
-import { findDelivery } from './deliveries.service.js';
-import { book, claim, type DispatcherSettings } from './outbox.js';
+import { HandOffCrash, HandOffTimeout, type Adapter, type Adapters } from './adapter.js';
+import { findDelivery, type DeliveryRow } from './deliveries.service.js';
+import { book, claim, DEFAULT_HANDOFF_TIMEOUT_MS, type DispatcherSettings } from './outbox.js';
 import { sendWebhooksOnce } from './webhooks.js';
 
 /** What one pass works with. */
@@ -22,32 +23,52 @@ interface Pass {
 /** One pass: claim, hand off, record. Returns how many deliveries were worked on. */
 export async function dispatchOnce(db: Db, clock: Clock, adapters: Adapters, s: DispatcherSettings): Promise<number> {
   const pass: Pass = { db, clock, adapters, settings: s };
-  const ids = await claim(db, clock.now(), s);
+  const { ids, quarantined } = await claim(db, clock.now(), s);
+  for (const q of quarantined) emitDomainEvent('delivery', 'FAILED', q.channel);
   // Hand-offs wait on the network: several run at once; each is booked on its own.
   const queue = [...ids];
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) await handOne(pass, id);
   };
   await Promise.all(Array.from({ length: Math.min(s.concurrency ?? 8, ids.length) }, worker));
-  return ids.length;
+  return ids.length + quarantined.length;
+}
+
+interface Outcome {
+  ok: boolean;
+  detail: string;
+  crashed: boolean;
+}
+
+/** Runs one hand-off within its budget; an adapter that ignores the abort is left behind, not awaited. */
+async function attempt(adapter: Adapter, d: DeliveryRow, budgetMs: number): Promise<Outcome> {
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const e = new HandOffTimeout(budgetMs);
+      abort.abort(e);
+      reject(e);
+    }, budgetMs);
+  });
+  try {
+    return { ok: true, detail: await Promise.race([adapter.handOff(d, abort.signal), deadline]), crashed: false };
+  } catch (e) {
+    return { ok: false, detail: e instanceof Error ? e.message : String(e), crashed: e instanceof HandOffCrash };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function handOne({ db, clock, adapters, settings }: Pass, id: string): Promise<void> {
   const d = await findDelivery(db, id);
   const started = clock.now();
-  let ok = true;
-  let detail: string;
-  try {
-    detail = await adapters[d.channel]!.handOff(d);
-  } catch (e) {
-    ok = false;
-    detail = e instanceof Error ? e.message : String(e);
-  }
+  const { ok, detail, crashed } = await attempt(adapters[d.channel]!, d, settings.handOffTimeoutMs ?? DEFAULT_HANDOFF_TIMEOUT_MS);
   const finished = clock.now();
   if (ok) await failpoint('dispatch.afterHandOff');
   // The hand-off happened: its record must survive a database outage shorter than the lease, or the
   // delivery would be handed off again once the lease ran out.
-  const booking = { db, settings, delivery: d, ok, detail, started, finished, canPrint: !!adapters.PRINT };
+  const booking = { db, settings, delivery: d, ok, detail, started, finished, canPrint: !!adapters.PRINT, crashed };
   const status = await retryWhileUnavailable(() => book(booking), started.getTime() + settings.leaseMs - 5_000);
   if (status) emitDomainEvent('delivery', status, status === 'REROUTED_TO_PRINT' ? 'PRINT' : d.channel);
 }

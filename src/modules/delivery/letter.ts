@@ -66,18 +66,40 @@ function printable(font: PDFFont, text: string): string {
     .join('');
 }
 
-/** Shortens text with an ellipsis until it fits the width. */
-function fit(font: PDFFont, size: number, text: string, widthPt: number): string {
-  if (font.widthOfTextAtSize(text, size) <= widthPt) return text;
-  let t = text;
-  while (t.length > 1 && font.widthOfTextAtSize(`${t}…`, size) > widthPt) t = t.slice(0, -1);
-  return `${t}…`;
+/** Width of text in points; injectable so a test can count how much text gets measured. */
+export type Measure = (font: PDFFont, text: string, size: number) => number;
+
+const widthOf: Measure = (font, text, size) => font.widthOfTextAtSize(text, size);
+
+/**
+ * Shortens text with an ellipsis to the longest prefix that fits the width. Text is long only when
+ * an authority's data or a file number is hostile or broken: the prefix doubles until it overflows,
+ * then a binary search narrows the cut, so what is measured stays a small multiple of what fits
+ * (the old character-by-character loop re-measured the whole text per character: quadratic).
+ */
+function fit(measure: Measure, font: PDFFont, size: number, text: string, widthPt: number): string {
+  // printable() leaves WinAnsi characters only, so slicing never splits a surrogate pair.
+  const fits = (n: number) => measure(font, `${text.slice(0, n)}…`, size) <= widthPt;
+  let lo = 1; // a fitting length (at least one character is always kept)
+  let hi = 16;
+  while (hi < text.length && fits(hi)) [lo, hi] = [hi, hi * 2];
+  if (hi >= text.length) {
+    if (measure(font, text, size) <= widthPt) return text;
+    hi = text.length;
+  }
+  // fits(lo) (or lo = 1), not fits(hi): narrow down to the last length that fits.
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return `${text.slice(0, lo)}…`;
 }
 
-function writer(page: PDFPage, font: PDFFont) {
+function writer(page: PDFPage, font: PDFFont, measure: Measure) {
   /** x and top in millimetres from the page's top-left corner; top is the baseline's distance */
   return (text: string, xMm: number, baselineMm: number, size: number, maxWidthMm: number, f: PDFFont = font) => {
-    page.drawText(fit(f, size, printable(f, text), maxWidthMm * MM), { x: xMm * MM, y: A4.height - baselineMm * MM, size, font: f });
+    page.drawText(fit(measure, f, size, printable(f, text), maxWidthMm * MM), { x: xMm * MM, y: A4.height - baselineMm * MM, size, font: f });
   };
 }
 
@@ -119,6 +141,9 @@ function writeHead(text: Write, input: LetterInput): void {
   });
 }
 
+/** Title and description are for viewers only: kept short, as pdf-lib encodes them slowly. */
+const metadata = (text: string) => (text.length > 300 ? `${text.slice(0, 299)}…` : text);
+
 /** Adds the payload as pages, or else as an embedded file; says which in the letter's body. */
 async function enclose(doc: PDFDocument, input: LetterInput, body: string[]): Promise<Letter['enclosure']> {
   const pages = input.enclosure.contentType === 'application/pdf' ? await enclosedPages(doc, input.enclosure.bytes) : undefined;
@@ -130,23 +155,27 @@ async function enclose(doc: PDFDocument, input: LetterInput, body: string[]): Pr
   body.push('Die Anlage ist dieser Sendung als Datei beigefügt.');
   await doc.attach(input.enclosure.bytes, input.enclosure.fileName, {
     mimeType: input.enclosure.contentType,
-    description: `Anlage zu ${input.reference}`,
+    description: metadata(`Anlage zu ${input.reference}`),
     creationDate: new Date(0),
     modificationDate: new Date(0),
   });
   return 'ATTACHED';
 }
 
-export async function renderLetter(input: LetterInput): Promise<Letter> {
+export interface RenderOptions {
+  measure?: Measure;
+}
+
+export async function renderLetter(input: LetterInput, options: RenderOptions = {}): Promise<Letter> {
   const doc = await PDFDocument.create();
-  doc.setTitle(`XAmtshilfe ${input.messageType} – ${input.reference}`);
+  doc.setTitle(metadata(`XAmtshilfe ${input.messageType} – ${input.reference}`));
   doc.setCreator('behoerdenverzeichnis');
   doc.setCreationDate(new Date(0)); // deterministic output; the letter carries its own date
   doc.setModificationDate(new Date(0));
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const page = doc.addPage([A4.width, A4.height]);
-  const text = writer(page, font);
+  const text = writer(page, font, options.measure ?? widthOf);
   writeHead(text, input);
 
   const title = MESSAGE_TYPE_TITLES[input.messageType] ?? `Nachricht ${input.messageType}`;

@@ -1,6 +1,8 @@
 // The outbox: dispatchers claim due entries with FOR UPDATE SKIP LOCKED and a lease, and book each
 // hand-off attempt afterwards. A crash between hand-off and booking leaves the lease to expire: the
 // delivery is handed off again (at least once; the delivery id is the receiver's de-duplication key).
+// Hand-offs that crash, time out or never get booked are counted in a row; at the limit the delivery
+// is quarantined (FAILED with the reason) rather than retried for ever: it is likely poison.
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { OutboundPolicy } from '../../lib/url-policy.js';
@@ -19,7 +21,14 @@ export interface DispatcherSettings {
   concurrency?: number;
   /** where sender webhooks may be (default: development's policy) */
   outbound?: OutboundPolicy;
+  /** time budget of one hand-off; over it, it is aborted and counts as a crash (default 30 s) */
+  handOffTimeoutMs?: number;
+  /** crashes, time-outs and unfinished hand-offs in a row that quarantine a delivery (default 3) */
+  maxCrashes?: number;
 }
+
+export const DEFAULT_HANDOFF_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_CRASHES = 3;
 
 /** One hand-off attempt, to be booked. */
 export interface Booking {
@@ -35,26 +44,80 @@ export interface Booking {
   finished: Date;
   /** a print adapter runs: an electronic delivery out of attempts is re-routed to print */
   canPrint: boolean;
+  /** the hand-off crashed or timed out (HandOffCrash), rather than being refused */
+  crashed?: boolean;
+}
+
+/** What a claim took: deliveries to hand off, and those it quarantined instead. */
+export interface Claim {
+  ids: string[];
+  quarantined: { id: string; channel: string }[];
 }
 
 /** Claims up to batchSize due entries (none another dispatcher holds) and leases them. */
-export async function claim(db: Db, now: Date, s: DispatcherSettings): Promise<string[]> {
+export async function claim(db: Db, now: Date, s: DispatcherSettings): Promise<Claim> {
   return db.transaction(async (tx) => {
     const due = await tx
-      .select({ id: deliveryOutbox.deliveryId })
+      .select()
       .from(deliveryOutbox)
       .where(and(lte(deliveryOutbox.availableAt, now), or(isNull(deliveryOutbox.leaseUntil), lte(deliveryOutbox.leaseUntil, now))))
       .orderBy(asc(deliveryOutbox.availableAt))
       .limit(s.batchSize)
       .for('update', { skipLocked: true });
-    if (!due.length) return [];
-    const ids = due.map((d) => d.id);
-    await tx
-      .update(deliveryOutbox)
-      .set({ leaseUntil: new Date(now.getTime() + s.leaseMs), leasedBy: s.name })
-      .where(inArray(deliveryOutbox.deliveryId, ids));
-    return ids;
+    const out: Claim = { ids: [], quarantined: [] };
+    for (const entry of due) {
+      // A lease still set has run out unbooked: the dispatcher died or hung during that hand-off.
+      const failed = entry.leaseUntil ? await unfinished(tx, entry, now, s) : undefined;
+      if (failed) out.quarantined.push(failed);
+      else out.ids.push(entry.deliveryId);
+    }
+    if (out.ids.length) {
+      await tx
+        .update(deliveryOutbox)
+        .set({ leaseUntil: new Date(now.getTime() + s.leaseMs), leasedBy: s.name, claimedAt: now })
+        .where(inArray(deliveryOutbox.deliveryId, out.ids));
+    }
+    return out;
   });
+}
+
+/**
+ * Books an earlier claim that never finished as a failed attempt and counts it as a crash;
+ * returns the delivery if that quarantined it.
+ */
+async function unfinished(tx: Db, entry: typeof deliveryOutbox.$inferSelect, now: Date, s: DispatcherSettings) {
+  const [d] = await tx.select().from(deliveries).where(eq(deliveries.id, entry.deliveryId));
+  if (!d) return undefined;
+  const leaseEnd = entry.leaseUntil!;
+  const detail = `did not finish: the lease of ${entry.leasedBy ?? 'a dispatcher'} ran out at ${leaseEnd.toISOString()} without a booking (the dispatcher stopped or hung during the hand-off)`;
+  await tx.insert(deliveryAttempts).values({ deliveryId: d.id, channel: d.channel, startedAt: entry.claimedAt ?? leaseEnd, finishedAt: leaseEnd, ok: false, detail, dispatcher: entry.leasedBy ?? 'unknown' });
+  const attempts = d.attempts + 1;
+  const crashes = entry.crashes + 1;
+  if (crashes >= (s.maxCrashes ?? DEFAULT_MAX_CRASHES)) {
+    await fail(tx, d, attempts, quarantineReason(crashes, detail), now);
+    return { id: d.id, channel: d.channel };
+  }
+  await tx.update(deliveries).set({ attempts, updatedAt: now }).where(eq(deliveries.id, d.id));
+  await tx.update(deliveryOutbox).set({ crashes }).where(eq(deliveryOutbox.deliveryId, d.id));
+  return undefined;
+}
+
+const quarantineReason = (crashes: number, last: string) =>
+  `Quarantined after ${crashes} hand-offs in a row that crashed, timed out or did not finish; the last: ${last}`;
+
+/** Ends a delivery as FAILED: the reason is added to its reasons, the sender is notified. */
+async function fail(tx: Db, d: DeliveryRow, attempts: number, reason: string, at: Date): Promise<void> {
+  await tx
+    .update(deliveries)
+    .set({
+      status: 'FAILED',
+      attempts,
+      updatedAt: at,
+      decision: sql`jsonb_set(${deliveries.decision}, '{reasons}', coalesce(${deliveries.decision} -> 'reasons', '[]'::jsonb) || ${JSON.stringify([reason])}::jsonb)`,
+    })
+    .where(eq(deliveries.id, d.id));
+  await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, d.id));
+  await queueStatusNotification(tx, d, 'FAILED', at);
 }
 
 /** Records the attempt and moves the delivery on; returns its new status, undefined if already booked. */
@@ -63,18 +126,23 @@ export async function book(b: Booking): Promise<string | undefined> {
   return b.db.transaction(async (tx) => {
     // A retried booking whose first try did commit finds its outbox entry gone or re-leased: nothing to do.
     const [mine] = await tx
-      .select({ id: deliveryOutbox.deliveryId })
+      .select({ crashes: deliveryOutbox.crashes })
       .from(deliveryOutbox)
       .where(and(eq(deliveryOutbox.deliveryId, d.id), eq(deliveryOutbox.leasedBy, s.name)))
       .for('update');
     if (!mine) return undefined;
     await tx.insert(deliveryAttempts).values({ deliveryId: d.id, channel: d.channel, startedAt: b.started, finishedAt: b.finished, ok: b.ok, detail: b.detail, dispatcher: s.name });
-    return moveOn(tx, b);
+    const crashes = b.crashed ? mine.crashes + 1 : 0;
+    if (crashes >= (s.maxCrashes ?? DEFAULT_MAX_CRASHES)) {
+      await fail(tx, d, d.attempts + 1, quarantineReason(crashes, b.detail), b.finished);
+      return 'FAILED';
+    }
+    return moveOn(tx, b, crashes);
   });
 }
 
 /** After an attempt: handed off, re-routed to print, failed for good, or due again after a backoff. */
-async function moveOn(tx: Db, b: Booking): Promise<string> {
+async function moveOn(tx: Db, b: Booking, crashes: number): Promise<string> {
   const { delivery: d, settings: s, finished } = b;
   const id = d.id;
   const attempts = d.attempts + 1;
@@ -90,14 +158,12 @@ async function moveOn(tx: Db, b: Booking): Promise<string> {
       .update(deliveries)
       .set({ status: 'REROUTED_TO_PRINT', channel: 'PRINT', attempts, updatedAt: finished, decision: sql`${deliveries.decision} || ${JSON.stringify({ reroutedAfter: attempts })}::jsonb` })
       .where(eq(deliveries.id, id));
-    await tx.update(deliveryOutbox).set({ availableAt: finished, leaseUntil: null, leasedBy: null }).where(eq(deliveryOutbox.deliveryId, id));
+    await tx.update(deliveryOutbox).set({ availableAt: finished, leaseUntil: null, leasedBy: null, claimedAt: null, crashes }).where(eq(deliveryOutbox.deliveryId, id));
     await queueStatusNotification(tx, { ...d, channel: 'PRINT' }, 'REROUTED_TO_PRINT', finished);
     return 'REROUTED_TO_PRINT';
   }
   if (attempts >= s.maxTransportAttempts) {
-    await tx.update(deliveries).set({ status: 'FAILED', attempts, updatedAt: finished }).where(eq(deliveries.id, id));
-    await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
-    await queueStatusNotification(tx, d, 'FAILED', finished);
+    await fail(tx, d, attempts, `Failed after ${attempts} attempts; the last: ${b.detail}`, finished);
     return 'FAILED';
   }
   const delay = s.backoffMs * 2 ** (attempts - 1) * (0.5 + Math.random());
@@ -106,7 +172,7 @@ async function moveOn(tx: Db, b: Booking): Promise<string> {
   if (next !== d.status) await queueStatusNotification(tx, d, next, finished);
   await tx
     .update(deliveryOutbox)
-    .set({ availableAt: new Date(finished.getTime() + delay), leaseUntil: null, leasedBy: null })
+    .set({ availableAt: new Date(finished.getTime() + delay), leaseUntil: null, leasedBy: null, claimedAt: null, crashes })
     .where(eq(deliveryOutbox.deliveryId, id));
   return next;
 }

@@ -8,7 +8,8 @@ import type { OutboundPolicy } from '../../lib/url-policy.js';
 import type { AuthorityRow, DirectoryIndex } from '../directory/directory-index.js';
 import type { Adapter } from './adapter.js';
 import type { DeliveryRow } from './deliveries.service.js';
-import { addressLines, renderLetter } from './letter.js';
+import { inProcess, type Offload } from './handoff.tasks.js';
+import { addressLines, type PostalParty } from './letter.js';
 import { postTo } from './post.js';
 
 export interface PrintSettings {
@@ -21,14 +22,19 @@ export interface PrintSettings {
   timeoutMs: number;
   /** where the print centre may be (default: development's policy) */
   outbound?: OutboundPolicy;
+  /** where the letter is rendered: the server passes its worker pool; default this thread */
+  offload?: Offload;
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 const party = (a: AuthorityRow) => ({ key: a.key, name: a.name, lines: addressLines(a), street: a.street, houseNumber: a.houseNumber, poBox: a.poBox, postalCode: a.postcode, city: a.city });
 
+/** Only the postal fields travel to the renderer (a worker gets a copy of what it is sent). */
+const postal = (a: AuthorityRow): PostalParty => ({ name: a.name, street: a.street, houseNumber: a.houseNumber, poBox: a.poBox, postcode: a.postcode, city: a.city });
+
 /** A print job: the letter (PDF, payload enclosed or attached) and a JSON manifest describing it. */
-export async function printJob(index: DirectoryIndex, d: DeliveryRow, now: Date) {
+export async function printJob(index: DirectoryIndex, d: DeliveryRow, now: Date, offload: Offload = inProcess, signal?: AbortSignal) {
   const recipient = index.authoritiesByKey.get(d.recipientKey ?? '');
   if (!recipient) throw new Error(`recipient ${d.recipientKey} is not in the directory`);
   const sender = index.authoritiesByKey.get(d.senderKey);
@@ -36,15 +42,15 @@ export async function printJob(index: DirectoryIndex, d: DeliveryRow, now: Date)
   if (d.payload === null) throw new Error('the payload was already deleted by retention');
   const bytes = Buffer.from(d.payload, 'base64');
   const [y, m, day] = germanDate(now).split('-');
-  const letter = await renderLetter({
+  const letter = await offload.run('letter', {
     deliveryId: d.id,
-    sender,
-    recipient,
+    sender: postal(sender),
+    recipient: postal(recipient),
     reference: d.reference,
     messageType: d.messageType,
     date: `${day}.${m}.${y}`,
     enclosure: { fileName: d.fileName, contentType: d.contentType, bytes },
-  });
+  }, signal);
   const manifest = {
     deliveryId: d.id,
     messageType: d.messageType,
@@ -60,8 +66,8 @@ export async function printJob(index: DirectoryIndex, d: DeliveryRow, now: Date)
 
 export function printAdapter(index: () => Promise<DirectoryIndex>, clock: Clock, s: PrintSettings): Adapter {
   return {
-    async handOff(d: DeliveryRow) {
-      const { letter, manifest } = await printJob(await index(), d, clock.now());
+    async handOff(d: DeliveryRow, signal?: AbortSignal) {
+      const { letter, manifest } = await printJob(await index(), d, clock.now(), s.offload, signal);
       if (s.centerUrl) return postJob(s, d.id, letter, manifest);
       spool(s.spoolDir, d.id, letter, manifest);
       return `spooled to ${s.spoolDir} (${manifest.letter.pages} pages)`;

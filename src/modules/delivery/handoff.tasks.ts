@@ -1,0 +1,44 @@
+// The CPU-bound parts of a hand-off: rendering the print letter and encrypting the JWE. They run in
+// a worker thread (workers.ts) so that no message, however hostile, can stall the event loop; tests
+// and tools without workers run them in-process.
+import { CompactEncrypt, importX509 } from 'jose';
+import { renderLetter, type Letter, type LetterInput } from './letter.js';
+
+export interface EncryptInput {
+  /** the recipient's encryption certificate */
+  pem: string;
+  alg: 'ECDH-ES' | 'RSA-OAEP-256';
+  kid: string;
+  contentType: string;
+  /** base64 */
+  payload: string;
+}
+
+async function encrypt(input: EncryptInput): Promise<string> {
+  const key = await importX509(input.pem, input.alg);
+  return new CompactEncrypt(Buffer.from(input.payload, 'base64'))
+    .setProtectedHeader({ alg: input.alg, enc: 'A256GCM', cty: input.contentType, kid: input.kid })
+    .encrypt(key);
+}
+
+/** A worker loads a module exporting `handOffTasks` of this shape (tests load a misbehaving one). */
+export interface HandOffTasks {
+  letter(input: LetterInput): Promise<Letter>;
+  encrypt(input: EncryptInput): Promise<string>;
+}
+
+export const handOffTasks: HandOffTasks = { letter: (input) => renderLetter(input), encrypt };
+
+export type TaskName = keyof HandOffTasks;
+export type TaskInput<K extends TaskName> = Parameters<HandOffTasks[K]>[0];
+export type TaskResult<K extends TaskName> = Awaited<ReturnType<HandOffTasks[K]>>;
+
+/** Where adapters run their tasks: a worker pool, or this thread. */
+export interface Offload {
+  run<K extends TaskName>(task: K, input: TaskInput<K>, signal?: AbortSignal): Promise<TaskResult<K>>;
+}
+
+/** Runs tasks on the caller's thread: only for tests and tools, where nothing else waits on the loop. */
+export const inProcess: Offload = {
+  run: (task, input) => (handOffTasks[task] as (i: typeof input) => Promise<never>)(input),
+};
