@@ -4,14 +4,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
   isNonNullType,
   isObjectType,
-  isScalarType,
   type GraphQLArgument,
-  type GraphQLInputType,
   type GraphQLObjectType,
 } from 'graphql';
 import { sql } from 'drizzle-orm';
@@ -28,6 +23,7 @@ import { forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
 import { setUp } from './helpers/network.js';
 import { makeServiceContext } from '../src/modules/directory/context.js';
+import { placeholder } from './helpers/schema-walk.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 
@@ -93,20 +89,6 @@ const SELECTIONS: Record<string, string> = {
   delivery: '{ id }',
 };
 
-function placeholder(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return placeholder(type.ofType);
-  if (isListType(type)) return [placeholder(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  if (isInputObjectType(type)) {
-    const out: Record<string, unknown> = {};
-    for (const f of Object.values(type.getFields())) if (isNonNullType(f.type) && f.defaultValue === undefined) out[f.name] = placeholder(f.type);
-    return out;
-  }
-  if (isScalarType(type)) {
-    return { Int: 1, Float: 1, Boolean: true, ID: '1', Date: '2026-11-22', DateTime: '2026-11-22T10:00:00Z' }[type.name] ?? 'x';
-  }
-  return null;
-}
 
 function operationFor(kind: 'query' | 'mutation', name: string, args: readonly GraphQLArgument[], returns: unknown, given: Record<string, unknown>) {
   const used = args.filter((a) => a.name in given || (isNonNullType(a.type) && a.defaultValue === undefined));

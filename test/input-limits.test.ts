@@ -25,6 +25,7 @@ import { ManualClock } from '../src/lib/clock.js';
 import { loadDemoSeed } from '../seed/load.js';
 import { gql, makeKeys, testApp, token } from './helpers/app.js';
 import { testActor } from './helpers/fixtures.js';
+import { placeholder } from './helpers/schema-walk.js';
 
 interface Target {
   /** root field (Query.x / Mutation.x) or the one nested field with arguments */
@@ -39,17 +40,6 @@ interface Target {
   items?: number;
 }
 
-function placeholder(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return placeholder(type.ofType);
-  if (isListType(type)) return [placeholder(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  if (isInputObjectType(type)) {
-    const out: Record<string, unknown> = {};
-    for (const f of Object.values(type.getFields())) if (isNonNullType(f.type) && f.defaultValue === undefined) out[f.name] = placeholder(f.type);
-    return out;
-  }
-  return { Int: 1, Float: 1, Boolean: true, ID: '1', Date: '2026-11-22', DateTime: '2026-11-22T10:00:00Z' }[(type as { name: string }).name] ?? 'x';
-}
 
 /** Every string (or list) position reachable from one argument, with its limit. */
 function positions(directive: GraphQLDirective, input: GraphQLArgument | GraphQLInputField, path: (string | number)[], name: string, seen: Set<string>): Omit<Target, 'operation' | 'field' | 'arg'>[] {

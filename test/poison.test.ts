@@ -13,7 +13,7 @@ import { ManualClock } from '../src/lib/clock.js';
 import { updateAuthority } from '../src/modules/authorities/authorities.service.js';
 import type { Directory } from '../src/modules/directory/directory.js';
 import { makeServiceContext } from '../src/modules/directory/context.js';
-import { attemptsOf, findDelivery } from '../src/modules/delivery/deliveries.service.js';
+import { findDelivery } from '../src/modules/delivery/deliveries.service.js';
 import { dispatchOnce } from '../src/modules/delivery/dispatcher.js';
 import { claim, type DispatcherSettings } from '../src/modules/delivery/outbox.js';
 import { printAdapter } from '../src/modules/delivery/print.adapter.js';

@@ -1,6 +1,6 @@
 // Work a single request can cause: page sizes passed as variables count against the cost limit like
 // literals, and nested lists are loaded with one query per level, not one per parent (N+1).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../src/app/app.js';
 import type { Database } from '../src/db/client.js';
 import { ManualClock } from '../src/lib/clock.js';

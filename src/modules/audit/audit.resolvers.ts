@@ -3,7 +3,6 @@ import { registerImports } from '../../db/schema.js';
 import { badInput } from '../../lib/errors.js';
 import { type GraphQLContext } from '../../graphql/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
-import { requireRole } from '../auth/principal.js';
 import { listAudit } from './audit.service.js';
 import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 

@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import { compactVerify, decodeProtectedHeader, importX509 } from 'jose';
-import type * as x509 from '@peculiar/x509';
 import { tryAdvisoryXactLock, type Db } from '../../db/client.js';
 import { certificateChallenges, certificates, dataCenters } from '../../db/schema.js';
 import { badInput, conflict, notFound } from '../../lib/errors.js';

@@ -3,7 +3,6 @@ import { today } from '../../lib/clock.js';
 import { emitDomainEvent } from '../../lib/events.js';
 import { badInput } from '../../lib/errors.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
-import { requirePrincipal } from '../auth/principal.js';
 import type { JurisdictionRow } from '../directory/directory-index.js';
 import { createJurisdiction, deleteJurisdiction, endJurisdiction, type CreateJurisdictionInput } from './jurisdictions.service.js';
 import { lookupMany, lookupOne, type RawLookupInput } from './lookup.js';

@@ -3,7 +3,6 @@ import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
-import { requirePrincipal } from '../auth/principal.js';
 import type { StructuralChangeStatus } from '../../db/schema.js';
 import { applyDueStructuralChanges } from './apply.js';
 import { feedAfter, municipalityHistory, upcomingChanges, type FeedRow, type MunicipalityHistoryValue } from './history.js';

@@ -4,10 +4,9 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { dataCenters, tenants, type Contact } from '../../db/schema.js';
-import type { Clock } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { checkOutboundUrl, type OutboundPolicy } from '../../lib/url-policy.js';
-import { writeAudit, type Actor } from '../audit/audit.service.js';
+import { writeAudit } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { savingPolicy, type ServiceContext } from '../directory/context.js';
 
