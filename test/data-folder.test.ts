@@ -145,7 +145,7 @@ forEachEngine('a register that lost its data is refused', (engine) => {
       drop = fresh.drop;
       env = { DATABASE_URL: fresh.url };
       const u = new URL(fresh.url);
-      where = `the database ${u.pathname.slice(1)} on ${u.hostname}`;
+      where = `the database ${u.pathname.slice(1)} on ${u.host}`;
       open = () => openPostgres(fresh.url, 1);
     } else {
       const dir = tempDir();

@@ -363,10 +363,15 @@ export type DeliveryStatisticsRow = {
 };
 
 export type DeliveryStatus =
+  /** Given up, for good: the attempts ran out, or the hand-off crashed, timed out or never finished too often in a row (quarantine). The last entry of reasons says why; attempts carry each detail. */
   | 'FAILED'
+  /** Handed off: POSTed to the recipient's endpoint or to the print centre, or spooled. */
   | 'HANDED_OFF'
+  /** Accepted; a dispatcher hands it off soon. */
   | 'PENDING'
+  /** Electronic attempts ran out; it goes (or went) to print. */
   | 'REROUTED_TO_PRINT'
+  /** An attempt failed; the next one follows after a backoff. */
   | 'RETRYING';
 
 export type DirectoryChange = {
