@@ -54,7 +54,10 @@ forEachEngine('jurisdictions and lookups', (engine) => {
     admin = await token(keys, { role: 'ADMIN', sub: 'user:admin', now: c.now(), expiresIn: 3600 });
     client = await token(keys, { role: 'CLIENT', scope: 'ags:05766020', sub: 'client:fv', now: c.now(), expiresIn: 3600 });
     await ok(`mutation { createDataCenter(input: { code: "krz", name: "KRZ" }) { code } }`, {});
-    for (const t of ['krz-lippe', 'dataport']) await ok(`mutation($t: String!) { createTenant(input: { code: $t, name: $t, dataCenterCode: "krz" }) { code } }`, { t });
+    // each tenant's territory (issue #14): Kreis Lippe, Hamburg
+    for (const [t, areas] of [['krz-lippe', ['05766']], ['dataport', ['02']]] as const) {
+      await ok(`mutation($t: String!, $areas: [String!]) { createTenant(input: { code: $t, name: $t, dataCenterCode: "krz", areas: $areas }) { code } }`, { t, areas });
+    }
     // Kreis Lippe handles enforcement for its municipalities; Detmold and Lemgo have their own.
     for (const [key, name, extra] of [
       ['kreis:05766', 'Kreis Lippe, Kreiskasse', { acceptedMessageTypes: ['100', '101', '102', '103', '104', '105', '106', '999'] }],

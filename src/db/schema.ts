@@ -278,6 +278,8 @@ export const tenants = pgTable(
     dataCenterId: bigint('data_center_id', { mode: 'number' })
       .notNull()
       .references(() => dataCenters.id),
+    /** Territory: ARS prefixes (2, 3, 5, 9 or 12 digits) or AGS (8 digits) its managers may act in; set by ADMIN. */
+    areas: text('areas').array().notNull().default(sql`'{}'::text[]`),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

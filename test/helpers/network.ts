@@ -75,7 +75,8 @@ export async function setUp(database: Database, clock: ManualClock, endpoint: st
   const directory = new Directory(database, { pollMs: 0 });
   const ctx = makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory });
   await createDataCenter(ctx, { code: 'krz', name: 'KRZ', endpoints: [endpoint] });
-  await createTenant(ctx, { code: 'lippe', name: 'Lippe', dataCenterCode: 'krz' });
+  // Lippe's territory is Kreis Lippe: its manager places authorities and rules there (issue #14).
+  await createTenant(ctx, { code: 'lippe', name: 'Lippe', dataCenterCode: 'krz', areas: ['05766'] });
   const addr = { street: 'Marktplatz', houseNumber: '5', postalCode: '32756', city: 'Detmold' };
   await createAuthority(ctx, { key: 'ags:05766020', kind: 'ENFORCEMENT', name: 'Detmold', postalAddress: addr, acceptedMessageTypes: ['100', '101'], tenantCode: 'lippe' });
   await createAuthority(ctx, { key: 'ags:05766044', kind: 'CREDITOR', name: 'Lemgo', postalAddress: { ...addr, postalCode: '32657', city: 'Lemgo' } });

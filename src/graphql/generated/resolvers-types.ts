@@ -261,6 +261,8 @@ export type CreateJurisdictionInput = {
 };
 
 export type CreateTenantInput = {
+  /** Its territory (see Tenant.areas): each an ARS prefix of 2, 3, 5, 9 or 12 digits or an AGS of 8 digits that the register knows. */
+  areas?: InputMaybe<Array<Scalars['String']['input']>>;
   code: Scalars['String']['input'];
   dataCenterCode: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -612,22 +614,29 @@ export type Mutation = {
   cancelStructuralChange: StructuralChange;
   /** ADMIN: confirm a PROPOSED change (with optional edits); it becomes PLANNED. */
   confirmStructuralChange: StructuralChange;
-  /** ADMIN, or TENANT_MANAGER for its own tenant. */
+  /**
+   * ADMIN, or TENANT_MANAGER for its own tenant and, for an ags:/ars: key, only inside its territory
+   * (Tenant.areas; otherwise FORBIDDEN naming the territory, and nothing is written). Keys with other
+   * prefixes claim no place: such an authority reaches addresses only through jurisdictions, each checked.
+   */
   createAuthority: Authority;
   /** ADMIN only. */
   createDataCenter: DataCenter;
-  /** ADMIN, or TENANT_MANAGER for authorities of its tenant. Overlaps with a rule of equal specificity are CONFLICT. */
+  /**
+   * ADMIN, or TENANT_MANAGER for authorities of its tenant and a scope inside its territory (Tenant.areas;
+   * otherwise FORBIDDEN naming the territory). Overlaps with a rule of equal specificity are CONFLICT.
+   */
   createJurisdiction: Jurisdiction;
   /** ADMIN only. */
   createTask: Task;
   /** ADMIN only. */
   createTenant: Tenant;
   deactivateAuthority: Authority;
-  /** Removes a jurisdiction entered by mistake (history of real ones is kept by ending them). */
+  /** Removes a jurisdiction entered by mistake (history of real ones is kept by ending them). A TENANT_MANAGER only inside its territory. */
   deleteJurisdiction: Scalars['Boolean']['output'];
   /** Decides the channel and queues the message; a dispatcher hands it off after commit. */
   dispatch: Delivery;
-  /** Ends a jurisdiction: validTo is its first day no longer valid. */
+  /** Ends a jurisdiction: validTo is its first day no longer valid. A TENANT_MANAGER only inside its territory. */
   endJurisdiction: Jurisdiction;
   /** ADMIN: plan a change; validated now, applied on its date. */
   planStructuralChange: StructuralChange;
@@ -637,11 +646,14 @@ export type Mutation = {
   requestCertificateChallenge: CertificateChallenge;
   /** At once, with a reason. */
   revokeCertificate: Certificate;
-  /** Fails with CONFLICT when expectedVersion is not the current version; nothing is written then. */
+  /**
+   * Fails with CONFLICT when expectedVersion is not the current version; nothing is written then.
+   * A TENANT_MANAGER changes only authorities of its tenant whose ags:/ars: key lies in its territory.
+   */
   updateAuthority: Authority;
   /** ADMIN, or the DATA_CENTER principal of this data centre (not the status). */
   updateDataCenter: DataCenter;
-  /** ADMIN only. */
+  /** ADMIN only (a TENANT_MANAGER cannot change its tenant, nor its areas). */
   updateTenant: Tenant;
   uploadCertificate: CertificateUploadResult;
 };
@@ -762,6 +774,19 @@ export type MutationUpdateTenantArgs = {
 
 export type MutationUploadCertificateArgs = {
   input: UploadCertificateInput;
+};
+
+/** Authorities and jurisdictions of a tenant that lie outside its areas. */
+export type OutsideTerritory = {
+  __typename?: 'OutsideTerritory';
+  /** How many such authorities there are. */
+  authorityCount: Scalars['Int']['output'];
+  /** Authorities of the tenant whose ags:/ars: key lies outside its areas, by key (the first 100). */
+  authorityKeys: Array<Scalars['String']['output']>;
+  /** How many such jurisdictions there are. */
+  jurisdictionCount: Scalars['Int']['output'];
+  /** Jurisdictions of the tenant's authorities, not ended today, whose scope lies outside its areas (the first 100). */
+  jurisdictionIds: Array<Scalars['ID']['output']>;
 };
 
 export type PageInfo = {
@@ -1260,9 +1285,23 @@ export type Task = {
 /** A Mandant: the home of authorities in a data centre. */
 export type Tenant = {
   __typename?: 'Tenant';
+  /**
+   * Its territory, set by ADMIN: ARS prefixes at any level (2 digits Land, 3 Regierungsbezirk, 5 Kreis,
+   * 9 Gemeindeverband, 12 Gemeinde; "05766" = Kreis Lippe) or AGS (8 digits, one municipality), sorted.
+   * Its TENANT_MANAGER may create and change only authorities whose ags:/ars: key lies in it and
+   * jurisdictions whose scope lies in it: a region whose ARS starts with an area (a rule for Kreis 05766
+   * lies in "05766", a rule for Land 05 does not), a municipality (or a street rule in it) whose AGS is
+   * an AGS area or whose ARS starts with an ARS area. Empty: the manager can place nothing.
+   */
+  areas: Array<Scalars['String']['output']>;
   code: Scalars['String']['output'];
   dataCenter: DataCenter;
   name: Scalars['String']['output'];
+  /**
+   * What the tenant holds outside its areas (after ADMIN narrowed them, or gave it something from
+   * elsewhere): its manager can no longer change these, ADMIN can.
+   */
+  outsideTerritory: OutsideTerritory;
   version: Scalars['Int']['output'];
 };
 
@@ -1312,6 +1351,11 @@ export type UpdateDataCenterInput = {
 };
 
 export type UpdateTenantInput = {
+  /**
+   * Replaces its territory (see Tenant.areas); omitted leaves it as it is. Narrowing is allowed: what then
+   * lies outside is recorded in the audit entry and shown in Tenant.outsideTerritory.
+   */
+  areas?: InputMaybe<Array<Scalars['String']['input']>>;
   dataCenterCode?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1458,6 +1502,7 @@ export type ResolversTypes = {
   Municipality: ResolverTypeWrapper<RegionViewModel>;
   MunicipalityHistory: ResolverTypeWrapper<MunicipalityHistoryValueModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OutsideTerritory: ResolverTypeWrapper<OutsideTerritory>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Parity: Parity;
   PlanStructuralChangeInput: PlanStructuralChangeInput;
@@ -1547,6 +1592,7 @@ export type ResolversParentTypes = {
   Municipality: RegionViewModel;
   MunicipalityHistory: MunicipalityHistoryValueModel;
   Mutation: Record<PropertyKey, never>;
+  OutsideTerritory: OutsideTerritory;
   PageInfo: PageInfo;
   PlanStructuralChangeInput: PlanStructuralChangeInput;
   PostalAddress: PostalAddress;
@@ -1899,6 +1945,13 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   uploadCertificate?: Resolver<ResolversTypes['CertificateUploadResult'], ParentType, ContextType, RequireFields<MutationUploadCertificateArgs, 'input'>>;
 };
 
+export type OutsideTerritoryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OutsideTerritory'] = ResolversParentTypes['OutsideTerritory']> = {
+  authorityCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  authorityKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  jurisdictionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  jurisdictionIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2046,9 +2099,11 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
 };
 
 export type TenantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Tenant'] = ResolversParentTypes['Tenant']> = {
+  areas?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outsideTerritory?: Resolver<ResolversTypes['OutsideTerritory'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -2099,6 +2154,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Municipality?: MunicipalityResolvers<ContextType>;
   MunicipalityHistory?: MunicipalityHistoryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OutsideTerritory?: OutsideTerritoryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
   PostalArea?: PostalAreaResolvers<ContextType>;

@@ -10,6 +10,8 @@ import type { Principal } from '../auth/principal.js';
 import { savingPolicy, type ServiceContext } from '../directory/context.js';
 import type { AuthorityRow, JurisdictionRow } from '../directory/directory-index.js';
 import { directoryChange } from '../directory/version.js';
+import { placeOfKey } from '../tenants/territory.js';
+import { checkTerritory } from '../tenants/territory.service.js';
 import { MESSAGE_TYPES } from './message-types.js';
 
 const KEY_FORMAT = /^[a-z][a-z0-9-]*:[A-Za-z0-9._-]+$/;
@@ -36,7 +38,10 @@ export interface AuthorityFields {
   webhookSecret?: string | null;
 }
 
-/** TENANT_MANAGER acts only within its tenant; ADMIN everywhere; others not at all. */
+/**
+ * TENANT_MANAGER acts only within its tenant; ADMIN everywhere; others not at all. Where the
+ * authority's key lies (its tenant's territory) is checked with the data, in checkTerritory.
+ */
 export function checkAuthorityAccess(principal: Principal, tenantCode: string | null | undefined, what: string): void {
   if (principal.role === 'ADMIN') return;
   if (principal.role === 'TENANT_MANAGER' && tenantCode && tenantCode === principal.scope) return;
@@ -124,6 +129,7 @@ export async function createAuthority(
   const values = validateFields(input, 'input', savingPolicy(ctx));
   checkAuthorityAccess(ctx.principal, values.tenantCode, 'create');
   return directoryChange(ctx, async (tx) => {
+    await checkTerritory(tx, ctx.principal, placeOfKey(key), `create authority ${key}`);
     await checkTenantExists(tx, values.tenantCode, 'input.tenantCode');
     if (await findAuthority(tx, key)) throw conflict(`An authority with key ${key} exists already`, { key });
     const [row] = await tx
@@ -141,6 +147,7 @@ export async function updateAuthority(ctx: ServiceContext, key: string, expected
     const before = await findAuthority(tx, key);
     if (!before) throw notFound(`No authority with key ${key}`);
     checkAuthorityAccess(ctx.principal, before.tenantCode, 'change');
+    await checkTerritory(tx, ctx.principal, placeOfKey(key), `change authority ${key}`);
     if (values.tenantCode !== undefined) {
       checkAuthorityAccess(ctx.principal, values.tenantCode, 'move to');
       await checkTenantExists(tx, values.tenantCode, 'input.tenantCode');

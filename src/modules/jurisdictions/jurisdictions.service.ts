@@ -11,6 +11,8 @@ import { checkAuthorityAccess, findAuthority } from '../authorities/authorities.
 import type { ServiceContext } from '../directory/context.js';
 import { SPECIFICITY, STREET_RANGE_SPECIFICITY } from '../directory/specificity.js';
 import { directoryChange } from '../directory/version.js';
+import { placeOfScope } from '../tenants/territory.js';
+import { checkTerritory } from '../tenants/territory.service.js';
 import type { JurisdictionRow } from '../directory/directory-index.js';
 
 export interface ScopeInput {
@@ -125,6 +127,7 @@ export async function createJurisdiction(ctx: ServiceContext, input: CreateJuris
   const [taskRow] = await ctx.db.select().from(tasks).where(eq(tasks.code, task));
   if (!taskRow) throw badInput('input.task', `unknown task ${task}`);
   const scope = await validateScope(ctx.db, input.scope);
+  await checkTerritory(ctx.db, ctx.principal, placeOfScope(scope), `create a jurisdiction for ${authority.key}`);
   const rule: NewRule = {
     ...scope,
     authorityId: authority.id,
@@ -165,6 +168,7 @@ async function loadRule(ctx: ServiceContext, tx: Db, id: number, expectedVersion
   if (!rule) throw notFound(`No jurisdiction #${id}`);
   const authority = (await tx.query.authorities.findFirst({ where: (a, { eq: e }) => e(a.id, rule.authorityId) }))!;
   checkAuthorityAccess(ctx.principal, authority.tenantCode, 'change jurisdictions of');
+  await checkTerritory(tx, ctx.principal, placeOfScope(rule), `change jurisdiction #${id}`);
   if (rule.version !== expectedVersion) {
     throw conflict(`Jurisdiction #${id} is at version ${rule.version}, not ${expectedVersion}: reload it and try again`, { currentVersion: rule.version });
   }

@@ -3,7 +3,9 @@ import { inArray } from 'drizzle-orm';
 import { groupBy } from '../../graphql/loaders.js';
 import { dataCenters } from '../../db/schema.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
+import { today } from '../../lib/clock.js';
 import { requirePrincipal } from '../auth/principal.js';
+import { outsideTerritory } from './territory.service.js';
 import {
   createDataCenter,
   createTenant,
@@ -56,5 +58,9 @@ export const tenantResolvers: Resolvers = {
   },
   Tenant: {
     dataCenter: (t: TenantRow, _: unknown, ctx: GraphQLContext) => dataCenterById(ctx, t.dataCenterId),
+    outsideTerritory: async (t: TenantRow, _: unknown, ctx: GraphQLContext) => {
+      const o = await outsideTerritory(ctx.deps.database.db, t.code, t.areas, today(ctx.deps.clock));
+      return { ...o, jurisdictionIds: o.jurisdictionIds.map(String) };
+    },
   },
 };

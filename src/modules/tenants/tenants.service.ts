@@ -1,14 +1,17 @@
 // Data centres (Rechenzentren) and tenants (Mandanten): create and update with optimistic
 // concurrency, audited. ADMIN manages all; a DATA_CENTER principal only its own data centre;
-// a TENANT_MANAGER sees its own tenant.
+// a TENANT_MANAGER sees its own tenant. A tenant's areas (its territory) are set by ADMIN only.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { dataCenters, tenants, type Contact } from '../../db/schema.js';
+import { today } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { checkOutboundUrl, type OutboundPolicy } from '../../lib/url-policy.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { savingPolicy, type ServiceContext } from '../directory/context.js';
+import { areaShapeError } from './territory.js';
+import { outsideTerritory, unknownAreas } from './territory.service.js';
 
 export type DataCenterRow = typeof dataCenters.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
@@ -104,16 +107,32 @@ export async function updateDataCenter(ctx: ServiceContext, code: string, expect
   });
 }
 
-export async function createTenant(ctx: ServiceContext, input: { code: string; name: string; dataCenterCode: string }): Promise<TenantRow> {
+/** Areas: digits, 2/3/5/9/12 (ARS prefix) or 8 (AGS), each a region of the register; sorted, without repeats. */
+async function checkAreas(db: Db, field: string, areas: string[]): Promise<string[]> {
+  areas.forEach((a, i) => {
+    const why = areaShapeError(a);
+    if (why) throw badInput(`${field}[${i}]`, why);
+  });
+  const unknown = await unknownAreas(db, areas);
+  const i = areas.findIndex((a) => unknown.has(a));
+  if (i >= 0) throw badInput(`${field}[${i}]`, `no region with ${areas[i]!.length === 8 ? 'AGS' : 'ARS'} ${areas[i]} in the register`);
+  return [...new Set(areas)].sort();
+}
+
+export async function createTenant(
+  ctx: ServiceContext,
+  input: { code: string; name: string; dataCenterCode: string; areas?: string[] | null },
+): Promise<TenantRow> {
   const code = checkCode('input.code', input.code);
   if (!input.name.trim()) throw badInput('input.name', 'must not be empty');
   return ctx.db.transaction(async (tx) => {
     const dc = await findDataCenter(tx, input.dataCenterCode);
     if (!dc) throw badInput('input.dataCenterCode', `no data centre with code ${input.dataCenterCode}`);
+    const areas = await checkAreas(tx, 'input.areas', input.areas ?? []);
     if (await findTenant(tx, code)) throw conflict(`A tenant with code ${code} exists already`);
     const [row] = await tx
       .insert(tenants)
-      .values({ code, name: input.name.trim(), dataCenterId: dc.id, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
+      .values({ code, name: input.name.trim(), dataCenterId: dc.id, areas, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
       .returning();
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_TENANT', entityType: 'Tenant', entityId: code, after: { ...row, dataCenterCode: dc.code } });
     return row!;
@@ -124,7 +143,7 @@ export async function updateTenant(
   ctx: ServiceContext,
   code: string,
   expectedVersion: number,
-  input: { name?: string | null; dataCenterCode?: string | null },
+  input: { name?: string | null; dataCenterCode?: string | null; areas?: string[] | null },
 ): Promise<TenantRow> {
   return ctx.db.transaction(async (tx) => {
     const before = await findTenant(tx, code);
@@ -139,13 +158,18 @@ export async function updateTenant(
       if (!dc) throw badInput('input.dataCenterCode', `no data centre with code ${input.dataCenterCode}`);
       values.dataCenterId = dc.id;
     }
+    if (input.areas) values.areas = await checkAreas(tx, 'input.areas', input.areas);
     const [row] = await tx
       .update(tenants)
       .set({ ...values, version: sql`${tenants.version} + 1`, updatedAt: ctx.clock.now() })
       .where(and(eq(tenants.id, before.id), eq(tenants.version, expectedVersion)))
       .returning();
     if (!row) throw conflict(`Tenant ${code} is at version ${before.version}, not ${expectedVersion}: reload it and try again`, { currentVersion: before.version });
-    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPDATE_TENANT', entityType: 'Tenant', entityId: code, before, after: row });
+    // Narrowing the areas is allowed (ADMIN decides), but never silent: what now lies outside is
+    // recorded with the change and stays visible as Tenant.outsideTerritory.
+    const outside = values.areas ? await outsideTerritory(tx, code, row.areas, today(ctx.clock)) : undefined;
+    const after = outside && (outside.authorityCount || outside.jurisdictionCount) ? { ...row, outsideTerritory: outside } : row;
+    await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPDATE_TENANT', entityType: 'Tenant', entityId: code, before, after });
     return row;
   });
 }
