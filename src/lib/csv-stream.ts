@@ -1,4 +1,4 @@
-// Streaming CSV: rows from a file of any size, and CSV output.
+// Streaming CSV: rows from a file of any size, and CSV output that spreadsheets open safely.
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { CsvReader, type CsvRow } from './csv.js';
@@ -19,9 +19,23 @@ export async function* readCsvRows(file: string, progress?: (bytesRead: number) 
 
 export type Cell = string | number | boolean | null | undefined;
 
+// OWASP "CSV injection": spreadsheets run a cell that starts with one of these as a formula.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+
+/** A cell that a spreadsheet would take for a formula gets a leading `'`; plain numbers (-12, +49) stay. */
+export function neutralise(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
 const text = (c: Cell) => (c === null || c === undefined ? '' : String(c));
 
 /** One CSV line (RFC 4180 quoting by csv-stringify), cells as they are. */
 export function csvLine(cells: Cell[]): string {
   return stringify([cells.map(text)]);
+}
+
+/** One CSV line for people to open: every cell neutralised. */
+export function safeCsvLine(cells: Cell[]): string {
+  return csvLine(cells.map((c) => neutralise(text(c))));
 }

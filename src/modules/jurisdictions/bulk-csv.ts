@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { CsvRow } from '../../lib/csv.js';
-import { csvLine, readCsvRows, type Cell } from '../../lib/csv-stream.js';
+import { readCsvRows, safeCsvLine, type Cell } from '../../lib/csv-stream.js';
 import { InputFileError } from '../../lib/errors.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import { checkLookupInput, type RawLookupInput } from './lookup.js';
@@ -136,8 +136,9 @@ export async function resolveCsv(o: BulkOptions): Promise<BulkSummary> {
   let cols: Columns = {};
   let bytesRead = 0;
   const summary: BulkSummary = { rows: 0, byStatus: {} };
+  // Every cell, echoed input and directory data alike, is neutralised against spreadsheet formulas.
   const write = async (cells: Cell[]) => {
-    if (!o.output.write(csvLine(cells))) await once(o.output, 'drain');
+    if (!o.output.write(safeCsvLine(cells))) await once(o.output, 'drain');
   };
   for await (const row of readCsvRows(o.input, (b) => (bytesRead = b))) {
     if (!header) {
