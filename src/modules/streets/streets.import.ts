@@ -83,7 +83,7 @@ export async function importStreets(
   clock: Clock,
   opts: ImportFile & { encoding?: TextEncoding; validFrom?: string },
 ): Promise<StreetImportResult> {
-  const records = parseStreets(decodeText(opts.bytes, opts.encoding).text, opts.fileName);
+  const records = parseStreets(decodeText(opts.bytes, opts.encoding, opts.fileName).text, opts.fileName);
   const validFrom = opts.validFrom ?? today(clock);
   const byKey = new Map<string, StreetRecord>();
   for (const r of records) {
