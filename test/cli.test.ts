@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openPglite, openPostgres } from '../src/db/client.js';
 import { forEachEngine } from './helpers/engines.js';
+import { registerFingerprint } from './helpers/fixtures.js';
+import { gvRecord } from './helpers/gv100ad.js';
 import { runCli } from './helpers/processes.js';
 import { EDITIONS, sharedFile } from './helpers/shared-data.js';
 
@@ -67,4 +70,73 @@ forEachEngine('CLI imports', (engine) => {
     expect(token.code).toBe(2);
     expect(token.stderr).toMatch(/role CLIENT needs --scope \(authority key\)/);
   });
+});
+
+/** A small GV100AD edition: Land, Regierungsbezirk, Kreis, Gemeindeverband and Gemeinde Detmold. */
+function smallEdition(name = 'Detmold, Stadt'): string[] {
+  const D = '20251130';
+  return [
+    gvRecord([[1, '10'], [3, D], [11, '05'], [23, 'Nordrhein-Westfalen'], [73, 'Düsseldorf']]),
+    gvRecord([[1, '20'], [3, D], [11, '057'], [23, 'Reg.-Bez. Detmold'], [73, 'Detmold']]),
+    gvRecord([[1, '40'], [3, D], [11, '05766'], [23, 'Lippe'], [73, 'Detmold'], [123, '43']]),
+    gvRecord([[1, '50'], [3, D], [11, '05766'], [19, '0020'], [23, 'Detmold, Stadt'], [123, '50']]),
+    gvRecord([[1, '60'], [3, D], [11, '05766020'], [19, '0020'], [23, name], [123, '63'], [166, '32756']]),
+  ];
+}
+
+forEachEngine('CLI imports refuse what is not text', (engine) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-cli-text-'));
+  const files = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-cli-files-'));
+  let env: Record<string, string> = { DATA_DIR: dataDir, SEED_DEMO: 'false' };
+  let drop: (() => Promise<void>) | undefined;
+
+  /** The register as the CLI left it (the CLI has exited, so the data folder is free). */
+  async function fingerprint(): Promise<string> {
+    const d = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL, 1) : await openPglite({ dir: dataDir });
+    try {
+      return await registerFingerprint(d.db);
+    } finally {
+      await d.close();
+    }
+  }
+  const write = (name: string, bytes: Buffer) => {
+    fs.writeFileSync(path.join(files, name), bytes);
+    return path.join(files, name);
+  };
+
+  beforeAll(async () => {
+    if (engine.url) {
+      const fresh = await engine.url();
+      env = { ...env, DATABASE_URL: fresh.url };
+      drop = fresh.drop;
+    }
+    const ok = await runCli(['import', 'gv100ad', write('small.txt', Buffer.from(smallEdition().join('\n') + '\n'))], env);
+    expect(ok.code, ok.stderr).toBe(0);
+    const plz = await runCli(['import', 'postcodes', write('plz.csv', Buffer.from('osm_id,ags,ort,plz\n1,05766020,Detmold,32756\n'))], env);
+    expect(plz.code, plz.stderr).toBe(0);
+  }, 180_000);
+  afterAll(async () => {
+    await drop?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(files, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['GV100AD with a NUL byte', ['import', 'gv100ad'], 'nul.txt', () => Buffer.from(smallEdition('Det\0mold, Stadt').join('\n') + '\n'), [], 5, 'control character U+0000 (NUL) at character 26: not a text file, or a damaged one'],
+    ['GV100AD with a byte that is not UTF-8', ['import', 'gv100ad'], 'latin.txt', () => {
+      const lines = smallEdition('Dötmold, Stadt');
+      return Buffer.concat([Buffer.from(lines.slice(0, 4).join('\n') + '\n'), Buffer.from(lines[4] + '\n', 'latin1')]); // UTF-8 but line 5
+    }, ['--encoding', 'utf-8'], 5, 'line is not valid UTF-8 (use encoding latin1 for ISO-8859-1 files)'],
+    ['a postcode file with a NUL byte', ['import', 'postcodes'], 'nul.csv', () => Buffer.from('osm_id,ags,ort,plz\n1,05766020,Detmold,32756\n2,05766020,Det\0mold,32758\n'), [], 3, 'control character U+0000 (NUL) at character 15: not a text file, or a damaged one'],
+    ['a postcode file with a byte that is not UTF-8', ['import', 'postcodes'], 'latin.csv', () => Buffer.from('osm_id,ags,ort,plz\n1,05766020,Detmold,32756\n2,05766020,Dötmold,32758\n', 'latin1'), ['--encoding', 'utf-8'], 3, 'line is not valid UTF-8 (use encoding latin1 for ISO-8859-1 files)'],
+    ['a postcode file with a C1 control byte (latin1)', ['import', 'postcodes'], 'c1.csv', () => Buffer.from('osm_id,ags,ort,plz\n1,05766020,Det\x81mold,32756\n', 'latin1'), ['--encoding', 'latin1'], 2, 'control character U+0081 at character 15: not a text file, or a damaged one'],
+  ])('%s: exit 1 with file:line: reason, the JSON error last, the register unchanged', async (_what, command, name, bytes, options, line, reason) => {
+    const file = write(name as string, (bytes as () => Buffer)());
+    const before = await fingerprint();
+    const res = await runCli([...(command as string[]), file, ...(options as string[]), '--json'], env);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(`Error: ${name}:${line}: ${reason}\n`); // a message, no SQL, no stack
+    expect(JSON.parse(res.lastLine)).toEqual({ error: { message: `${name}:${line}: ${reason}`, file: name, line, reason } });
+    expect(await fingerprint()).toBe(before);
+  }, 120_000);
 });

@@ -12,7 +12,7 @@ import * as x509 from '@peculiar/x509';
 import { calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AppError, InputFileError } from '../src/lib/errors.js';
 import { csvLine } from '../src/lib/csv-stream.js';
-import { parseCsv } from '../src/lib/csv.js';
+import { CsvReader, parseCsv, type CsvRow } from '../src/lib/csv.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { normalizePostcode, parseHouseNumber, streetKey } from '../src/modules/addresses/normalize.js';
 import { AuthError, createVerifier } from '../src/modules/auth/jwt.js';
@@ -78,8 +78,9 @@ describe('fuzz: register files', () => {
   });
 
   it('CSV: any text parses or fails with an InputFileError; written rows read back unchanged', () => {
+    const csvText = fc.string({ maxLength: 400, unit: fc.constantFrom('a', ',', '"', '\n', '\r', ' ', 'ä', ';', '1') });
     fc.assert(
-      fc.property(fc.string({ maxLength: 400, unit: fc.constantFrom('a', ',', '"', '\n', '\r', ' ', 'ä', ';', '1') }), (text) => {
+      fc.property(csvText, (text) => {
         survives(() => [...parseCsv(text, 'fuzz.csv')], InputFileError);
       }),
       RUNS,
@@ -90,6 +91,31 @@ describe('fuzz: register files', () => {
         const back = [...parseCsv(text, 'roundtrip.csv')].map((r) => r.fields);
         // A row of one empty field is written as an empty line, which readers skip.
         expect(back).toEqual(rows.filter((r) => !(r.length === 1 && r[0] === '')));
+      }),
+      RUNS,
+    );
+  });
+
+  it('CSV rows: any text gives rows in line order, never an exception, the same in chunks of any size', () => {
+    const rowsOf = (text: string, step: number) => {
+      const reader = new CsvReader();
+      const out: CsvRow[] = [];
+      for (let i = 0; i < text.length; i += step) out.push(...reader.push(text.slice(i, i + step)));
+      return [...out, ...reader.end()];
+    };
+    const csvText = fc.string({ maxLength: 400, unit: fc.constantFrom('a', ',', '"', '\n', '\r', ' ', 'ä', ';', '1') });
+    fc.assert(
+      fc.property(csvText, fc.integer({ min: 1, max: 40 }), (text, step) => {
+        const whole = rowsOf(text, Math.max(text.length, 1));
+        const lines = text.split(/\r\n|\r|\n/).length;
+        let previous = 0;
+        for (const r of whole) {
+          expect(r.line).toBeGreaterThan(previous);
+          expect(r.line).toBeLessThanOrEqual(lines);
+          if ('error' in r) expect(r.error.length).toBeGreaterThan(5);
+          previous = r.line;
+        }
+        expect(rowsOf(text, step)).toEqual(whole);
       }),
       RUNS,
     );

@@ -84,6 +84,8 @@ describe('GV100AD parser', () => {
     ['a municipality without its association', [state, rb, kreis, gemeinde], 4, /Gemeindeverband 057660020 of 05766020 has no record/],
     ['a bad population', [state, rb, kreis, verband, gemeinde.slice(0, 139) + '0000007427X' + gemeinde.slice(150)], 5, /population "0000007427X"/],
     ['a bad Textkennzeichen', [state, rb, rec([[1, '40'], [3, D], [11, '05766'], [23, 'Lippe'], [123, '4x']])], 3, /Textkennzeichen "4x"/],
+    ['a NUL in a name', [state, rb, rec([[1, '40'], [3, D], [11, '05766'], [23, 'Lip\0pe']])], 3, /control character U\+0000 \(NUL\) in position 26$/],
+    ['a tab in a record', [state, rec([[1, '20'], [3, D], [11, '057'], [23, 'Reg.-Bez.\tDetmold']])], 2, /control character U\+0009 \(tab\) in position 32$/],
   ])('rejects %s with the line number', (_what, lines, line, reason) => {
     const e = failure(lines as string[]);
     expect(e.line).toBe(line);
@@ -93,5 +95,30 @@ describe('GV100AD parser', () => {
 
   it('rejects an empty file', () => {
     expect(failure([]).message).toMatch(/no GV100AD records/);
+  });
+});
+
+describe('decoding of import files', () => {
+  const fail = (bytes: Buffer, encoding?: 'auto' | 'utf-8' | 'latin1') => {
+    try {
+      decodeText(bytes, encoding, 'f.txt');
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputFileError);
+      return (e as InputFileError).message;
+    }
+    return expect.unreachable();
+  };
+
+  it('refuses NUL and other control characters with line and character; tab, CR and LF are text', () => {
+    expect(fail(Buffer.from('a\nb\nxy\0z\n'))).toBe('f.txt:3: control character U+0000 (NUL) at character 3: not a text file, or a damaged one');
+    expect(fail(Buffer.from('a\r\n\x1b[31m\r\n'))).toBe('f.txt:2: control character U+001B at character 1: not a text file, or a damaged one');
+    expect(fail(Buffer.from([0x61, 0x0a, 0x81]), 'latin1')).toBe('f.txt:2: control character U+0081 at character 1: not a text file, or a damaged one');
+    expect(decodeText(Buffer.from('a\tb\r\nc\n'), 'auto', 'f.txt').text).toBe('a\tb\r\nc\n');
+  });
+
+  it('refuses bytes that are not UTF-8 when UTF-8 was chosen, naming the line; auto falls back to ISO-8859-1', () => {
+    const bytes = Buffer.concat([Buffer.from('Düsseldorf\nDetmold\n'), Buffer.from('Lügde\n', 'latin1')]);
+    expect(fail(bytes, 'utf-8')).toBe('f.txt:3: line is not valid UTF-8 (use encoding latin1 for ISO-8859-1 files)');
+    expect(decodeText(Buffer.from('Lügde\n', 'latin1'), 'auto', 'f.txt')).toEqual({ text: 'Lügde\n', encoding: 'latin1' });
   });
 });

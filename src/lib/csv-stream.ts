@@ -1,44 +1,41 @@
-// Streaming CSV: records from a file of any size (quoted fields may span lines), and CSV output.
+// Streaming CSV: rows from a file of any size, and CSV output that spreadsheets open safely.
 import fs from 'node:fs';
-import readline from 'node:readline';
-import { parseCsv, type CsvRecord } from './csv.js';
+import { stringify } from 'csv-stringify/sync';
+import { CsvReader, type CsvRow } from './csv.js';
 
-/** Yields records one by one; `bytesRead` grows as the file is consumed (for progress). */
-export async function* readCsvRecords(file: string, progress?: (bytesRead: number) => void): AsyncGenerator<CsvRecord> {
-  const stream = fs.createReadStream(file);
+/** Yields rows one by one (records, or malformed ones with their reason); `bytesRead` is for progress. */
+export async function* readCsvRows(file: string, progress?: (bytesRead: number) => void): AsyncGenerator<CsvRow> {
+  const reader = new CsvReader();
+  const decoder = new TextDecoder('utf-8'); // drops a BOM
   let bytes = 0;
-  stream.on('data', (chunk) => {
-    bytes += chunk.length;
+  for await (const chunk of fs.createReadStream(file)) {
+    bytes += (chunk as Buffer).length;
     progress?.(bytes);
-  });
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  let pending = '';
-  let startLine = 0;
-  let lineNo = 0;
-  let first = true;
-  for await (let line of lines) {
-    lineNo++;
-    if (first) {
-      line = line.replace(/^\uFEFF/, '');
-      first = false;
-    }
-    if (!pending) startLine = lineNo;
-    pending = pending ? `${pending}\n${line}` : line;
-    // An odd number of quotes means a quoted field continues on the next line.
-    if ((pending.match(/"/g)?.length ?? 0) % 2 === 1) continue;
-    for (const rec of parseCsv(pending, file)) yield { line: startLine + rec.line - 1, fields: rec.fields };
-    pending = '';
+    yield* reader.push(decoder.decode(chunk as Buffer, { stream: true }));
   }
-  if (pending) for (const rec of parseCsv(pending, file)) yield { line: startLine + rec.line - 1, fields: rec.fields };
+  yield* reader.push(decoder.decode());
+  yield* reader.end();
 }
 
-export function csvLine(fields: (string | number | boolean | null | undefined)[]): string {
-  return (
-    fields
-      .map((f) => {
-        const s = f === null || f === undefined ? '' : String(f);
-        return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-      })
-      .join(',') + '\n'
-  );
+export type Cell = string | number | boolean | null | undefined;
+
+// OWASP "CSV injection": spreadsheets run a cell that starts with one of these as a formula.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+
+/** A cell that a spreadsheet would take for a formula gets a leading `'`; plain numbers (-12, +49) stay. */
+export function neutralise(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+const text = (c: Cell) => (c === null || c === undefined ? '' : String(c));
+
+/** One CSV line (RFC 4180 quoting by csv-stringify), cells as they are. */
+export function csvLine(cells: Cell[]): string {
+  return stringify([cells.map(text)]);
+}
+
+/** One CSV line for people to open: every cell neutralised. */
+export function safeCsvLine(cells: Cell[]): string {
+  return csvLine(cells.map((c) => neutralise(text(c))));
 }

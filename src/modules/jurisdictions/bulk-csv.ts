@@ -1,7 +1,8 @@
 // Resolves a CSV file of addresses into a CSV of results, streaming: millions of rows in constant memory.
 import fs from 'node:fs';
 import { once } from 'node:events';
-import { csvLine, readCsvRecords } from '../../lib/csv-stream.js';
+import type { CsvRow } from '../../lib/csv.js';
+import { readCsvRows, safeCsvLine, type Cell } from '../../lib/csv-stream.js';
 import { InputFileError } from '../../lib/errors.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import { checkLookupInput, type RawLookupInput } from './lookup.js';
@@ -69,63 +70,88 @@ export interface BulkSummary {
   byStatus: Record<string, number>;
 }
 
+type Out = (string | number | boolean | null)[];
+
+const errorResult = (message: string): Out => ['ERROR', null, null, null, null, null, null, null, null, message];
+
+/** The columns the header names; a header without any address or key column is refused. */
+function columnsOf(header: string[], file: string, line: number): Columns {
+  const cols: Columns = {};
+  for (const [i, h] of header.entries()) {
+    const k = ALIASES[h.trim().toLowerCase()];
+    if (k) cols[k] = i;
+  }
+  if (cols.ags === undefined && cols.ars === undefined && cols.postalCode === undefined && cols.city === undefined) {
+    throw new InputFileError(file, line, `header needs address columns (street, houseNumber, postalCode, city) or ags/ars; found: ${header.join(',')}`);
+  }
+  return cols;
+}
+
+function resolveRow(o: BulkOptions, cols: Columns, line: number, fields: string[]): Out {
+  const f = (i: number | undefined) => (i === undefined ? null : (fields[i] ?? '').trim() || null);
+  const raw: RawLookupInput = {
+    task: f(cols.task) ?? o.task ?? null,
+    at: f(cols.at) ?? o.at ?? null,
+    messageType: f(cols.messageType) ?? o.messageType ?? null,
+  };
+  if (f(cols.ags)) raw.ags = f(cols.ags);
+  else if (f(cols.ars)) raw.ars = f(cols.ars);
+  else if (f(cols.street) || f(cols.houseNumber)) {
+    raw.address = { street: f(cols.street), houseNumber: f(cols.houseNumber), postalCode: f(cols.postalCode), city: f(cols.city) };
+  } else {
+    raw.postalCode = f(cols.postalCode);
+    raw.city = f(cols.city);
+  }
+  try {
+    const r = resolveJurisdiction(o.index, checkLookupInput(raw, o.today, `line ${line}`));
+    return [
+      r.status,
+      r.authority?.key ?? null,
+      r.authority?.name ?? null,
+      r.authority?.postcode ?? null,
+      r.authority?.city ?? null,
+      r.authority ? (r.acceptsMessageType ?? r.authority.messageTypes.length > 0) : null,
+      r.ags,
+      r.candidates.map((c) => `${c.ags ?? ''}:${c.authority?.key ?? ''}`).join(' ') || null,
+      r.warnings.join(' ') || null,
+      null,
+    ];
+  } catch (e) {
+    return errorResult((e as Error).message);
+  }
+}
+
+/** The input cells echoed (padded to the header) and the result: ERROR for a row that cannot be read. */
+function rowResult(o: BulkOptions, header: string[], cols: Columns, row: CsvRow): { echo: string[]; out: Out } {
+  if ('error' in row) return { echo: header.map(() => ''), out: errorResult(`line ${row.line}: ${row.error}`) };
+  const echo = header.map((_, i) => row.fields[i] ?? '');
+  if (row.fields.length > header.length) {
+    return { echo, out: errorResult(`line ${row.line}: has ${row.fields.length} fields, the header has ${header.length}`) };
+  }
+  return { echo, out: resolveRow(o, cols, row.line, row.fields) };
+}
+
 export async function resolveCsv(o: BulkOptions): Promise<BulkSummary> {
   let header: string[] | undefined;
   let cols: Columns = {};
   let bytesRead = 0;
   const summary: BulkSummary = { rows: 0, byStatus: {} };
-  const write = async (s: string) => {
-    if (!o.output.write(s)) await once(o.output, 'drain');
+  // Every cell, echoed input and directory data alike, is neutralised against spreadsheet formulas.
+  const write = async (cells: Cell[]) => {
+    if (!o.output.write(safeCsvLine(cells))) await once(o.output, 'drain');
   };
-  for await (const rec of readCsvRecords(o.input, (b) => (bytesRead = b))) {
+  for await (const row of readCsvRows(o.input, (b) => (bytesRead = b))) {
     if (!header) {
-      header = rec.fields;
-      for (const [i, h] of header.entries()) {
-        const k = ALIASES[h.trim().toLowerCase()];
-        if (k) cols[k] = i;
-      }
-      if (cols.ags === undefined && cols.ars === undefined && cols.postalCode === undefined && cols.city === undefined) {
-        throw new InputFileError(o.input, rec.line, `header needs address columns (street, houseNumber, postalCode, city) or ags/ars; found: ${header.join(',')}`);
-      }
-      await write(csvLine([...header, ...RESULT_COLUMNS]));
+      if ('error' in row) throw new InputFileError(o.input, row.line, `header: ${row.error}`);
+      header = row.fields;
+      cols = columnsOf(header, o.input, row.line);
+      await write([...header, ...RESULT_COLUMNS]);
       continue;
     }
-    const f = (i: number | undefined) => (i === undefined ? null : (rec.fields[i] ?? '').trim() || null);
-    const raw: RawLookupInput = {
-      task: f(cols.task) ?? o.task ?? null,
-      at: f(cols.at) ?? o.at ?? null,
-      messageType: f(cols.messageType) ?? o.messageType ?? null,
-    };
-    if (f(cols.ags)) raw.ags = f(cols.ags);
-    else if (f(cols.ars)) raw.ars = f(cols.ars);
-    else if (f(cols.street) || f(cols.houseNumber)) {
-      raw.address = { street: f(cols.street), houseNumber: f(cols.houseNumber), postalCode: f(cols.postalCode), city: f(cols.city) };
-    } else {
-      raw.postalCode = f(cols.postalCode);
-      raw.city = f(cols.city);
-    }
-    let out: (string | number | boolean | null)[];
-    try {
-      const r = resolveJurisdiction(o.index, checkLookupInput(raw, o.today, `line ${rec.line}`));
-      out = [
-        r.status,
-        r.authority?.key ?? null,
-        r.authority?.name ?? null,
-        r.authority?.postcode ?? null,
-        r.authority?.city ?? null,
-        r.authority ? (r.acceptsMessageType ?? r.authority.messageTypes.length > 0) : null,
-        r.ags,
-        r.candidates.map((c) => `${c.ags ?? ''}:${c.authority?.key ?? ''}`).join(' ') || null,
-        r.warnings.join(' ') || null,
-        null,
-      ];
-      summary.byStatus[r.status] = (summary.byStatus[r.status] ?? 0) + 1;
-    } catch (e) {
-      out = ['ERROR', null, null, null, null, null, null, null, null, (e as Error).message];
-      summary.byStatus.ERROR = (summary.byStatus.ERROR ?? 0) + 1;
-    }
-    const padded = header.map((_, i) => rec.fields[i] ?? '');
-    await write(csvLine([...padded, ...out]));
+    const { echo, out } = rowResult(o, header, cols, row);
+    const status = out[0] as string;
+    summary.byStatus[status] = (summary.byStatus[status] ?? 0) + 1;
+    await write([...echo, ...out]);
     summary.rows++;
     if (summary.rows % 10_000 === 0) o.onProgress?.({ rows: summary.rows, bytesRead });
   }

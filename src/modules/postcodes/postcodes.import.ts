@@ -42,7 +42,7 @@ export interface PostcodeImportResult {
 type PostcodeRecord = ReturnType<typeof parsePostcodes>[number];
 
 export async function importPostcodes(db: Db, clock: Clock, opts: PostcodeImportOptions): Promise<PostcodeImportResult> {
-  const { text } = decodeText(opts.bytes, opts.encoding);
+  const { text } = decodeText(opts.bytes, opts.encoding, opts.fileName);
   const records = parsePostcodes(text, opts.fileName);
   const validFrom = opts.validFrom ?? today(clock);
   const { byKey, duplicateRows } = distinctRows(records);

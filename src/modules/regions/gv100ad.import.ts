@@ -94,7 +94,7 @@ function toRow(r: RegionRecord, edition: string, validFrom: string | null): NewR
 }
 
 export async function importGv100ad(db: Db, clock: Clock, opts: Gv100ImportOptions): Promise<Gv100ImportResult> {
-  const { text, encoding } = decodeText(opts.bytes, opts.encoding);
+  const { text, encoding } = decodeText(opts.bytes, opts.encoding, opts.fileName);
   const parsed = parseGv100ad(splitLines(text), opts.fileName);
   const counts = countsOf(parsed.counts);
   return runImport(db, clock, opts, registerImports, async (tx) => {

@@ -2,9 +2,13 @@
 // Lines are decoded first and then cut by character position, never by byte.
 import { InputFileError } from '../../lib/errors.js';
 import { foldName } from '../../lib/fold.js';
+import { describeControl } from '../../lib/text-file.js';
 import type { RegionLevel } from '../../db/schema.js';
 
 export const RECORD_LENGTH = 220;
+
+/** A fixed-width record holds no control character at all (not even tab or CR). */
+const CONTROL = /[\x00-\x1F\x7F-\x9F]/;
 
 export const LEVEL_BY_RECORD: Record<string, RegionLevel> = {
   '10': 'STATE',
@@ -63,6 +67,8 @@ class RecordLine {
     private readonly fileName: string,
   ) {
     if (raw.length > RECORD_LENGTH) this.fail(`line has ${raw.length} characters, a GV100AD record has at most ${RECORD_LENGTH}`);
+    const control = CONTROL.exec(raw);
+    if (control) this.fail(`${describeControl(control[0])} in position ${control.index + 1}`);
     this.text = raw.padEnd(RECORD_LENGTH, ' ');
   }
 

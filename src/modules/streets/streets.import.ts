@@ -43,10 +43,11 @@ export function parseStreets(text: string, fileName: string): StreetRecord[] {
   const rows = parseCsv(text, fileName);
   const head = rows.next();
   if (head.done) fail(1, 'file is empty; expected a header Name,PostalCode,Locality,RegionalKey,Borough,Suburb');
-  const columns = (head.value as { fields: string[] }).fields.map((h) => h.trim().toLowerCase());
+  const { fields: headFields, line: headLine } = head.value as { fields: string[]; line: number };
+  const columns = headFields.map((h) => h.trim().toLowerCase());
   const col = (n: string) => columns.indexOf(n);
   for (const req of ['name', 'postalcode', 'locality', 'regionalkey']) {
-    if (col(req) < 0) fail(1, `header lacks column "${req}" (found: ${columns.join(',')})`);
+    if (col(req) < 0) fail(headLine, `header lacks column "${req}" (found: ${columns.join(',')})`);
   }
   const [iName, iPc, iLoc, iKey, iBor, iSub] = ['name', 'postalcode', 'locality', 'regionalkey', 'borough', 'suburb'].map(col) as number[];
   const out: StreetRecord[] = [];
@@ -82,7 +83,7 @@ export async function importStreets(
   clock: Clock,
   opts: ImportFile & { encoding?: TextEncoding; validFrom?: string },
 ): Promise<StreetImportResult> {
-  const records = parseStreets(decodeText(opts.bytes, opts.encoding).text, opts.fileName);
+  const records = parseStreets(decodeText(opts.bytes, opts.encoding, opts.fileName).text, opts.fileName);
   const validFrom = opts.validFrom ?? today(clock);
   const byKey = new Map<string, StreetRecord>();
   for (const r of records) {
