@@ -50,7 +50,8 @@ const nordlippe: PlanInput = {
   kind: 'MERGER',
   effectiveDate: '2027-01-01',
   predecessors: ['05766012', '05766024'],
-  successors: [{ ags: '05766070', name: 'Nordlippe, Stadt' }],
+  // Barntrup and Dörentrup are Verbände of their own: the plan must say which one (or a new one) Nordlippe joins.
+  successors: [{ ags: '05766070', name: 'Nordlippe, Stadt', associationArs: '057660012' }],
   policies: [{ task: 'VOLLSTRECKUNGSHILFE', mode: 'FROM_PREDECESSOR', predecessorAgs: '05766012' }],
   sourceReference: 'GV. NRW. 2026 S. 123 (test)',
 };
