@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPglite, openPostgres, queryRows, type Database } from '../src/db/client.js';
 import { ManualClock } from '../src/lib/clock.js';
+import { Directory } from '../src/modules/directory/directory.js';
 import { planStructuralChange } from '../src/modules/structural/plan.js';
 import { AUDIENCE, ISSUER, makeKeys, token, type TestKeys } from './helpers/app.js';
 import { engines, forEachEngine, type TestEngine } from './helpers/engines.js';
@@ -226,7 +227,7 @@ forEachEngine('graceful shutdown and crash safety', (engine) => {
     const d = await s.open();
     let id: number;
     try {
-      const ctx = { db: d.db, clock: new ManualClock(new Date().toISOString()), principal: admin, actor: testActor, requireHttps: false };
+      const ctx = { db: d.db, clock: new ManualClock(new Date().toISOString()), principal: admin, actor: testActor, requireHttps: false, directory: new Directory(d, { pollMs: 0 }) };
       const planned = await planStructuralChange(ctx as never, {
         kind: 'RENAME',
         effectiveDate: berlinToday(),
@@ -412,7 +413,7 @@ describe.skipIf(!pgEngine)('three instances on one PostgreSQL [postgres]', () =>
     await prepare(s, rx);
     const d = await s.open();
     try {
-      const ctx = { db: d.db, clock: new ManualClock(new Date().toISOString()), principal: admin, actor: testActor, requireHttps: false };
+      const ctx = { db: d.db, clock: new ManualClock(new Date().toISOString()), principal: admin, actor: testActor, requireHttps: false, directory: new Directory(d, { pollMs: 0 }) };
       changeId = (await planStructuralChange(ctx as never, { kind: 'RENAME', effectiveDate: berlinToday(), predecessors: ['05766020'], successors: [{ ags: '05766020', name: 'Detmold, Residenzstadt' }] })).id;
     } finally {
       await d.close();

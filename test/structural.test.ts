@@ -11,12 +11,14 @@ import { createJurisdiction } from '../src/modules/jurisdictions/jurisdictions.s
 import { lookupOne, type RawLookupInput } from '../src/modules/jurisdictions/lookup.js';
 import { applyDueStructuralChanges } from '../src/modules/structural/apply.js';
 import { feedAfter, municipalityHistory, upcomingChanges } from '../src/modules/structural/history.js';
-import { cancelStructuralChange, listChanges, planStructuralChange, type PlanInput } from '../src/modules/structural/plan.js';
+import { cancelStructuralChange, confirmProposal, listChanges, planStructuralChange, type PlanInput } from '../src/modules/structural/plan.js';
 import { loadDemoSeed } from '../seed/load.js';
-import { gql, makeKeys, testApp, token } from './helpers/app.js';
+import { gql, makeKeys, reloadDirectoryOf, testApp, token } from './helpers/app.js';
 import { engines, forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
 import { makeServiceContext } from '../src/modules/directory/context.js';
+import { directoryVersion } from '../src/modules/directory/version.js';
+import { regions, structuralChanges } from '../src/db/schema.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 const addr = (city: string, postalCode: string) => ({ street: 'Rathausplatz', houseNumber: '1', postalCode, city });
@@ -50,7 +52,8 @@ const nordlippe: PlanInput = {
   kind: 'MERGER',
   effectiveDate: '2027-01-01',
   predecessors: ['05766012', '05766024'],
-  successors: [{ ags: '05766070', name: 'Nordlippe, Stadt' }],
+  // Barntrup and Dörentrup are Verbände of their own: the plan must say which one (or a new one) Nordlippe joins.
+  successors: [{ ags: '05766070', name: 'Nordlippe, Stadt', associationArs: '057660012' }],
   policies: [{ task: 'VOLLSTRECKUNGSHILFE', mode: 'FROM_PREDECESSOR', predecessorAgs: '05766012' }],
   sourceReference: 'GV. NRW. 2026 S. 123 (test)',
 };
@@ -278,6 +281,180 @@ forEachEngine('structural changes over GraphQL', (engine) => {
     expect(cursors([...p1.nodes, ...(feed2.body.data!.directoryChanges as { nodes: { cursor: string }[] }).nodes])).toEqual(
       cursors((all.body.data!.directoryChanges as { nodes: { cursor: string }[] }).nodes),
     );
+  });
+});
+
+const LOOK = `query($i: JurisdictionInput!) {
+  responsibleAuthority(input: $i) {
+    status warnings authority { key } forwardedFrom { ags kind }
+    municipality { ags name association { ars name validFrom parent { ars } } }
+    plannedChanges { changeId kind status effectiveDate predecessors { ags name } successors { ags name } }
+  }
+}`;
+
+/** A world whose GraphQL app shares the services' in-memory directory, so both see each change at once. */
+async function worldWithApp(engine: { open(): Promise<Database> }, clock: ManualClock) {
+  const database = await engine.open();
+  const w = await world(database, clock);
+  const keys = await makeKeys();
+  const app = testApp(database, clock, keys, ['ES256'], { directory: w.directory });
+  const adminToken = await token(keys, { role: 'ADMIN', now: clock.now(), expiresIn: 3600 * 24 * 400 });
+  type Answer = { status: string; warnings: string[]; plannedChanges: unknown[]; authority: { key: string } | null; forwardedFrom: unknown; municipality: unknown };
+  const ask = async (i: RawLookupInput) => {
+    const res = await gql(app, LOOK, { i }, adminToken);
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data!.responsibleAuthority as Answer;
+  };
+  return { database, ...w, app, adminToken, ask };
+}
+
+forEachEngine('planned structural changes in lookups', (engine) => {
+  const clock = new ManualClock('2026-11-22T10:00:00Z');
+  let t: Awaited<ReturnType<typeof worldWithApp>>;
+  beforeAll(async () => {
+    t = await worldWithApp(engine, clock);
+  });
+  afterAll(async () => {
+    await t?.database.close();
+  });
+  const mergerNotice = (changeId: number) => ({
+    changeId: String(changeId),
+    kind: 'MERGER',
+    status: 'PLANNED',
+    effectiveDate: '2027-01-01',
+    predecessors: [
+      { ags: '05766012', name: 'Barntrup, Stadt' },
+      { ags: '05766024', name: 'Dörentrup' },
+    ],
+    successors: [{ ags: '05766070', name: 'Nordlippe, Stadt' }],
+  });
+
+  it('a lookup on or after the date of a planned merger warns and lists the change; before the date it does not', async () => {
+    const v0 = await directoryVersion(t.database.db);
+    const c = await planStructuralChange(t.ctx, nordlippe);
+    expect(await directoryVersion(t.database.db)).toBeGreaterThan(v0); // other instances reload too
+    const on = await t.ask({ ags: '05766012', at: '2027-01-01' });
+    expect(on).toMatchObject({ status: 'RESOLVED', authority: { key: 'ags:05766012' }, forwardedFrom: null, plannedChanges: [mergerNotice(c.id)] });
+    expect(on.warnings).toEqual([
+      `Municipality Barntrup, Stadt (05766012) is to be merged into Nordlippe, Stadt (05766070) on 2027-01-01 by structural change #${c.id} (MERGER, planned); this answer is the register as it stands now.`,
+    ]);
+    expect((await t.ask({ address: { postalCode: '32694', city: 'Dörentrup' }, at: '2027-03-01' })).plannedChanges).toEqual([mergerNotice(c.id)]);
+    expect(await t.ask({ ags: '05766012', at: '2026-12-31' })).toMatchObject({ warnings: [], plannedChanges: [] });
+    expect(await t.ask({ ags: '05766044', at: '2027-01-01' })).toMatchObject({ warnings: [], plannedChanges: [] });
+    const v1 = await directoryVersion(t.database.db);
+    await cancelStructuralChange(t.ctx, c.id, c.version);
+    expect(await directoryVersion(t.database.db)).toBeGreaterThan(v1);
+    expect(await t.ask({ ags: '05766012', at: '2027-01-01' })).toMatchObject({ warnings: [], plannedChanges: [] });
+  });
+
+  it('a PROPOSED change (a suggestion from an edition) is no warning; once confirmed it is', async () => {
+    const now = clock.now();
+    const [row] = await t.database.db
+      .insert(structuralChanges)
+      .values({ ...nordlippe, policies: nordlippe.policies!, transfers: [], status: 'PROPOSED', createdBy: 'import', createdAt: now, updatedAt: now, proposal: { confidence: 0.9, reasons: ['test'], edition: '2027-01-01' } })
+      .returning();
+    await reloadDirectoryOf(t.app);
+    expect(await t.ask({ ags: '05766024', at: '2027-01-05' })).toMatchObject({ warnings: [], plannedChanges: [] });
+    await confirmProposal(t.ctx, row!.id, row!.version);
+    expect((await t.ask({ ags: '05766024', at: '2027-01-05' })).plannedChanges).toEqual([mergerNotice(row!.id)]);
+  });
+
+  it('once applied, the old key is forwarded as before and nothing is planned any more', async () => {
+    clock.set('2027-01-01T08:00:00Z');
+    const applied = await gql(t.app, `mutation { applyDueStructuralChanges(at: "2027-01-01") { applied { status } } }`, {}, t.adminToken);
+    expect(applied.body.data).toEqual({ applyDueStructuralChanges: { applied: [{ status: 'APPLIED' }] } });
+    const after = await t.ask({ ags: '05766024', at: '2027-01-01' });
+    expect(after).toMatchObject({ status: 'RESOLVED', authority: { key: 'ags:05766012' }, forwardedFrom: { ags: '05766024', kind: 'MERGER' }, warnings: [], plannedChanges: [] });
+  });
+});
+
+/** Lügde and Schieder-Schwalenberg, each a Verband of its own, merge on 2027-01-01. */
+const luegdeSchieder: PlanInput = {
+  kind: 'MERGER',
+  effectiveDate: '2027-01-01',
+  predecessors: ['05766052', '05766060'],
+  successors: [{ ags: '05766072', name: 'Lügde-Schieder, Stadt' }],
+};
+const NEW_VERBAND = { ars: '057660072', name: 'Lügde-Schieder, Stadt' };
+
+forEachEngine('structural changes that open a Gemeindeverband', (engine) => {
+  const clock = new ManualClock('2026-11-22T10:00:00Z');
+  let t: Awaited<ReturnType<typeof worldWithApp>>;
+  const written = async () => [
+    ...(await queryRows<{ n: number }>(t.database.db, sql`select (select count(*) from structural_changes)::int as n union all select (select count(*) from regions)::int`)).map((r) => Number(r.n)),
+    await directoryVersion(t.database.db),
+  ];
+  beforeAll(async () => {
+    t = await worldWithApp(engine, clock);
+  });
+  afterAll(async () => {
+    await t?.database.close();
+  });
+  const successor = (extra: Record<string, unknown>) => ({ ...luegdeSchieder, successors: [{ ...luegdeSchieder.successors[0]!, ...extra }] });
+
+  it('a merger of two Verbände without associationArs or newAssociation is BAD_USER_INPUT listing the choices; nothing is written', async () => {
+    const before = await written();
+    const e = await planStructuralChange(t.ctx, luegdeSchieder).catch((x: unknown) => x);
+    expect(e).toMatchObject({
+      message:
+        'input.successors[0]: the predecessors belong to different Gemeindeverbände; choose associationArs 057660052 (Lügde, Stadt der Osterräder) or associationArs 057660060 (Schieder-Schwalenberg, Stadt), or newAssociation { ars, name } to open a new one',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'input.successors[0]', choices: ['057660052', '057660060', 'newAssociation'] },
+    });
+    const over = await gql(t.app, `mutation($i: PlanStructuralChangeInput!) { planStructuralChange(input: $i) { id } }`, { i: luegdeSchieder }, t.adminToken);
+    expect(over.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'input.successors[0]' } });
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ newAssociation: { ars: '057660052', name: 'X' } }, /input.successors\[0\].newAssociation.ars: Gemeindeverband 057660052 \(Lügde, Stadt der Osterräder\) exists on 2027-01-01: name it as associationArs instead/],
+      [{ newAssociation: { ars: '05766007', name: 'X' } }, /input.successors\[0\].newAssociation.ars: "05766007" is not a 9-digit Gemeindeverband ARS/],
+      [{ newAssociation: { ars: '057770072', name: 'X' } }, /input.successors\[0\].newAssociation.ars: 057770072 is not in district 05766 of 05766072/],
+      [{ newAssociation: { ars: '057660072', name: ' ' } }, /input.successors\[0\].newAssociation.name: must not be empty/],
+      [{ associationArs: '057660052', newAssociation: NEW_VERBAND }, /input.successors\[0\].associationArs: give an existing Gemeindeverband \(associationArs\) or a new one \(newAssociation\), not both/],
+      [{ associationArs: '057660072' }, /input.successors\[0\].associationArs: Gemeindeverband 057660072 does not exist on 2027-01-01; to open it with this change, give newAssociation/],
+    ];
+    for (const [extra, message] of bad) await expect(planStructuralChange(t.ctx, successor(extra))).rejects.toThrow(message);
+    const incorporation: PlanInput = { kind: 'INCORPORATION', effectiveDate: '2027-01-01', predecessors: ['05766052'], successors: [{ ags: '05766044', name: 'Lemgo, Stadt', newAssociation: NEW_VERBAND }], policies: [] };
+    await expect(planStructuralChange(t.ctx, incorporation)).rejects.toThrow(/input.successors\[0\].newAssociation: 05766044 exists on 2026-12-31 and keeps its Gemeindeverband in a INCORPORATION/);
+    expect(await written()).toEqual(before);
+  });
+
+  it('a Verband whose members all merge is not kept silently; one that keeps members is the default', async () => {
+    const member = (ags: string, name: string) => ({ level: 'MUNICIPALITY' as const, ars: `057660900${ags.slice(5)}`, ags, name, nameKey: name.toLowerCase(), parentArs: '057660900', source: 'test' });
+    await t.database.db.insert(regions).values([
+      { level: 'ASSOCIATION', ars: '057660900', name: 'Amt Testland', nameKey: 'amt testland', parentArs: '05766', source: 'test' },
+      member('05766901', 'Eins'),
+      member('05766902', 'Zwei'),
+      member('05766903', 'Drei'),
+    ]);
+    const all = { kind: 'MERGER' as const, effectiveDate: '2027-01-01', predecessors: ['05766901', '05766902', '05766903'], successors: [{ ags: '05766905', name: 'Dreieinig' }] };
+    await expect(planStructuralChange(t.ctx, all)).rejects.toThrow(
+      'input.successors[0]: Gemeindeverband 057660900 (Amt Testland) loses all its members with this merger; choose associationArs 057660900 to keep it, or newAssociation { ars, name } to open a new one',
+    );
+    const two = await planStructuralChange(t.ctx, { ...all, predecessors: ['05766901', '05766902'], successors: [{ ags: '05766904', name: 'Zweieinig' }] });
+    expect(two.successors).toEqual([{ ags: '05766904', name: 'Zweieinig', associationArs: '057660900' }]);
+    await cancelStructuralChange(t.ctx, two.id, two.version);
+  });
+
+  it('plans the merger with a new Verband and applies it on its date: the new municipality is in it, the old Verbände end, old keys forward', async () => {
+    const c = await planStructuralChange(t.ctx, successor({ newAssociation: NEW_VERBAND }));
+    expect(c.successors).toEqual([{ ags: '05766072', name: 'Lügde-Schieder, Stadt', associationArs: '057660072', newAssociation: NEW_VERBAND }]);
+    const again = { kind: 'RENAME' as const, effectiveDate: '2027-02-01', predecessors: ['05766004'], successors: [{ ags: '05766004', name: 'Augustdorf, Stadt', newAssociation: { ...NEW_VERBAND, name: 'Augustdorf' } }] };
+    await expect(planStructuralChange(t.ctx, again)).rejects.toThrow(`Gemeindeverband 057660072 is already opened by structural change #${c.id} on 2027-01-01`);
+    clock.set('2027-01-01T08:00:00Z');
+    const applied = await gql(t.app, `mutation { applyDueStructuralChanges(at: "2027-01-01") { applied { status } } }`, {}, t.adminToken);
+    expect(applied.body.data).toEqual({ applyDueStructuralChanges: { applied: [{ status: 'APPLIED' }] } });
+    for (const old of ['05766052', '05766060']) {
+      expect(await t.ask({ ags: old, at: '2027-01-01' })).toMatchObject({
+        status: 'RESOLVED',
+        authority: { key: 'kreis:05766' },
+        forwardedFrom: { ags: old, kind: 'MERGER' },
+        municipality: { ags: '05766072', name: 'Lügde-Schieder, Stadt', association: { ars: '057660072', name: 'Lügde-Schieder, Stadt', validFrom: '2027-01-01', parent: { ars: '05766' } } },
+      });
+    }
+    expect(await t.ask({ ags: '05766060', at: '2026-12-31' })).toMatchObject({ forwardedFrom: null, municipality: { ags: '05766060', association: { ars: '057660060' } } });
+    const ended = await queryRows<{ ars: string; valid_to: string }>(t.database.db, sql`select ars, valid_to::text from regions where level = 'ASSOCIATION' and ars in ('057660052', '057660060') order by ars`);
+    expect(ended).toEqual([
+      { ars: '057660052', valid_to: '2027-01-01' },
+      { ars: '057660060', valid_to: '2027-01-01' },
+    ]);
   });
 });
 

@@ -427,8 +427,16 @@ export type StructuralChangeStatus = (typeof structuralChangeStatus.enumValues)[
 export interface SuccessorSpec {
   ags: string;
   name: string;
-  /** 9-digit Gemeindeverband ARS the successor belongs to; defaults to the first predecessor's */
+  /** 9-digit Gemeindeverband ARS the successor belongs to; defaults to the predecessors' one when that is unambiguous */
   associationArs?: string | null;
+  /** a Gemeindeverband the change opens on its date for this successor (associationArs then names it too) */
+  newAssociation?: NewAssociationSpec | null;
+}
+
+/** A Gemeindeverband created by a structural change: its ARS (9 digits, in the successor's district) and name. */
+export interface NewAssociationSpec {
+  ars: string;
+  name: string;
 }
 
 export interface JurisdictionPolicy {

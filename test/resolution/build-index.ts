@@ -63,6 +63,13 @@ export class IndexBuilder {
     return this;
   }
 
+  /** A PLANNED (confirmed, not applied) change; predecessors and successors as [AGS, name]. */
+  planned(changeId: number, kind: StructuralChangeKind, effectiveDate: string, predecessors: [string, string][], successors: [string, string][]): this {
+    const named = ([ags, name]: [string, string]) => ({ ags, name });
+    this.ix.addPlannedChange({ changeId, kind, status: 'PLANNED', effectiveDate, predecessors: predecessors.map(named), successors: successors.map(named) });
+    return this;
+  }
+
   authority(key: string, options: Partial<AuthorityRow> = {}): AuthorityRow {
     const a: AuthorityRow = {
       id: ++this.ids,

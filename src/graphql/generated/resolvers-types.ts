@@ -520,6 +520,13 @@ export type JurisdictionResult = {
   /** The rule that decided. */
   jurisdiction?: Maybe<Jurisdiction>;
   municipality?: Maybe<Municipality>;
+  /**
+   * Confirmed structural changes (status PLANNED), not applied yet, that take effect on or before the
+   * lookup's date and affect the matched municipality: as a predecessor (merged, incorporated, split,
+   * renamed, re-keyed) or by losing territory (PARTIAL_TRANSFER). The answer is the register as it
+   * stands; each change is also a warning. PROPOSED changes (suggestions from an edition) are not listed.
+   */
+  plannedChanges: Array<PlannedChangeNotice>;
   /** The region, when the input was an ARS above municipality level. */
   region?: Maybe<Region>;
   status: JurisdictionStatus;
@@ -776,6 +783,21 @@ export type MutationUploadCertificateArgs = {
   input: UploadCertificateInput;
 };
 
+/** A Gemeindeverband a structural change opens on its date, for its successor. */
+export type NewAssociation = {
+  __typename?: 'NewAssociation';
+  /** 9-digit ARS, in the successor's district. */
+  ars: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+};
+
+/** A Gemeindeverband to open with a structural change. */
+export type NewAssociationInput = {
+  /** 9 digits, in the successor's district, not in the register on the effective date. */
+  ars: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+};
+
 /** Authorities and jurisdictions of a tenant that lie outside its areas. */
 export type OutsideTerritory = {
   __typename?: 'OutsideTerritory';
@@ -810,6 +832,26 @@ export type PlanStructuralChangeInput = {
   successors: Array<SuccessorInput>;
   /** SPLIT / PARTIAL_TRANSFER: which postcodes (or streets) go where. */
   transfers?: InputMaybe<Array<TransferInput>>;
+};
+
+/** A municipality as a planned structural change names it. */
+export type PlannedChangeMunicipality = {
+  __typename?: 'PlannedChangeMunicipality';
+  ags: Scalars['String']['output'];
+  /** For a predecessor, its name before the change; for a successor, its name after it. */
+  name: Scalars['String']['output'];
+};
+
+/** A confirmed structural change that is not applied yet, as a lookup reports it. */
+export type PlannedChangeNotice = {
+  __typename?: 'PlannedChangeNotice';
+  changeId: Scalars['ID']['output'];
+  effectiveDate: Scalars['Date']['output'];
+  kind: StructuralChangeKind;
+  predecessors: Array<PlannedChangeMunicipality>;
+  /** Always PLANNED: applied changes forward lookups instead (forwardedFrom). */
+  status: StructuralChangeStatus;
+  successors: Array<PlannedChangeMunicipality>;
 };
 
 /** Postal address for print delivery (Druckstraße): street and house number, or a PO box. */
@@ -1266,12 +1308,22 @@ export type Successor = {
   /** Gemeindeverband (9-digit ARS) the successor belongs to. */
   associationArs?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
+  /** Set when the change opens this Gemeindeverband on its date (associationArs names it too). */
+  newAssociation?: Maybe<NewAssociation>;
 };
 
+/**
+ * A successor and its Gemeindeverband: an existing one (associationArs) or one the change opens
+ * (newAssociation). A new key without either takes its predecessors' Gemeindeverband only when that is
+ * unambiguous; otherwise the plan is refused with the choices.
+ */
 export type SuccessorInput = {
   ags: Scalars['String']['input'];
+  /** An existing Gemeindeverband (9-digit ARS) in the successor's district, valid on the date. */
   associationArs?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
+  /** A Gemeindeverband that does not exist on the date: the change opens it, then attaches the successor. */
+  newAssociation?: InputMaybe<NewAssociationInput>;
 };
 
 /** A task (type of claim) in the code list. */
@@ -1502,10 +1554,14 @@ export type ResolversTypes = {
   Municipality: ResolverTypeWrapper<RegionViewModel>;
   MunicipalityHistory: ResolverTypeWrapper<MunicipalityHistoryValueModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NewAssociation: ResolverTypeWrapper<NewAssociation>;
+  NewAssociationInput: NewAssociationInput;
   OutsideTerritory: ResolverTypeWrapper<OutsideTerritory>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Parity: Parity;
   PlanStructuralChangeInput: PlanStructuralChangeInput;
+  PlannedChangeMunicipality: ResolverTypeWrapper<PlannedChangeMunicipality>;
+  PlannedChangeNotice: ResolverTypeWrapper<PlannedChangeNotice>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
   PostalAddressInput: PostalAddressInput;
   PostalArea: ResolverTypeWrapper<PostalViewModel>;
@@ -1592,9 +1648,13 @@ export type ResolversParentTypes = {
   Municipality: RegionViewModel;
   MunicipalityHistory: MunicipalityHistoryValueModel;
   Mutation: Record<PropertyKey, never>;
+  NewAssociation: NewAssociation;
+  NewAssociationInput: NewAssociationInput;
   OutsideTerritory: OutsideTerritory;
   PageInfo: PageInfo;
   PlanStructuralChangeInput: PlanStructuralChangeInput;
+  PlannedChangeMunicipality: PlannedChangeMunicipality;
+  PlannedChangeNotice: PlannedChangeNotice;
   PostalAddress: PostalAddress;
   PostalAddressInput: PostalAddressInput;
   PostalArea: PostalViewModel;
@@ -1868,6 +1928,7 @@ export type JurisdictionResultResolvers<ContextType = GraphQLContext, ParentType
   input?: Resolver<ResolversTypes['JurisdictionInputEcho'], ParentType, ContextType>;
   jurisdiction?: Resolver<Maybe<ResolversTypes['Jurisdiction']>, ParentType, ContextType>;
   municipality?: Resolver<Maybe<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  plannedChanges?: Resolver<Array<ResolversTypes['PlannedChangeNotice']>, ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['JurisdictionStatus'], ParentType, ContextType>;
   warnings?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1945,6 +2006,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   uploadCertificate?: Resolver<ResolversTypes['CertificateUploadResult'], ParentType, ContextType, RequireFields<MutationUploadCertificateArgs, 'input'>>;
 };
 
+export type NewAssociationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NewAssociation'] = ResolversParentTypes['NewAssociation']> = {
+  ars?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type OutsideTerritoryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OutsideTerritory'] = ResolversParentTypes['OutsideTerritory']> = {
   authorityCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   authorityKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1955,6 +2021,20 @@ export type OutsideTerritoryResolvers<ContextType = GraphQLContext, ParentType e
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PlannedChangeMunicipalityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlannedChangeMunicipality'] = ResolversParentTypes['PlannedChangeMunicipality']> = {
+  ags?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PlannedChangeNoticeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlannedChangeNotice'] = ResolversParentTypes['PlannedChangeNotice']> = {
+  changeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  effectiveDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['StructuralChangeKind'], ParentType, ContextType>;
+  predecessors?: Resolver<Array<ResolversTypes['PlannedChangeMunicipality']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['StructuralChangeStatus'], ParentType, ContextType>;
+  successors?: Resolver<Array<ResolversTypes['PlannedChangeMunicipality']>, ParentType, ContextType>;
 };
 
 export type PostalAddressResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PostalAddress'] = ResolversParentTypes['PostalAddress']> = {
@@ -2090,6 +2170,7 @@ export type SuccessorResolvers<ContextType = GraphQLContext, ParentType extends 
   ags?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   associationArs?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  newAssociation?: Resolver<Maybe<ResolversTypes['NewAssociation']>, ParentType, ContextType>;
 };
 
 export type TaskResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task']> = {
@@ -2154,8 +2235,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Municipality?: MunicipalityResolvers<ContextType>;
   MunicipalityHistory?: MunicipalityHistoryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NewAssociation?: NewAssociationResolvers<ContextType>;
   OutsideTerritory?: OutsideTerritoryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PlannedChangeMunicipality?: PlannedChangeMunicipalityResolvers<ContextType>;
+  PlannedChangeNotice?: PlannedChangeNoticeResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
   PostalArea?: PostalAreaResolvers<ContextType>;
   Principal?: PrincipalResolvers<ContextType>;

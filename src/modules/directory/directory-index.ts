@@ -36,6 +36,25 @@ export interface Succession {
   kind: StructuralChangeKind;
 }
 
+/** A municipality as a planned change names it. */
+export interface ChangeMunicipality {
+  ags: string;
+  name: string;
+}
+
+/**
+ * A confirmed structural change (PLANNED) that is not applied yet. Lookups dated on or after its
+ * date warn about it: until it is applied, they answer from the register as it stands.
+ */
+export interface PlannedChange {
+  changeId: number;
+  kind: StructuralChangeKind;
+  status: 'PLANNED';
+  effectiveDate: string;
+  predecessors: ChangeMunicipality[];
+  successors: ChangeMunicipality[];
+}
+
 export interface StreetEntry extends Validity {
   ags: string;
   postcode: string;
@@ -67,6 +86,8 @@ export class DirectoryIndex {
   readonly taskCodes = new Set<string>();
   /** old AGS → its successors (key successions from applied structural changes) */
   readonly successions = new Map<string, Succession[]>();
+  /** AGS of a predecessor (merged, split, losing territory, renamed, re-keyed) → planned changes affecting it */
+  readonly plannedChanges = new Map<string, PlannedChange[]>();
 
   constructor(
     readonly version: number,
@@ -120,6 +141,27 @@ export class DirectoryIndex {
 
   addSuccession(s: Succession): void {
     push(this.successions, s.oldAgs, s);
+  }
+
+  /** Every predecessor of the change finds it by its AGS. */
+  addPlannedChange(c: PlannedChange): void {
+    for (const p of c.predecessors) push(this.plannedChanges, p.ags, c);
+  }
+
+  /** Planned changes affecting the municipality that take effect on or before the date. */
+  plannedFor(ags: string, at: string): PlannedChange[] {
+    const list = this.plannedChanges.get(ags);
+    return list ? list.filter((c) => c.effectiveDate <= at) : [];
+  }
+
+  /** The name of the municipality's last version that began before the date (a planned predecessor's name). */
+  nameBefore(ags: string, date: string): string | null {
+    let latest: RegionEntry | undefined;
+    for (const v of this.regionsByKey.get(`M:${ags}`) ?? []) {
+      if (v.validFrom !== null && v.validFrom >= date) continue;
+      if (!latest || (v.validFrom ?? '') > (latest.validFrom ?? '')) latest = v;
+    }
+    return latest?.name ?? null;
   }
 
   rulesFor(task: string, areaKey: string): JurisdictionRow[] {

@@ -1,5 +1,5 @@
 // Loads the in-memory directory from the database (the source of truth) in one read-only snapshot.
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authorities, jurisdictions, keySuccessions, postalCodes, regions, streets, structuralChanges, tasks } from '../../db/schema.js';
 import { DirectoryIndex } from './directory-index.js';
@@ -63,8 +63,28 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
       for (const t of await tx.select({ code: tasks.code }).from(tasks)) index.taskCodes.add(t.code);
       const successionRows = await successionsQuery(tx);
       for (const s of successionRows) index.addSuccession(s);
+      await loadPlannedChanges(tx, index);
       return index;
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
+}
+
+/** PLANNED changes (after the regions, whose names they use). PROPOSED ones are suggestions, not plans. */
+async function loadPlannedChanges(tx: Db, index: DirectoryIndex): Promise<void> {
+  const rows = await tx
+    .select({ id: structuralChanges.id, kind: structuralChanges.kind, effectiveDate: structuralChanges.effectiveDate, predecessors: structuralChanges.predecessors, successors: structuralChanges.successors })
+    .from(structuralChanges)
+    .where(eq(structuralChanges.status, 'PLANNED'))
+    .orderBy(asc(structuralChanges.effectiveDate), asc(structuralChanges.id));
+  for (const c of rows) {
+    index.addPlannedChange({
+      changeId: c.id,
+      kind: c.kind,
+      status: 'PLANNED',
+      effectiveDate: c.effectiveDate,
+      predecessors: c.predecessors.map((ags) => ({ ags, name: index.nameBefore(ags, c.effectiveDate) ?? ags })),
+      successors: c.successors.map((s) => ({ ags: s.ags, name: s.name })),
+    });
+  }
 }

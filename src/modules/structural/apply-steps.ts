@@ -9,7 +9,9 @@ import {
   postalCodes,
   regions,
   streets,
+  structuralChanges,
   type JurisdictionPolicy,
+  type NewAssociationSpec,
   type SuccessorSpec,
   type TransferSpec,
 } from '../../db/schema.js';
@@ -18,7 +20,8 @@ import { foldName } from '../../lib/fold.js';
 import { streetKey } from '../addresses/normalize.js';
 import { type JurisdictionRow } from '../directory/directory-index.js';
 import type { ApplyResult } from './apply.js';
-import { associationFrom, dayBefore, vanishing, type StructuralChangeRow } from './plan.js';
+import { associationFrom } from './associations.js';
+import { dayBefore, vanishing, type StructuralChangeRow } from './plan.js';
 
 type RegionRow = typeof regions.$inferSelect;
 
@@ -69,7 +72,7 @@ const municipalityVersions = (tx: Db, ags: string) =>
     .orderBy(sql`${regions.validFrom} asc nulls first`);
 
 /** End a versioned row at D: rows that only start on or after D are removed. */
-async function endAt<T extends typeof postalCodes | typeof streets | typeof jurisdictions>(tx: Db, table: T, row: { id: number; validFrom: string | null }, D: string) {
+async function endAt<T extends typeof regions | typeof postalCodes | typeof streets | typeof jurisdictions>(tx: Db, table: T, row: { id: number; validFrom: string | null }, D: string) {
   if (row.validFrom !== null && row.validFrom >= D) await tx.delete(table).where(eq(table.id, row.id));
   else await tx.update(table).set({ validTo: D } as never).where(eq(table.id, row.id));
 }
@@ -94,10 +97,40 @@ export async function applyRegister(step: ApplyStep): Promise<void> {
     }
   }
   for (const s of step.change.successors) await openSuccessor(step, s);
+  await endEmptiedAssociations(step);
+}
+
+/**
+ * A predecessor's Gemeindeverband left without members from D on ends at D (all its members merged
+ * into a municipality of another, or new, Verband), unless a later register version or another
+ * planned change still places a municipality in it. Its jurisdictions stay as they are: no
+ * municipality leads to them any more, and they remain in the history.
+ */
+async function endEmptiedAssociations(step: ApplyStep): Promise<void> {
+  const { tx, D } = step;
+  const left = new Set([...step.predRows.values()].map((p) => p.parentArs).filter((a): a is string => a !== null));
+  for (const ars of left) {
+    const [member] = await tx
+      .select({ id: regions.id })
+      .from(regions)
+      .where(and(eq(regions.level, 'MUNICIPALITY'), eq(regions.parentArs, ars), or(isNull(regions.validTo), gt(regions.validTo, D))))
+      .limit(1);
+    const [planned] = await tx
+      .select({ id: structuralChanges.id })
+      .from(structuralChanges)
+      .where(and(eq(structuralChanges.status, 'PLANNED'), sql`${structuralChanges.successors} @> ${JSON.stringify([{ associationArs: ars }])}::jsonb`))
+      .limit(1);
+    if (member || planned) continue;
+    const [atD] = await tx.select().from(regions).where(and(eq(regions.level, 'ASSOCIATION'), eq(regions.ars, ars), validAt(regions, D)));
+    if (!atD) continue;
+    await endAt(tx, regions, atD, D);
+    step.result.regionsClosed++;
+  }
 }
 
 async function openSuccessor(step: ApplyStep, s: SuccessorSpec): Promise<void> {
   const { tx, D, change: c, result: r } = step;
+  if (s.newAssociation) await openAssociation(step, s.newAssociation);
   const assoc = s.associationArs ? await associationFrom(tx, s.associationArs, D) : undefined;
   if (assoc?.startsLater) {
     await tx.update(regions).set({ validFrom: D }).where(eq(regions.id, assoc.row.id));
@@ -120,6 +153,29 @@ async function openSuccessor(step: ApplyStep, s: SuccessorSpec): Promise<void> {
     return;
   }
   await insertSuccessor(step, s, ars);
+}
+
+/**
+ * A Gemeindeverband the change opens: a version from D on, below the successor's district. When one
+ * is already there (another successor of this change opened it, or an edition did at its own date),
+ * that one is used; associationFrom finds it and openSuccessor moves a later start to D.
+ */
+async function openAssociation(step: ApplyStep, n: NewAssociationSpec): Promise<void> {
+  const { tx, D, change: c } = step;
+  if (await associationFrom(tx, n.ars, D)) return;
+  await tx.insert(regions).values({
+    level: 'ASSOCIATION',
+    ars: n.ars,
+    name: n.name,
+    nameKey: foldName(n.name),
+    typeCode: '50',
+    parentArs: n.ars.slice(0, 5),
+    validFrom: D,
+    validTo: null,
+    edition: null,
+    source: `structural change #${c.id}`,
+  });
+  step.result.regionsOpened++;
 }
 
 /** The municipality's version at D takes the new name / Gemeindeverband, from D on. */

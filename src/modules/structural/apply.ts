@@ -56,6 +56,9 @@ async function applyOne(db: Db, clock: Clock, id: number, actor: Actor): Promise
   return db.transaction(async (tx) => {
     const [{ ok }] = (await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${STRUCTURAL_LOCK}) as ok`)) as [{ ok: boolean }];
     if (!ok) return 'LOCKED';
+    // The version row before the change row, in the order planning takes them (plan.ts, planning):
+    // a cancel racing this apply waits instead of deadlocking. A change cancelled meanwhile costs one reload.
+    await bumpDirectoryVersion(tx);
     const [c] = await tx.select().from(structuralChanges).where(eq(structuralChanges.id, id)).for('update');
     if (!c || c.status !== 'PLANNED') return null; // applied or cancelled meanwhile
     const result = await applyChange(tx, c);
@@ -66,7 +69,6 @@ async function applyOne(db: Db, clock: Clock, id: number, actor: Actor): Promise
       .where(eq(structuralChanges.id, id))
       .returning();
     await writeAudit(tx, clock, actor, { action: 'APPLY_STRUCTURAL_CHANGE', entityType: 'StructuralChange', entityId: String(id), before: c, after });
-    await bumpDirectoryVersion(tx);
     await failpoint('structural.apply.beforeCommit');
     return result;
   });

@@ -11,6 +11,7 @@ import {
   structuralChanges,
   tasks,
   type JurisdictionPolicy,
+  type NewAssociationSpec,
   type StructuralChangeKind,
   type StructuralChangeStatus,
   type SuccessorSpec,
@@ -22,6 +23,8 @@ import { badInput, conflict, notFound } from '../../lib/errors.js';
 import { isIsoDate } from '../../lib/dates.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { ServiceContext } from '../directory/context.js';
+import { bumpDirectoryVersion } from '../directory/version.js';
+import { checkAssociationClaims, newAssociationOf, placeSuccessor, sameNewAssociations } from './associations.js';
 
 export type StructuralChangeRow = typeof structuralChanges.$inferSelect;
 
@@ -55,22 +58,6 @@ async function municipalityAt(tx: Db, ags: string, at: string) {
   return row;
 }
 
-/**
- * The Gemeindeverband's version on D, or its first version when that only starts later and nothing
- * came before (an edition opened it at its own date; applying moves that start back to D).
- */
-export async function associationFrom(tx: Db, ars: string, D: string) {
-  const versions = await tx
-    .select()
-    .from(regions)
-    .where(and(eq(regions.level, 'ASSOCIATION'), eq(regions.ars, ars)))
-    .orderBy(sql`${regions.validFrom} asc nulls first`);
-  const atD = versions.find((v) => (v.validFrom === null || v.validFrom <= D) && (v.validTo === null || v.validTo > D));
-  if (atD) return { row: atD, startsLater: false };
-  const first = versions[0];
-  return first && first.validFrom !== null && first.validFrom > D ? { row: first, startsLater: true } : undefined;
-}
-
 /** Checks everything that can be checked before the date; returns the normalised change. */
 export interface ValidPlan {
   kind: StructuralChangeKind;
@@ -83,7 +70,7 @@ export interface ValidPlan {
 }
 
 /** What every validation step needs: where it reads, which field it names in errors, the change's dates. */
-interface PlanCheck {
+export interface PlanCheck {
   tx: Db;
   field: string;
   kind: StructuralChangeKind;
@@ -92,7 +79,7 @@ interface PlanCheck {
   prev: string;
 }
 
-type Successor = { ags: string; name: string; associationArs: string | null };
+export type Successor = { ags: string; name: string; associationArs: string | null; newAssociation: NewAssociationSpec | null };
 
 /** Checked in the order the form reads: keys, shape, register, transfers, policies, claims. */
 export async function validatePlan(tx: Db, input: PlanInput, field = 'input', excludeId?: number): Promise<ValidPlan> {
@@ -106,15 +93,17 @@ export async function validatePlan(tx: Db, input: PlanInput, field = 'input', ex
   for (const [i, s] of succ.entries()) await checkSuccessor(check, `${field}.successors[${i}]`, s, preds, predRows);
   const dupS = succ.find((s, i) => succ.findIndex((t) => t.ags === s.ags) !== i);
   if (dupS) throw badInput(`${field}.successors`, `${dupS.ags} is named twice`);
+  sameNewAssociations(field, succ);
   const transfers = await checkTransfers(check, input.transfers ?? [], preds, succ);
   const policies = await checkPolicies(check, input.policies ?? [], preds);
   await checkPoliciesCover(check, policies, preds, succ);
   await checkClaims(check, [...new Set([...preds, ...succ.map((s) => s.ags)])], excludeId);
+  await checkAssociationClaims(check, succ, excludeId);
   return {
     kind: input.kind,
     effectiveDate: D,
     predecessors: preds,
-    successors: succ,
+    successors: succ.map(({ newAssociation, ...rest }) => (newAssociation ? { ...rest, newAssociation } : rest)),
     policies,
     transfers,
     sourceReference: input.sourceReference?.trim() || null,
@@ -133,14 +122,16 @@ function predecessorKeys({ field }: PlanCheck, predecessors: string[]): string[]
 }
 
 function successorKeys({ field }: PlanCheck, successors: SuccessorSpec[]): Successor[] {
-  const succ = successors.map((s) => ({ ags: s.ags.trim(), name: s.name.trim(), associationArs: s.associationArs?.trim() || null }));
-  if (!succ.length) throw badInput(`${field}.successors`, 'name at least one successor');
-  succ.forEach((s, i) => {
-    if (!AGS.test(s.ags)) throw badInput(`${field}.successors[${i}].ags`, `"${s.ags}" is not an AGS: expected 8 digits`);
-    if (!s.name) throw badInput(`${field}.successors[${i}].name`, 'must not be empty');
-    if (s.associationArs && !/^\d{9}$/.test(s.associationArs)) throw badInput(`${field}.successors[${i}].associationArs`, `"${s.associationArs}" is not a 9-digit Gemeindeverband ARS`);
+  if (!successors.length) throw badInput(`${field}.successors`, 'name at least one successor');
+  return successors.map((raw, i) => {
+    const f = `${field}.successors[${i}]`;
+    const s = { ags: raw.ags.trim(), name: raw.name.trim(), associationArs: raw.associationArs?.trim() || null };
+    if (!AGS.test(s.ags)) throw badInput(`${f}.ags`, `"${s.ags}" is not an AGS: expected 8 digits`);
+    if (!s.name) throw badInput(`${f}.name`, 'must not be empty');
+    if (s.associationArs && !/^\d{9}$/.test(s.associationArs)) throw badInput(`${f}.associationArs`, `"${s.associationArs}" is not a 9-digit Gemeindeverband ARS`);
+    const newAssociation = newAssociationOf(f, raw.newAssociation, s.associationArs);
+    return { ...s, associationArs: newAssociation?.ars ?? s.associationArs, newAssociation };
   });
-  return succ;
 }
 
 /** min/max predecessors, min/max successors of each kind */
@@ -170,7 +161,7 @@ async function predecessorsInRegister({ tx, field, prev }: PlanCheck, preds: str
   return predRows;
 }
 
-type MunicipalityRow = NonNullable<Awaited<ReturnType<typeof municipalityAt>>>;
+export type MunicipalityRow = NonNullable<Awaited<ReturnType<typeof municipalityAt>>>;
 
 /** Whether the successor's key fits the kind; places a successor without a register entry. */
 async function checkSuccessor(check: PlanCheck, f: string, s: Successor, preds: string[], predRows: MunicipalityRow[]): Promise<void> {
@@ -190,16 +181,10 @@ async function checkSuccessor(check: PlanCheck, f: string, s: Successor, preds: 
   } else if (existedBefore) {
     throw badInput(`${f}.ags`, `${s.ags} is not free: it is ${existedBefore.name} on ${prev}`);
   }
-  if (!existedBefore || s.associationArs) await placeSuccessor(check, f, s, predRows);
-}
-
-/** Where a successor without a current register entry is placed: its Gemeindeverband. */
-async function placeSuccessor({ tx, D }: PlanCheck, f: string, s: Successor, predRows: MunicipalityRow[]): Promise<void> {
-  const assoc = s.associationArs ?? predRows.find((r) => r.ags!.slice(0, 5) === s.ags.slice(0, 5))?.parentArs ?? null;
-  if (!assoc) throw badInput(`${f}.associationArs`, `${s.ags} lies in another district than its predecessors: name its Gemeindeverband (9-digit ARS)`);
-  if (assoc.slice(0, 5) !== s.ags.slice(0, 5)) throw badInput(`${f}.associationArs`, `${assoc} is not in district ${s.ags.slice(0, 5)} of ${s.ags}`);
-  if (!(await associationFrom(tx, assoc, D))) throw badInput(`${f}.associationArs`, `Gemeindeverband ${assoc} does not exist on ${D}`);
-  s.associationArs = assoc;
+  if (s.newAssociation && existedBefore && kind !== 'RENAME' && kind !== 'REKEY') {
+    throw badInput(`${f}.newAssociation`, `${s.ags} exists on ${prev} and keeps its Gemeindeverband in a ${kind}; a new Gemeindeverband is for a new municipality, a RENAME or a REKEY`);
+  }
+  if (!existedBefore || s.associationArs) await placeSuccessor(check, f, s, preds, predRows);
 }
 
 /** Transfers: which postcodes (or streets) go to which successor. */
@@ -270,9 +255,25 @@ async function checkClaims({ tx, D }: PlanCheck, claimed: string[], excludeId: n
 /** Changes are planned one at a time: the claim check must see every other plan. */
 const lockPlans = (tx: Db) => tx.execute(sql`lock table structural_changes in share row exclusive mode`);
 
-export async function planStructuralChange(ctx: ServiceContext, input: PlanInput): Promise<StructuralChangeRow> {
-  return ctx.db.transaction(async (tx) => {
+/**
+ * One planning transaction under the plans' lock. With `visible` (the set of PLANNED changes changes),
+ * the directory version is bumped so every index reloads (lookups warn about planned changes), and
+ * this instance's index is rebuilt before the caller answers. The version is bumped before the lock:
+ * applying takes the version row (region triggers) before it writes structural_changes, so this
+ * order cannot deadlock with it.
+ */
+async function planning<T>(ctx: ServiceContext, visible: boolean, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const out = await ctx.db.transaction(async (tx) => {
+    if (visible) await bumpDirectoryVersion(tx);
     await lockPlans(tx);
+    return fn(tx);
+  });
+  if (visible) await ctx.directory.reload().catch(() => undefined); // the periodic version check catches up
+  return out;
+}
+
+export async function planStructuralChange(ctx: ServiceContext, input: PlanInput): Promise<StructuralChangeRow> {
+  return planning(ctx, true, async (tx) => {
     const v = await validatePlan(tx, input);
     const now = ctx.clock.now();
     const [row] = await tx
@@ -297,9 +298,10 @@ async function transition(
   from: StructuralChangeStatus[],
   action: string,
   change: (tx: Db, row: StructuralChangeRow) => Promise<Partial<StructuralChangeRow>>,
+  /** whether the change enters or leaves PLANNED, which lookups warn about (rejecting a proposal does not) */
+  visible = true,
 ): Promise<StructuralChangeRow> {
-  return ctx.db.transaction(async (tx) => {
-    await lockPlans(tx);
+  return planning(ctx, visible, async (tx) => {
     const [row] = await tx.select().from(structuralChanges).where(eq(structuralChanges.id, id)).for('update');
     if (!row) throw notFound(`No structural change #${id}`);
     if (row.version !== expectedVersion) throw conflict(`Structural change #${id} is at version ${row.version}, not ${expectedVersion}`, { currentVersion: row.version });
@@ -319,7 +321,7 @@ export const cancelStructuralChange = (ctx: ServiceContext, id: number, expected
   transition(ctx, id, expectedVersion, ['PLANNED'], 'CANCEL_STRUCTURAL_CHANGE', async () => ({ status: 'CANCELLED' }));
 
 export const rejectProposal = (ctx: ServiceContext, id: number, expectedVersion: number) =>
-  transition(ctx, id, expectedVersion, ['PROPOSED'], 'REJECT_STRUCTURAL_CHANGE', async () => ({ status: 'REJECTED' }));
+  transition(ctx, id, expectedVersion, ['PROPOSED'], 'REJECT_STRUCTURAL_CHANGE', async () => ({ status: 'REJECTED' }), false);
 
 /** Confirms a proposal, optionally with edits (any field of the plan); validated like a new plan. */
 export const confirmProposal = (ctx: ServiceContext, id: number, expectedVersion: number, edits: Partial<PlanInput> = {}) =>

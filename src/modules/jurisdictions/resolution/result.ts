@@ -1,5 +1,5 @@
 // What the steps of a lookup hand on: a target found, an early end, and the one result shape.
-import type { AuthorityRow, JurisdictionRow, RegionEntry } from '../../directory/directory-index.js';
+import type { AuthorityRow, JurisdictionRow, PlannedChange, RegionEntry } from '../../directory/directory-index.js';
 import type { Explanation } from './explanation.js';
 import type { Candidate, EarlyEnd, Forwarding, Found, LookupInput, LookupResult, LookupStatus, Place } from './types.js';
 
@@ -20,6 +20,7 @@ export interface Outcome {
   rule?: JurisdictionRow | null;
   candidates?: Candidate[];
   acceptsMessageType?: boolean | null;
+  plannedChanges?: PlannedChange[];
 }
 
 const NOTHING: Outcome = Object.freeze({});
@@ -35,6 +36,7 @@ export function lookupResult(input: LookupInput, ex: Explanation, forwardedFrom:
     candidates: o.candidates ?? [],
     explanation: ex.steps,
     warnings: ex.warnings,
+    plannedChanges: o.plannedChanges ?? [],
     acceptsMessageType: o.acceptsMessageType ?? null,
     input,
   };

@@ -1,6 +1,6 @@
 // The lookup's input and answer, and what the steps hand each other on the way.
 import type { HouseNumber } from '../../addresses/normalize.js';
-import type { AuthorityRow, JurisdictionRow, RegionEntry, Succession } from '../../directory/directory-index.js';
+import type { AuthorityRow, JurisdictionRow, PlannedChange, RegionEntry, Succession } from '../../directory/directory-index.js';
 
 export type LookupStatus = 'RESOLVED' | 'AMBIGUOUS' | 'NOT_FOUND' | 'NO_JURISDICTION';
 
@@ -52,6 +52,8 @@ export interface LookupResult {
   candidates: Candidate[];
   explanation: string[];
   warnings: string[];
+  /** confirmed structural changes, not applied yet, that affect the matched municipality by the lookup's date */
+  plannedChanges: PlannedChange[];
   acceptsMessageType: boolean | null;
   input: LookupInput;
 }
