@@ -1,0 +1,310 @@
+// Hostile callers against the real server process (issue #13): each attack class runs with bounded
+// concurrency while a separate thread asks /healthz every 100 ms. Every answer must be a clear answer
+// or the documented refusal, /healthz must answer within 1 s throughout, memory must stay bounded,
+// and nothing may be stored. Rate limits are off here so that every request reaches the code under
+// attack (floods are the benchmark's part: bench/hostile.bench.ts).
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { defaultHttpLimits } from '../src/config.js';
+import { queryRows, sql } from '../src/db/client.js';
+import { ManualClock } from '../src/lib/clock.js';
+import { AUDIENCE, ISSUER, makeKeys, token } from './helpers/app.js';
+import { forEachEngine } from './helpers/engines.js';
+import { eventLoopLagMaxMs, serverHeap, healthProbe, inParallel, oversizedPost, rssOf, serverStore, type ProbeResult, type ServerStore } from './helpers/hostile.js';
+import { setUp } from './helpers/network.js';
+import { startServer, type ServerProcess } from './helpers/processes.js';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+/** /healthz must answer within this while an attack runs. */
+const HEALTH_MS = 1000;
+/** Resident memory may grow by at most this from warm-up to the end of the Unicode attack. */
+const RSS_GROWTH_BYTES = 100 * 1024 * 1024;
+const CONCURRENCY = 8;
+
+// Characters that grow under NFKD (what name folding applies): U+FDFA to 18 characters, U+3392 (㎒)
+// to 3, the ffi ligature to 3, U+FB2C (shin with dagesh and shin dot) to 3 with combining marks.
+const GROWING = ['\uFDFA', '\u3392', '\uFB03', '\uFB2C', '\u2474', '\u33FF'];
+
+/** A string of exactly n UTF-16 units of growing characters; seed varies it so the memo sees new keys. */
+function growing(n: number, seed: number): string {
+  let s = '';
+  for (let i = 0; s.length < n; i++) s += GROWING[(seed * 7 + i * (1 + (seed % 5))) % GROWING.length];
+  return s.slice(0, n);
+}
+
+type Answer = { status: number; body: { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
+
+/** The error codes of an answer ('OK' when it has none). */
+const codes = (a: Answer) => (a.body.errors?.length ? [...new Set(a.body.errors.map((e) => e.extensions?.code ?? 'NONE'))] : ['OK']);
+
+async function selfSignedPem(): Promise<string> {
+  const kp = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=hostile.test',
+    keys: kp,
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    notBefore: new Date(Date.now() - 86_400_000),
+    notAfter: new Date(Date.now() + 90 * 86_400_000),
+    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyAgreement, true)],
+  });
+  return cert.toString('pem');
+}
+
+forEachEngine('hostile callers against the real server', (engine) => {
+  let s: ServerStore;
+  let server: ServerProcess;
+  let pid: number;
+  let client: string;
+  let dataCentre: string;
+  let admin: string;
+  let stored: Record<string, number>;
+  const storedRows = async (d: Awaited<ReturnType<ServerStore['open']>>) =>
+    (await queryRows<Record<string, number>>(
+      d.db,
+      sql`select (select count(*)::int from certificate_challenges) as challenges, (select count(*)::int from certificates) as certificates, (select count(*)::int from audit_log) as audit`,
+    ))[0]!;
+
+  beforeAll(async () => {
+    s = await serverStore(engine);
+    const d = await s.open();
+    try {
+      await setUp(d, new ManualClock(new Date().toISOString()), 'http://127.0.0.1:9/xta');
+      stored = await storedRows(d);
+    } finally {
+      await d.close();
+    }
+    const keys = await makeKeys();
+    server = await startServer({ ...s.env, SEED_DEMO: 'false', AUTH_JWKS: keys.jwksFile, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, RATE_LIMITS: 'off', DISPATCHER: 'false' });
+    pid = server.child.pid!;
+    client = await token(keys, { role: 'CLIENT', scope: 'ags:05766044', expiresIn: 3600 });
+    dataCentre = await token(keys, { role: 'DATA_CENTER', scope: 'krz', sub: 'dc:krz', expiresIn: 3600 });
+    admin = await token(keys, { role: 'ADMIN', sub: 'admin', expiresIn: 3600 });
+  });
+  afterAll(async () => {
+    if (server?.child.exitCode === null) await server.stop();
+    await s?.drop();
+  });
+
+  const call = async (query: string, variables: Record<string, unknown>, bearer?: string): Promise<Answer> => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, body: (await res.json()) as Answer['body'] };
+  };
+
+  /** Runs the attack with the probe; the probe's result, after checking it and that the server lives. */
+  const underProbe = async (what: string, attack: () => Promise<void>): Promise<ProbeResult> => {
+    await eventLoopLagMaxMs(server.url); // starts the server's lag window
+    const probe = healthProbe(server.url, 100);
+    let r: ProbeResult;
+    try {
+      await attack();
+    } finally {
+      r = await probe.stop();
+    }
+    const lag = await eventLoopLagMaxMs(server.url);
+    console.log(`[hostile ${engine.name}] ${what}: ${r.probes} /healthz probes, slowest ${Math.round(r.maxMs)} ms; server's longest event-loop delay ${lag} ms`);
+    expect(r.failures).toEqual([]);
+    expect(r.probes).toBeGreaterThan(3);
+    expect(r.maxMs, `slowest /healthz answer`).toBeLessThan(HEALTH_MS);
+    expect(server.child.exitCode).toBeNull();
+    expect(server.child.pid).toBe(pid);
+    return r;
+  };
+
+  it('(a) Unicode that grows under NFKD, at the limits: lookups and anonymous region searches answer or refuse clearly, /healthz stays quick, memory stays bounded', { timeout: 300_000 }, async () => {
+    const single = `query($i: JurisdictionInput!) { responsibleAuthority(input: $i) { status explanation warnings authority { key } } }`;
+    const bulk = `query($i: [JurisdictionInput!]!) { responsibleAuthorities(inputs: $i) { status explanation } }`;
+    const regions = `query($n: String) { regions(name: $n, first: 50) { totalCount edges { node { name ars } } } }`;
+    const address = (n: number, len: number) => ({ address: { street: growing(len, n), houseNumber: '1', postalCode: '32756', city: growing(len, n + 1) } });
+    // Lengths at the limit (200), under it (memoised keys ≤ 100) and just over it (refused).
+    const lengthOf = (i: number) => [200, 100, 60, 200, 201][i % 5]!;
+    const attack = async (i: number): Promise<Answer> => {
+      const len = lengthOf(i);
+      switch (i % 4) {
+        case 0:
+          return call(single, { i: address(i, len) }, client);
+        case 1:
+          return call(single, { i: { city: growing(len, i) } }, client);
+        case 2:
+          return call(bulk, { i: Array.from({ length: 100 }, (_, k) => address(i * 100 + k, len)) }, client);
+        default:
+          return call(regions, { n: growing(len, i) });
+      }
+    };
+    const check = (a: Answer, i: number) => {
+      const c = codes(a);
+      if (lengthOf(i) > 200) {
+        expect(c, JSON.stringify(a.body.errors)).toEqual(['BAD_USER_INPUT']);
+        expect(a.body.errors![0]!.message).toMatch(/at most 200 characters, got 201/);
+      } else {
+        expect(c, JSON.stringify(a.body.errors)).toEqual(['OK']);
+        expect(a.status).toBe(200);
+      }
+    };
+
+    // Warm-up: every path, lengths and memo churn included, so code, caches and the heap settle first.
+    (await inParallel(600, CONCURRENCY, attack)).forEach(check);
+    const warm = rssOf(pid);
+    const samples: number[] = [];
+    const N = 2400;
+    await underProbe('Unicode', async () => {
+      const answers = await inParallel(N, CONCURRENCY, async (i) => {
+        if (i % 200 === 0) samples.push(rssOf(pid));
+        return attack(i);
+      });
+      answers.forEach(check);
+    });
+    const end = rssOf(pid);
+    const mib = (b: number) => Math.round(b / 1048576);
+    console.log(`[hostile ${engine.name}] Unicode: ${N} requests after 600 to warm up; RSS MiB warm ${mib(warm)}, every 200 requests ${samples.map(mib).join(' ')}, end ${mib(end)}; heap ${JSON.stringify(await serverHeap(server.url), (_, v) => (typeof v === 'number' ? mib(v) : v))}`);
+    expect(end - warm).toBeLessThan(RSS_GROWTH_BYTES);
+  });
+
+  it('(b) nested lists with page sizes in variables, at and beyond the work budget, concurrently: answered or 400 QUERY_LIMIT_EXCEEDED', { timeout: 180_000 }, async () => {
+    // Anonymous and public: six region pages, each with nested municipality, postcode and parent lists.
+    const node = 'name ars level parent { name parent { name } } municipality { name postcodes { postcode locality municipality { name district { name } } } }';
+    const anonymous = `query($n: Int) { ${Array.from({ length: 6 }, (_, k) => `r${k}: regions(first: $n) { totalCount edges { node { ${node} } } }`).join(' ')} }`;
+    // As a client: authority pages with their jurisdictions and those jurisdictions' authorities.
+    const authorities = `query($n: Int) { ${Array.from({ length: 20 }, (_, k) => `a${k}: authorities(first: $n) { nodes { key name jurisdictions { id areaKey authority { key jurisdictions { id } } } } }`).join(' ')} }`;
+    // The cost grows linearly with the page size: two measurements give the largest size within budget.
+    const costOf = async (query: string, n: number, bearer?: string) => {
+      const a = await call(query, { n }, bearer);
+      const m = /limit of (\d+) exceeded, found (\d+)/.exec(a.body.errors?.[0]?.message ?? '');
+      expect(m, JSON.stringify(a.body)).not.toBeNull();
+      return { budget: Number(m![1]), cost: Number(m![2]) };
+    };
+    const largestWithin = async (query: string, bearer?: string) => {
+      const [x, y] = [await costOf(query, 1000, bearer), await costOf(query, 2000, bearer)];
+      const perPage = (y.cost - x.cost) / 1000;
+      return Math.floor((x.budget - (x.cost - 1000 * perPage)) / perPage);
+    };
+    const plans = [
+      { query: anonymous, at: await largestWithin(anonymous), bearer: undefined },
+      { query: authorities, at: await largestWithin(authorities, client), bearer: client },
+    ];
+    // Both within the page-size limit (200), so the budget is what refuses the larger ones.
+    for (const p of plans) expect(p.at).toBeGreaterThan(1);
+    for (const p of plans) expect(p.at).toBeLessThanOrEqual(200);
+    let answered = 0;
+    let refused = 0;
+    await underProbe('work budget', async () => {
+      await inParallel(400, CONCURRENCY, async (i) => {
+        const p = plans[i % 2]!;
+        const beyond = i % 4 >= 2;
+        const a = await call(p.query, { n: beyond ? p.at + 1 + (i % 7) * 100 : p.at }, p.bearer);
+        if (beyond) {
+          expect(a.status).toBe(400);
+          expect(codes(a)).toEqual(['QUERY_LIMIT_EXCEEDED']);
+          refused++;
+        } else {
+          expect(codes(a), JSON.stringify(a.body.errors)).toEqual(['OK']);
+          answered++;
+        }
+      });
+    });
+    expect([answered, refused]).toEqual([200, 200]);
+  });
+
+  it('(b) a fresh document for every request, at the alias, depth and token limits: answered, and /healthz stays quick', { timeout: 180_000 }, async () => {
+    // 28 aliases (limit 30), depth 8 (12), some 2,000 tokens (5,000), anonymous; every request its own text.
+    const node = 'name ars level typeName seat validFrom validTo source parent { name ars parent { name ars parent { name } } } municipality { name ags type population postcodes { postcode locality municipality { name district { name ars } state { name } } } region { name } }';
+    const documentFor = (i: number) => `query Q${i}($n: Int) { ${Array.from({ length: 28 }, (_, k) => `u${i}_${k}: regions(first: $n, name: "${String.fromCharCode(97 + ((i + k) % 26))}") { totalCount edges { cursor node { ${node} } } }`).join(' ')} }`;
+    await inParallel(10, CONCURRENCY, async (i) => expect(codes(await call(documentFor(100_000 + i), { n: 1 }))).toEqual(['OK']));
+    await underProbe('fresh documents', async () => {
+      await inParallel(200, CONCURRENCY, async (i) => {
+        const a = await call(documentFor(i), { n: 1 });
+        expect(codes(a), JSON.stringify(a.body.errors)).toEqual(['OK']);
+        expect(Object.keys(a.body.data)).toHaveLength(28);
+      });
+    });
+  });
+
+  it('(c) huge certificate input: over the byte limit, over the count limit and never-ending PEM blocks are refused quickly, and nothing is stored', { timeout: 180_000 }, async () => {
+    const one = await selfSignedPem();
+    const thousands = one.repeat(Math.ceil(1_000_000 / one.length)); // ~1 MB, well over 64 KiB
+    const hundred = one.repeat(Math.floor(65_000 / one.length)); // under 64 KiB, ~100 certificates
+    const unterminated = '-----BEGIN CERTIFICATE-----\n'.repeat(Math.floor(65_000 / 28)); // no END line anywhere
+    expect(thousands.length).toBeGreaterThan(65536);
+    expect(hundred.length).toBeLessThanOrEqual(65536);
+    expect(hundred.split('BEGIN').length - 1).toBeGreaterThan(90);
+    const challenge = `mutation($c: String!) { requestCertificateChallenge(dataCenterCode: "krz", certificate: $c) { nonce } }`;
+    const upload = `mutation($c: String!, $p: String!) { uploadCertificate(input: { dataCenterCode: "krz", usage: ENCRYPTION, certificate: $c, proof: $p }) { accepted reasons certificate { thumbprintSha256 } } }`;
+    const certificates = async () => (await call(`{ dataCenter(code: "krz") { certificates { thumbprintSha256 } } }`, {}, admin)).body.data.dataCenter.certificates.length;
+    const before = await certificates();
+
+    const cases = [
+      { pem: thousands, reason: /^certificate: at most 65536 characters, got \d+$/, limit: true },
+      { pem: hundred, reason: /holds more than 10 certificates/, limit: false },
+      { pem: unterminated, reason: /PEM block has no END line/, limit: false },
+    ];
+    let slowest = 0;
+    await underProbe('certificates', async () => {
+      await inParallel(240, CONCURRENCY, async (i) => {
+        const c = cases[i % 3]!;
+        const t = performance.now();
+        if (i % 2 === 0) {
+          const a = await call(challenge, { c: c.pem }, dataCentre);
+          expect(codes(a)).toEqual(['BAD_USER_INPUT']);
+          expect(a.body.errors![0]!.message).toMatch(c.reason);
+        } else {
+          const a = await call(upload, { c: c.pem, p: 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln' }, dataCentre);
+          if (c.limit) {
+            expect(codes(a)).toEqual(['BAD_USER_INPUT']);
+            expect(a.body.errors![0]!.message.replace(/^input\./, '')).toMatch(c.reason);
+          } else {
+            expect(codes(a)).toEqual(['OK']);
+            expect(a.body.data.uploadCertificate).toMatchObject({ accepted: false, certificate: null });
+            expect(a.body.data.uploadCertificate.reasons.join(' ')).toMatch(c.reason);
+          }
+        }
+        slowest = Math.max(slowest, performance.now() - t);
+      });
+    });
+    console.log(`[hostile ${engine.name}] certificates: slowest refusal ${Math.round(slowest)} ms`);
+    expect(await certificates()).toBe(before);
+  });
+
+  it('(d) oversized bodies get 413 and NUL-bearing variables BAD_USER_INPUT, while /healthz answers', { timeout: 180_000 }, async () => {
+    const limit = defaultHttpLimits(false).maxBodyBytes; // MAX_BODY_BYTES unset: payload limit × 4/3 + 1 MiB
+    const nul = [
+      { q: `query($i: JurisdictionInput!) { responsibleAuthority(input: $i) { status } }`, v: { i: { address: { street: 'Markt\u0000platz', postalCode: '32756', city: 'Detmold' } } }, field: 'input.address.street', bearer: client },
+      { q: `query($i: JurisdictionInput!) { responsibleAuthority(input: $i) { status } }`, v: { i: { city: '\u0000'.repeat(200) } }, field: 'input.city', bearer: client },
+      { q: `query($n: String) { regions(name: $n) { totalCount } }`, v: { n: 'Det\u0000mold' }, field: 'name' },
+      { q: `mutation($c: String!) { requestCertificateChallenge(dataCenterCode: "krz", certificate: $c) { nonce } }`, v: { c: '-----BEGIN CERTIFICATE-----\u0000' }, field: 'certificate', bearer: dataCentre },
+    ];
+    for (const c of nul) await call(c.q, c.v, c.bearer); // warm-up: each path once
+    await underProbe('bodies and NUL', async () => {
+      await inParallel(24, 3, async (i) => {
+        // Declared length over the limit (refused before reading) and chunked (refused while counting).
+        const a = await oversizedPost(server.url, limit + 1, i % 2 === 1);
+        expect(a.status).toBe(413);
+        expect(a.body).toContain('"code":"PAYLOAD_TOO_LARGE"');
+      });
+      await inParallel(400, CONCURRENCY, async (i) => {
+        const c = nul[i % nul.length]!;
+        const a = await call(c.q, c.v, c.bearer);
+        expect(codes(a)).toEqual(['BAD_USER_INPUT']);
+        expect(a.body.errors![0]!.message).toMatch(new RegExp(`^${c.field.replace(/\./g, '\\.')}: control character U\\+0000 at position \\d+ is not allowed`));
+      });
+    });
+  });
+
+  it('after all attacks: the same process answers, and nothing was stored', { timeout: 120_000 }, async () => {
+    expect(server.child.pid).toBe(pid);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+    const d = await s.open();
+    try {
+      expect(await storedRows(d)).toEqual(stored);
+      expect(stored).toMatchObject({ challenges: 0, certificates: 1 });
+    } finally {
+      await d.close();
+    }
+  });
+});
