@@ -6,10 +6,11 @@
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultHttpLimits } from '../src/config.js';
 import { queryRows, sql } from '../src/db/client.js';
 import { ManualClock } from '../src/lib/clock.js';
+import { MAX_UPLOAD_CERTIFICATES, readCertificates } from '../src/modules/certificates/inspect.js';
 import { AUDIENCE, ISSUER, makeKeys, token } from './helpers/app.js';
 import { forEachEngine } from './helpers/engines.js';
 import { eventLoopLagMaxMs, serverHeap, healthProbe, inParallel, oversizedPost, rssOf, serverStore, type ProbeResult, type ServerStore } from './helpers/hostile.js';
@@ -306,5 +307,17 @@ forEachEngine('hostile callers against the real server', (engine) => {
     } finally {
       await d.close();
     }
+  });
+});
+
+describe('certificate input is read in linear time', () => {
+  it('64 KiB of BEGIN lines without an END is refused in milliseconds, not by retrying every line to the end', () => {
+    const text = Buffer.from('-----BEGIN CERTIFICATE-----\n'.repeat(Math.floor(65_536 / 28)));
+    const times = Array.from({ length: 5 }, () => {
+      const t = performance.now();
+      expect(() => readCertificates(text, 'certificate', MAX_UPLOAD_CERTIFICATES)).toThrow(/PEM block has no END line/);
+      return performance.now() - t;
+    });
+    expect(Math.min(...times)).toBeLessThan(10);
   });
 });
