@@ -3,21 +3,32 @@
 // or the documented refusal, /healthz must answer within 1 s throughout, memory must stay bounded,
 // and nothing may be stored. Rate limits are off here so that every request reaches the code under
 // attack (floods are the benchmark's part: bench/hostile.bench.ts).
-import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultHttpLimits } from '../src/config.js';
 import { queryRows, sql } from '../src/db/client.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { MAX_UPLOAD_CERTIFICATES, readCertificates } from '../src/modules/certificates/inspect.js';
 import { AUDIENCE, ISSUER, makeKeys, token } from './helpers/app.js';
+import {
+  BULK_LOOKUP,
+  CHALLENGE,
+  freshDocument,
+  growing,
+  growingAddress,
+  hugePems,
+  JUNK_PROOF,
+  largestPageWithin,
+  LOOKUP,
+  NESTED_AUTHORITIES,
+  NESTED_REGIONS,
+  nulCases,
+  REGION_SEARCH,
+  UPLOAD,
+} from './helpers/attacks.js';
 import { forEachEngine } from './helpers/engines.js';
-import { eventLoopLagMaxMs, serverHeap, healthProbe, inParallel, oversizedPost, rssOf, serverStore, type ProbeResult, type ServerStore } from './helpers/hostile.js';
+import { eventLoopLagMaxMs, healthProbe, inParallel, oversizedPost, rssOf, serverHeap, serverStore, type ProbeResult, type ServerStore } from './helpers/hostile.js';
 import { setUp } from './helpers/network.js';
 import { startServer, type ServerProcess } from './helpers/processes.js';
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 /** /healthz must answer within this while an attack runs. */
 const HEALTH_MS = 1000;
@@ -25,34 +36,10 @@ const HEALTH_MS = 1000;
 const RSS_GROWTH_BYTES = 100 * 1024 * 1024;
 const CONCURRENCY = 8;
 
-// Characters that grow under NFKD (what name folding applies): U+FDFA to 18 characters, U+3392 (㎒)
-// to 3, the ffi ligature to 3, U+FB2C (shin with dagesh and shin dot) to 3 with combining marks.
-const GROWING = ['\uFDFA', '\u3392', '\uFB03', '\uFB2C', '\u2474', '\u33FF'];
-
-/** A string of exactly n UTF-16 units of growing characters; seed varies it so the memo sees new keys. */
-function growing(n: number, seed: number): string {
-  let s = '';
-  for (let i = 0; s.length < n; i++) s += GROWING[(seed * 7 + i * (1 + (seed % 5))) % GROWING.length];
-  return s.slice(0, n);
-}
-
 type Answer = { status: number; body: { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
 
 /** The error codes of an answer ('OK' when it has none). */
 const codes = (a: Answer) => (a.body.errors?.length ? [...new Set(a.body.errors.map((e) => e.extensions?.code ?? 'NONE'))] : ['OK']);
-
-async function selfSignedPem(): Promise<string> {
-  const kp = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    name: 'CN=hostile.test',
-    keys: kp,
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    notBefore: new Date(Date.now() - 86_400_000),
-    notAfter: new Date(Date.now() + 90 * 86_400_000),
-    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyAgreement, true)],
-  });
-  return cert.toString('pem');
-}
 
 forEachEngine('hostile callers against the real server', (engine) => {
   let s: ServerStore;
@@ -119,23 +106,19 @@ forEachEngine('hostile callers against the real server', (engine) => {
   };
 
   it('(a) Unicode that grows under NFKD, at the limits: lookups and anonymous region searches answer or refuse clearly, /healthz stays quick, memory stays bounded', { timeout: 300_000 }, async () => {
-    const single = `query($i: JurisdictionInput!) { responsibleAuthority(input: $i) { status explanation warnings authority { key } } }`;
-    const bulk = `query($i: [JurisdictionInput!]!) { responsibleAuthorities(inputs: $i) { status explanation } }`;
-    const regions = `query($n: String) { regions(name: $n, first: 50) { totalCount edges { node { name ars } } } }`;
-    const address = (n: number, len: number) => ({ address: { street: growing(len, n), houseNumber: '1', postalCode: '32756', city: growing(len, n + 1) } });
     // Lengths at the limit (200), under it (memoised keys ≤ 100) and just over it (refused).
     const lengthOf = (i: number) => [200, 100, 60, 200, 201][i % 5]!;
     const attack = async (i: number): Promise<Answer> => {
       const len = lengthOf(i);
       switch (i % 4) {
         case 0:
-          return call(single, { i: address(i, len) }, client);
+          return call(LOOKUP, { i: growingAddress(i, len) }, client);
         case 1:
-          return call(single, { i: { city: growing(len, i) } }, client);
+          return call(LOOKUP, { i: { city: growing(len, i) } }, client);
         case 2:
-          return call(bulk, { i: Array.from({ length: 100 }, (_, k) => address(i * 100 + k, len)) }, client);
+          return call(BULK_LOOKUP, { i: Array.from({ length: 100 }, (_, k) => growingAddress(i * 100 + k, len)) }, client);
         default:
-          return call(regions, { n: growing(len, i) });
+          return call(REGION_SEARCH, { n: growing(len, i) });
       }
     };
     const check = (a: Answer, i: number) => {
@@ -168,26 +151,10 @@ forEachEngine('hostile callers against the real server', (engine) => {
   });
 
   it('(b) nested lists with page sizes in variables, at and beyond the work budget, concurrently: answered or 400 QUERY_LIMIT_EXCEEDED', { timeout: 180_000 }, async () => {
-    // Anonymous and public: six region pages, each with nested municipality, postcode and parent lists.
-    const node = 'name ars level parent { name parent { name } } municipality { name postcodes { postcode locality municipality { name district { name } } } }';
-    const anonymous = `query($n: Int) { ${Array.from({ length: 6 }, (_, k) => `r${k}: regions(first: $n) { totalCount edges { node { ${node} } } }`).join(' ')} }`;
-    // As a client: authority pages with their jurisdictions and those jurisdictions' authorities.
-    const authorities = `query($n: Int) { ${Array.from({ length: 20 }, (_, k) => `a${k}: authorities(first: $n) { nodes { key name jurisdictions { id areaKey authority { key jurisdictions { id } } } } }`).join(' ')} }`;
-    // The cost grows linearly with the page size: two measurements give the largest size within budget.
-    const costOf = async (query: string, n: number, bearer?: string) => {
-      const a = await call(query, { n }, bearer);
-      const m = /limit of (\d+) exceeded, found (\d+)/.exec(a.body.errors?.[0]?.message ?? '');
-      expect(m, JSON.stringify(a.body)).not.toBeNull();
-      return { budget: Number(m![1]), cost: Number(m![2]) };
-    };
-    const largestWithin = async (query: string, bearer?: string) => {
-      const [x, y] = [await costOf(query, 1000, bearer), await costOf(query, 2000, bearer)];
-      const perPage = (y.cost - x.cost) / 1000;
-      return Math.floor((x.budget - (x.cost - 1000 * perPage)) / perPage);
-    };
+    const pageLimit = (query: string, bearer?: string) => largestPageWithin(async (n) => (await call(query, { n }, bearer)).body.errors?.[0]?.message);
     const plans = [
-      { query: anonymous, at: await largestWithin(anonymous), bearer: undefined },
-      { query: authorities, at: await largestWithin(authorities, client), bearer: client },
+      { query: NESTED_REGIONS, at: await pageLimit(NESTED_REGIONS), bearer: undefined },
+      { query: NESTED_AUTHORITIES, at: await pageLimit(NESTED_AUTHORITIES, client), bearer: client },
     ];
     // Both within the page-size limit (200), so the budget is what refuses the larger ones.
     for (const p of plans) expect(p.at).toBeGreaterThan(1);
@@ -213,13 +180,11 @@ forEachEngine('hostile callers against the real server', (engine) => {
   });
 
   it('(b) a fresh document for every request, at the alias, depth and token limits: answered, and /healthz stays quick', { timeout: 180_000 }, async () => {
-    // 28 aliases (limit 30), depth 8 (12), some 2,000 tokens (5,000), anonymous; every request its own text.
-    const node = 'name ars level typeName seat validFrom validTo source parent { name ars parent { name ars parent { name } } } municipality { name ags type population postcodes { postcode locality municipality { name district { name ars } state { name } } } region { name } }';
-    const documentFor = (i: number) => `query Q${i}($n: Int) { ${Array.from({ length: 28 }, (_, k) => `u${i}_${k}: regions(first: $n, name: "${String.fromCharCode(97 + ((i + k) % 26))}") { totalCount edges { cursor node { ${node} } } }`).join(' ')} }`;
-    await inParallel(10, CONCURRENCY, async (i) => expect(codes(await call(documentFor(100_000 + i), { n: 1 }))).toEqual(['OK']));
+    // Every request its own text (see freshDocument), anonymous; a few first to warm up.
+    await inParallel(10, CONCURRENCY, async (i) => expect(codes(await call(freshDocument(100_000 + i), { n: 1 }))).toEqual(['OK']));
     await underProbe('fresh documents', async () => {
       await inParallel(200, CONCURRENCY, async (i) => {
-        const a = await call(documentFor(i), { n: 1 });
+        const a = await call(freshDocument(i), { n: 1 });
         expect(codes(a), JSON.stringify(a.body.errors)).toEqual(['OK']);
         expect(Object.keys(a.body.data)).toHaveLength(28);
       });
@@ -227,35 +192,25 @@ forEachEngine('hostile callers against the real server', (engine) => {
   });
 
   it('(c) huge certificate input: over the byte limit, over the count limit and never-ending PEM blocks are refused quickly, and nothing is stored', { timeout: 180_000 }, async () => {
-    const one = await selfSignedPem();
-    const thousands = one.repeat(Math.ceil(1_000_000 / one.length)); // ~1 MB, well over 64 KiB
-    const hundred = one.repeat(Math.floor(65_000 / one.length)); // under 64 KiB, ~100 certificates
-    const unterminated = '-----BEGIN CERTIFICATE-----\n'.repeat(Math.floor(65_000 / 28)); // no END line anywhere
-    expect(thousands.length).toBeGreaterThan(65536);
-    expect(hundred.length).toBeLessThanOrEqual(65536);
-    expect(hundred.split('BEGIN').length - 1).toBeGreaterThan(90);
-    const challenge = `mutation($c: String!) { requestCertificateChallenge(dataCenterCode: "krz", certificate: $c) { nonce } }`;
-    const upload = `mutation($c: String!, $p: String!) { uploadCertificate(input: { dataCenterCode: "krz", usage: ENCRYPTION, certificate: $c, proof: $p }) { accepted reasons certificate { thumbprintSha256 } } }`;
+    const cases = await hugePems();
+    expect(cases[0]!.pem.length).toBeGreaterThan(65536);
+    expect(cases[1]!.pem.length).toBeLessThanOrEqual(65536);
+    expect(cases[1]!.pem.split('BEGIN').length - 1).toBeGreaterThan(90);
     const certificates = async () => (await call(`{ dataCenter(code: "krz") { certificates { thumbprintSha256 } } }`, {}, admin)).body.data.dataCenter.certificates.length;
     const before = await certificates();
 
-    const cases = [
-      { pem: thousands, reason: /^certificate: at most 65536 characters, got \d+$/, limit: true },
-      { pem: hundred, reason: /holds more than 10 certificates/, limit: false },
-      { pem: unterminated, reason: /PEM block has no END line/, limit: false },
-    ];
     let slowest = 0;
     await underProbe('certificates', async () => {
       await inParallel(240, CONCURRENCY, async (i) => {
         const c = cases[i % 3]!;
         const t = performance.now();
         if (i % 2 === 0) {
-          const a = await call(challenge, { c: c.pem }, dataCentre);
+          const a = await call(CHALLENGE, { c: c.pem }, dataCentre);
           expect(codes(a)).toEqual(['BAD_USER_INPUT']);
           expect(a.body.errors![0]!.message).toMatch(c.reason);
         } else {
-          const a = await call(upload, { c: c.pem, p: 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln' }, dataCentre);
-          if (c.limit) {
+          const a = await call(UPLOAD, { c: c.pem, p: JUNK_PROOF }, dataCentre);
+          if (c.byLimit) {
             expect(codes(a)).toEqual(['BAD_USER_INPUT']);
             expect(a.body.errors![0]!.message.replace(/^input\./, '')).toMatch(c.reason);
           } else {
@@ -273,13 +228,8 @@ forEachEngine('hostile callers against the real server', (engine) => {
 
   it('(d) oversized bodies get 413 and NUL-bearing variables BAD_USER_INPUT, while /healthz answers', { timeout: 180_000 }, async () => {
     const limit = defaultHttpLimits(false).maxBodyBytes; // MAX_BODY_BYTES unset: payload limit × 4/3 + 1 MiB
-    const nul = [
-      { q: `query($i: JurisdictionInput!) { responsibleAuthority(input: $i) { status } }`, v: { i: { address: { street: 'Markt\u0000platz', postalCode: '32756', city: 'Detmold' } } }, field: 'input.address.street', bearer: client },
-      { q: `query($i: JurisdictionInput!) { responsibleAuthority(input: $i) { status } }`, v: { i: { city: '\u0000'.repeat(200) } }, field: 'input.city', bearer: client },
-      { q: `query($n: String) { regions(name: $n) { totalCount } }`, v: { n: 'Det\u0000mold' }, field: 'name' },
-      { q: `mutation($c: String!) { requestCertificateChallenge(dataCenterCode: "krz", certificate: $c) { nonce } }`, v: { c: '-----BEGIN CERTIFICATE-----\u0000' }, field: 'certificate', bearer: dataCentre },
-    ];
-    for (const c of nul) await call(c.q, c.v, c.bearer); // warm-up: each path once
+    const nul = nulCases(client, dataCentre);
+    for (const c of nul) await call(c.query, c.variables, c.bearer); // warm-up: each path once
     await underProbe('bodies and NUL', async () => {
       await inParallel(24, 3, async (i) => {
         // Declared length over the limit (refused before reading) and chunked (refused while counting).
@@ -289,7 +239,7 @@ forEachEngine('hostile callers against the real server', (engine) => {
       });
       await inParallel(400, CONCURRENCY, async (i) => {
         const c = nul[i % nul.length]!;
-        const a = await call(c.q, c.v, c.bearer);
+        const a = await call(c.query, c.variables, c.bearer);
         expect(codes(a)).toEqual(['BAD_USER_INPUT']);
         expect(a.body.errors![0]!.message).toMatch(new RegExp(`^${c.field.replace(/\./g, '\\.')}: control character U\\+0000 at position \\d+ is not allowed`));
       });

@@ -93,7 +93,8 @@ const FULL_CHUNK = chunkOf(CHUNK);
  * length. Either way it then stops writing and waits, so the answer is not lost to a reset of a
  * connection the server closes while data still arrives.
  */
-export function oversizedPost(baseUrl: string, bytes: number, chunked: boolean, timeoutMs = 60_000): Promise<RawAnswer> {
+export function oversizedPost(baseUrl: string, bytes: number, chunked: boolean, o: { bearer?: string; timeoutMs?: number } = {}): Promise<RawAnswer> {
+  const timeoutMs = o.timeoutMs ?? 60_000;
   const u = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(u.port), u.hostname);
@@ -110,6 +111,7 @@ export function oversizedPost(baseUrl: string, bytes: number, chunked: boolean, 
     socket.on('error', (e) => settle(e));
     socket.on('close', () => settle());
     const head = ['POST /graphql HTTP/1.1', `Host: ${u.host}`, 'Content-Type: application/json', chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${bytes}`];
+    if (o.bearer) head.push(`Authorization: Bearer ${o.bearer}`);
     const start = Buffer.from(head.join('\r\n') + '\r\n\r\n');
     // The declared length alone must be refused: 1 KiB of it, in the same write as the headers.
     if (!chunked) return void socket.write(Buffer.concat([start, Buffer.alloc(1024, 0x20)]));
