@@ -5,6 +5,7 @@ import type { DocumentNode } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { HttpLimits } from '../config.js';
 import type { AppDeps, GraphQLContext } from '../graphql/context.js';
+import { boundedDocumentCache } from '../graphql/document-cache.js';
 import { requestLoaders } from '../graphql/loaders.js';
 import { maskError, securityPlugins } from '../graphql/security.js';
 import { requestIdFrom, type RequestContext } from '../http/request-context.js';
@@ -34,6 +35,9 @@ function yogaLogging(log: Logger | undefined) {
   const quiet = () => {};
   return { debug: quiet, info: quiet, error: quiet, warn: (...a: unknown[]) => log.warn({ detail: a.map(String) }, 'graphql warning') };
 }
+
+/** Characters of document text each parse cache holds at most (some 80 bytes of parsed document each). */
+const DOCUMENT_CACHE_CHARS = 500_000;
 
 /** Executions of one document before it is compiled. */
 const COMPILE_AFTER = 10;
@@ -68,6 +72,8 @@ export function createYogaServer(opts: YogaOptions): Yoga {
     batching: { limit: limits.maxBatch },
     // Yoga's own body limit (25 MB by default) must not undercut ours, which the handler enforces with 413.
     maxRequestBodySize: limits.maxBodyBytes,
+    // Parsed documents and parse errors, bounded by the characters of their texts (about 40 MB at most).
+    parserAndValidationCache: { documentCache: boundedDocumentCache(DOCUMENT_CACHE_CHARS), errorCache: boundedDocumentCache(DOCUMENT_CACHE_CHARS) },
     plugins: [
       ...securityPlugins(limits, opts.log, opts.isDev ?? false),
       // Compiled execution: repeated queries are turned into JavaScript once and cached per document.
