@@ -32,7 +32,7 @@ import { startServer, type ServerProcess } from './helpers/processes.js';
 
 /** /healthz must answer within this while an attack runs. */
 const HEALTH_MS = 1000;
-/** Resident memory may grow by at most this from warm-up to the end of the Unicode attack. */
+/** Resident memory may grow by at most this from warm-up to the end of an attack. */
 const RSS_GROWTH_BYTES = 100 * 1024 * 1024;
 const CONCURRENCY = 8;
 
@@ -189,6 +189,27 @@ forEachEngine('hostile callers against the real server', (engine) => {
         expect(Object.keys(a.body.data)).toHaveLength(28);
       });
     });
+  });
+
+  it('(b) unique documents, plain and padded with a comment: the parse caches stay bounded', { timeout: 240_000 }, async () => {
+    // Each parsed document holds ~80 bytes per character of its text: fresh documents (~0.75 MB each)
+    // and ones padded with a 200 KB comment (~1 MB) would each stay in a cache that counts entries
+    // (Yoga's default keeps 1,024), ~0.5 GB per 400 requests. First 400 to let the heap settle.
+    const document = (i: number) => (i % 2 ? freshDocument(20_000 + i) : `${freshDocument(20_000 + i)} #${'x'.repeat(200_000)}`);
+    const send = (from: number) => async (i: number) => expect(codes(await call(document(from + i), { n: 1 }))).toEqual(['OK']);
+    await inParallel(400, 4, send(1_000_000));
+    const warm = rssOf(pid);
+    const samples: number[] = [];
+    await underProbe('unique documents', async () => {
+      await inParallel(400, 4, async (i) => {
+        if (i % 50 === 0) samples.push(rssOf(pid));
+        await send(0)(i);
+      });
+    });
+    const end = rssOf(pid);
+    const mib = (b: number) => Math.round(b / 1048576);
+    console.log(`[hostile ${engine.name}] unique documents: RSS MiB warm ${mib(warm)}, every 50 requests ${samples.map(mib).join(' ')}, end ${mib(end)}`);
+    expect(end - warm).toBeLessThan(RSS_GROWTH_BYTES);
   });
 
   it('(c) huge certificate input: over the byte limit, over the count limit and never-ending PEM blocks are refused quickly, and nothing is stored', { timeout: 180_000 }, async () => {
