@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultHttpLimits } from '../src/config.js';
 import { queryRows, sql } from '../src/db/client.js';
 import { ManualClock } from '../src/lib/clock.js';
+import { boundedDocumentCache } from '../src/graphql/document-cache.js';
 import { MAX_UPLOAD_CERTIFICATES, readCertificates } from '../src/modules/certificates/inspect.js';
 import { AUDIENCE, ISSUER, makeKeys, token } from './helpers/app.js';
 import {
@@ -290,5 +291,18 @@ describe('certificate input is read in linear time', () => {
       return performance.now() - t;
     });
     expect(Math.min(...times)).toBeLessThan(10);
+  });
+});
+
+describe('parse cache', () => {
+  it('holds at most its characters of text, least recently used out first, and never a text too long to be worth keeping', () => {
+    const cache = boundedDocumentCache<number>(100, 40);
+    for (const [k, v] of [['a'.repeat(30), 1], ['b'.repeat(30), 2], ['c'.repeat(30), 3]] as const) cache.set(k, v);
+    expect(cache.get('a'.repeat(30))).toBe(1); // now the most recently used
+    cache.set('d'.repeat(30), 4); // 120 characters: the least recently used (b) goes
+    expect(['a', 'b', 'c', 'd'].map((c) => cache.get(c.repeat(30)))).toEqual([1, undefined, 3, 4]);
+    cache.set('e'.repeat(41), 5);
+    expect(cache.get('e'.repeat(41))).toBeUndefined();
+    expect(cache.get('c'.repeat(30))).toBe(3);
   });
 });
