@@ -1,9 +1,11 @@
 // The Yoga server: schema, limits and security plugins, compiled execution, and the per-request
 // GraphQL context (caller, request id, batched loaders). Knows nothing of Node's HTTP objects.
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import type { DocumentNode } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { HttpLimits } from '../config.js';
 import type { AppDeps, GraphQLContext } from '../graphql/context.js';
+import { boundedDocumentCache } from '../graphql/document-cache.js';
 import { requestLoaders } from '../graphql/loaders.js';
 import { maskError, securityPlugins } from '../graphql/security.js';
 import { requestIdFrom, type RequestContext } from '../http/request-context.js';
@@ -34,6 +36,29 @@ function yogaLogging(log: Logger | undefined) {
   return { debug: quiet, info: quiet, error: quiet, warn: (...a: unknown[]) => log.warn({ detail: a.map(String) }, 'graphql warning') };
 }
 
+/** Characters of document text each parse cache holds at most (some 80 bytes of parsed document each). */
+const DOCUMENT_CACHE_CHARS = 500_000;
+
+/** Executions of one document before it is compiled. */
+const COMPILE_AFTER = 10;
+
+/**
+ * Compiling a document costs far more than running it once (a large document within the limits held
+ * the event loop for hundreds of ms), so only documents that come again are compiled: clients send
+ * the same few documents over and over, while a caller sending a fresh document every time would
+ * otherwise make the server compile for each request. Counted per parsed document, which Yoga's
+ * parser cache shares between requests with the same text.
+ */
+function compileWhenRepeated(enabled: boolean): (args: { document: DocumentNode }) => boolean {
+  const runs = new WeakMap<DocumentNode, number>();
+  return ({ document }) => {
+    if (!enabled) return false;
+    const n = (runs.get(document) ?? 0) + 1;
+    runs.set(document, n);
+    return n >= COMPILE_AFTER;
+  };
+}
+
 export function createYogaServer(opts: YogaOptions): Yoga {
   const { deps, limits } = opts;
   return createYoga<{ rc?: RequestContext }, GraphQLContext>({
@@ -47,10 +72,12 @@ export function createYogaServer(opts: YogaOptions): Yoga {
     batching: { limit: limits.maxBatch },
     // Yoga's own body limit (25 MB by default) must not undercut ours, which the handler enforces with 413.
     maxRequestBodySize: limits.maxBodyBytes,
+    // Parsed documents and parse errors, bounded by the characters of their texts (about 40 MB at most).
+    parserAndValidationCache: { documentCache: boundedDocumentCache(DOCUMENT_CACHE_CHARS), errorCache: boundedDocumentCache(DOCUMENT_CACHE_CHARS) },
     plugins: [
       ...securityPlugins(limits, opts.log, opts.isDev ?? false),
-      // Compiled execution: queries are turned into JavaScript once and cached per document.
-      useGraphQlJit({}, { enableIf: () => opts.jit ?? true }),
+      // Compiled execution: repeated queries are turned into JavaScript once and cached per document.
+      useGraphQlJit({}, { enableIf: compileWhenRepeated(opts.jit ?? true) }),
     ],
     context: async ({ request, rc }) => {
       const principal = await opts.verifier(request.headers.get('authorization'));

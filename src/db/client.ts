@@ -1,6 +1,6 @@
 // Opens PGlite (embedded, default) or PostgreSQL (DATABASE_URL) behind one drizzle type.
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -76,8 +76,43 @@ async function openPgliteClient(opts: PgliteOptions): Promise<{ client: PGlite; 
   }
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * PGlite runs in this thread and completes each statement synchronously, so the statements of a
+ * request would follow one another in a single chain of microtasks, and the event loop (health
+ * checks, every other caller) would wait until the whole request is done: a few concurrent
+ * requests at the work budget held /healthz for seconds. Here statements and transactions queue
+ * one at a time, each starting in a turn of the event loop of its own, and statements inside a
+ * transaction wait for a turn too. PGlite runs one at a time anyway, so nothing is lost.
+ */
+function oneStatementPerTurn(client: PGlite): void {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queued =
+    <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      const result = tail.then(nextTurn).then(() => run(...args));
+      tail = result.catch(() => undefined);
+      return result;
+    };
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = queued(query) as PGlite['query'];
+  client.exec = queued(exec);
+  client.transaction = queued(<T>(callback: (tx: Transaction) => Promise<T>) =>
+    transaction((tx) => {
+      const [txQuery, txExec] = [tx.query.bind(tx), tx.exec.bind(tx)];
+      tx.query = (async (...args: Parameters<Transaction['query']>) => (await nextTurn(), txQuery(...args))) as Transaction['query'];
+      tx.exec = async (...args) => (await nextTurn(), txExec(...args));
+      return callback(tx);
+    }),
+  ) as PGlite['transaction'];
+}
+
 export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
   const { client, lock } = await openPgliteClient(opts);
+  oneStatementPerTurn(client);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
