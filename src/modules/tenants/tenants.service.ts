@@ -9,6 +9,7 @@ import { checkOutboundUrl, type OutboundPolicy } from '../../lib/url-policy.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { savingPolicy, type ServiceContext } from '../directory/context.js';
+import { awaitDirectory } from '../directory/version.js';
 
 export type DataCenterRow = typeof dataCenters.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
@@ -75,7 +76,7 @@ function dataCenterValues(ctx: ServiceContext, input: DataCenterInput) {
 export async function createDataCenter(ctx: ServiceContext, input: DataCenterInput & { code: string; name: string }): Promise<DataCenterRow> {
   const code = checkCode('input.code', input.code);
   const values = dataCenterValues(ctx, input);
-  return ctx.db.transaction(async (tx) => {
+  const saved = await ctx.db.transaction(async (tx) => {
     if (await findDataCenter(tx, code)) throw conflict(`A data centre with code ${code} exists already`);
     const [row] = await tx
       .insert(dataCenters)
@@ -84,13 +85,15 @@ export async function createDataCenter(ctx: ServiceContext, input: DataCenterInp
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_DATA_CENTER', entityType: 'DataCenter', entityId: code, after: row });
     return row!;
   });
+  await awaitDirectory(ctx); // the delivery decision reads tenants and data centres
+  return saved;
 }
 
 export async function updateDataCenter(ctx: ServiceContext, code: string, expectedVersion: number, input: DataCenterInput): Promise<DataCenterRow> {
   checkDataCenterAccess(ctx.principal, code, 'change');
   if (input.status && ctx.principal.role !== 'ADMIN') throw forbidden('Only ADMIN may change the status of a data centre');
   const values = dataCenterValues(ctx, input);
-  return ctx.db.transaction(async (tx) => {
+  const saved = await ctx.db.transaction(async (tx) => {
     const before = await findDataCenter(tx, code);
     if (!before) throw notFound(`No data centre with code ${code}`);
     const [row] = await tx
@@ -102,12 +105,14 @@ export async function updateDataCenter(ctx: ServiceContext, code: string, expect
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPDATE_DATA_CENTER', entityType: 'DataCenter', entityId: code, before, after: row });
     return row;
   });
+  await awaitDirectory(ctx); // the delivery decision reads tenants and data centres
+  return saved;
 }
 
 export async function createTenant(ctx: ServiceContext, input: { code: string; name: string; dataCenterCode: string }): Promise<TenantRow> {
   const code = checkCode('input.code', input.code);
   if (!input.name.trim()) throw badInput('input.name', 'must not be empty');
-  return ctx.db.transaction(async (tx) => {
+  const saved = await ctx.db.transaction(async (tx) => {
     const dc = await findDataCenter(tx, input.dataCenterCode);
     if (!dc) throw badInput('input.dataCenterCode', `no data centre with code ${input.dataCenterCode}`);
     if (await findTenant(tx, code)) throw conflict(`A tenant with code ${code} exists already`);
@@ -118,6 +123,8 @@ export async function createTenant(ctx: ServiceContext, input: { code: string; n
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_TENANT', entityType: 'Tenant', entityId: code, after: { ...row, dataCenterCode: dc.code } });
     return row!;
   });
+  await awaitDirectory(ctx); // the delivery decision reads tenants and data centres
+  return saved;
 }
 
 export async function updateTenant(
@@ -126,7 +133,7 @@ export async function updateTenant(
   expectedVersion: number,
   input: { name?: string | null; dataCenterCode?: string | null },
 ): Promise<TenantRow> {
-  return ctx.db.transaction(async (tx) => {
+  const saved = await ctx.db.transaction(async (tx) => {
     const before = await findTenant(tx, code);
     if (!before) throw notFound(`No tenant with code ${code}`);
     const values: Partial<typeof tenants.$inferInsert> = {};
@@ -148,6 +155,8 @@ export async function updateTenant(
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPDATE_TENANT', entityType: 'Tenant', entityId: code, before, after: row });
     return row;
   });
+  await awaitDirectory(ctx); // the delivery decision reads tenants and data centres
+  return saved;
 }
 
 /** What the principal may see: ADMIN all, DATA_CENTER its own, TENANT_MANAGER the data centre of its tenant. */
