@@ -1,4 +1,5 @@
 // What the steps of a lookup hand on: a target found, an early end, and the one result shape.
+import type { DeliveryDecision } from '../../directory/delivery-decision.js';
 import type { AuthorityRow, JurisdictionRow, RegionEntry } from '../../directory/directory-index.js';
 import type { Explanation } from './explanation.js';
 import type { Candidate, EarlyEnd, Forwarding, Found, LookupInput, LookupResult, LookupStatus, Place } from './types.js';
@@ -19,7 +20,7 @@ export interface Outcome {
   authority?: AuthorityRow | null;
   rule?: JurisdictionRow | null;
   candidates?: Candidate[];
-  acceptsMessageType?: boolean | null;
+  electronicDelivery?: DeliveryDecision | null;
 }
 
 const NOTHING: Outcome = Object.freeze({});
@@ -34,8 +35,10 @@ export function lookupResult(input: LookupInput, ex: Explanation, forwardedFrom:
     regionArs: o.regionArs ?? null,
     candidates: o.candidates ?? [],
     explanation: ex.steps,
+    publicExplanation: ex.publicSteps,
     warnings: ex.warnings,
-    acceptsMessageType: o.acceptsMessageType ?? null,
+    acceptsMessageType: o.electronicDelivery ? o.electronicDelivery.electronic : null,
+    electronicDelivery: o.electronicDelivery ?? null,
     input,
   };
 }
