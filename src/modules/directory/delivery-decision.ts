@@ -71,36 +71,36 @@ export function encryptionCertificateAt(dc: DataCenterFact, at: Date): Found {
 const printLine = (a: AuthorityRow) =>
   `print to ${a.poBox ? `Postfach ${a.poBox}` : `${a.street ?? ''} ${a.houseNumber ?? ''}`.trim()}, ${a.postcode} ${a.city}`;
 
+const open = (text: string): Reason => ({ text, public: text });
+const internal = (text: string): Reason => ({ text, public: DATA_CENTRE_UNAVAILABLE });
+
 /** ELECTRONIC only when every condition holds at `at`; otherwise PRINT with every failed condition. */
 export function decideDelivery(facts: DeliveryFacts, authority: AuthorityRow, messageType: string, at: Date): DeliveryDecision {
   const reasons: Reason[] = [];
-  const open = (text: string) => reasons.push({ text, public: text });
-  const internal = (text: string) => reasons.push({ text, public: DATA_CENTRE_UNAVAILABLE });
-  if (authority.status !== 'ACTIVE') open(`authority ${authority.key} is deactivated`);
-  if (!authority.messageTypes.includes(messageType)) open(`${authority.key} does not accept ${messageType} electronically`);
+  if (authority.status !== 'ACTIVE') reasons.push(open(`authority ${authority.key} is deactivated`));
+  if (!authority.messageTypes.includes(messageType)) reasons.push(open(`${authority.key} does not accept ${messageType} electronically`));
   let dc: DataCenterFact | undefined;
-  if (!authority.tenantCode) open(`${authority.key} has no tenant in a data centre`);
+  if (!authority.tenantCode) reasons.push(open(`${authority.key} has no tenant in a data centre`));
   else {
     const tenant = facts.tenants.get(authority.tenantCode);
     dc = tenant && facts.dataCenters.get(tenant.dataCenterId);
-    if (!dc) open(`tenant ${authority.tenantCode} has no data centre`);
+    if (!dc) reasons.push(open(`tenant ${authority.tenantCode} has no data centre`));
   }
   let found: Found | undefined;
   if (dc) {
-    if (dc.status !== 'ACTIVE') internal(`data centre ${dc.code} is inactive`);
-    if (!dc.endpoints.length) internal(`data centre ${dc.code} has no transport endpoint`);
+    if (dc.status !== 'ACTIVE') reasons.push(internal(`data centre ${dc.code} is inactive`));
+    if (!dc.endpoints.length) reasons.push(internal(`data centre ${dc.code} has no transport endpoint`));
     found = encryptionCertificateAt(dc, at);
-    if (found.problem) internal(found.problem);
+    if (found.problem) reasons.push(internal(found.problem));
   }
-  const base = { messageType, at, dataCenter: dc ?? null };
   if (reasons.length || !dc || !found?.certificate) {
-    open(printLine(authority));
-    return { ...base, channel: 'PRINT', electronic: false, reasons, certificate: null, endpointUrl: null };
+    reasons.push(open(printLine(authority)));
+    return { channel: 'PRINT', electronic: false, messageType, at, reasons, dataCenter: dc ?? null, certificate: null, endpointUrl: null };
   }
   const c = found.certificate;
   const via = `${authority.key} accepts ${messageType} electronically via data centre ${dc.code}`;
   const text = `${via} (certificate ${c.thumbprintSha256.slice(0, 16)}…, valid until ${iso(c.notAfter)})`;
-  return { ...base, channel: 'ELECTRONIC', electronic: true, reasons: [{ text, public: via }], certificate: c, endpointUrl: dc.endpoints[0]! };
+  return { channel: 'ELECTRONIC', electronic: true, messageType, at, reasons: [{ text, public: via }], dataCenter: dc, certificate: c, endpointUrl: dc.endpoints[0]! };
 }
 
 /** The full wording of the reasons. */
@@ -115,9 +115,8 @@ function distinct(lines: string[]): string[] {
 
 /** The lookup's explanation step for the decision, in both wordings. */
 export function explainDecision(d: DeliveryDecision): Reason {
-  const how = d.electronic ? 'goes electronically' : 'goes by post';
-  const line = (reasons: string[]) => `XAmtshilfe message ${d.messageType} ${how} at ${iso(d.at)}: ${reasons.join('; ')}.`;
-  return { text: line(fullReasons(d.reasons)), public: line(publicReasons(d.reasons)) };
+  const head = `XAmtshilfe message ${d.messageType} ${d.electronic ? 'goes electronically' : 'goes by post'} at ${iso(d.at)}: `;
+  return { text: `${head}${fullReasons(d.reasons).join('; ')}.`, public: `${head}${publicReasons(d.reasons).join('; ')}.` };
 }
 
 /** Reasons the decision words the same for everyone (and "print to …"), recognised in stored text. */
