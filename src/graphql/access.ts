@@ -105,6 +105,9 @@ const authorityInsider: Guard = (a: { key: string; tenantCode: string | null }, 
   return p.role === 'ADMIN' || (p.role === 'TENANT_MANAGER' && !!a.tenantCode && p.scope === a.tenantCode) || (p.role === 'CLIENT' && p.scope === a.key);
 };
 
+/** Where a message would go (route's transport): insiders of that data centre. */
+const transportInsider: Guard = (t: { dataCenter: { id: number; code: string } }, ctx) => dataCenterInsider(t.dataCenter, ctx);
+
 /** Insider of the data centre a decision names; a decision without one names no internals. */
 const decisionInsider: Guard = (d: { dataCenter: { id: number; code: string } | null }, ctx) => !!d.dataCenter && dataCenterInsider(d.dataCenter, ctx);
 
@@ -113,8 +116,8 @@ const adminOnly: Guard = (_, ctx) => ctx.principal?.role === 'ADMIN';
 const DATA_CENTER_INSIDERS = 'ADMIN, the data centre itself or a tenant manager it hosts';
 
 export const FIELD_GUARDS: Record<string, { guard: Guard; who: string }> = {
-  'Transport.endpointUrl': { guard: (t: { dataCenter: { id: number; code: string } }, ctx) => dataCenterInsider(t.dataCenter, ctx), who: DATA_CENTER_INSIDERS },
-  'Transport.certificate': { guard: (t: { dataCenter: { id: number; code: string } }, ctx) => dataCenterInsider(t.dataCenter, ctx), who: DATA_CENTER_INSIDERS },
+  'Transport.endpointUrl': { guard: transportInsider, who: DATA_CENTER_INSIDERS },
+  'Transport.certificate': { guard: transportInsider, who: DATA_CENTER_INSIDERS },
   'DataCenter.activeCertificate': { guard: dataCenterInsider, who: DATA_CENTER_INSIDERS },
   'DataCenter.contact': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
   'DataCenter.endpoints': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },

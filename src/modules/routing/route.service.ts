@@ -70,7 +70,8 @@ export async function decideRoute(db: Db, ix: DirectoryIndex, input: RouteInput,
     if (lookup.status !== 'RESOLVED') return notRouted(lookup, [`not routed: the recipient lookup is ${lookup.status}`, ...lookup.explanation.slice(-1)]);
     authority = lookup.authority!;
   }
-  let decision = decideDelivery(ix, authority, input.messageType, at);
+  // By place, the lookup has decided already (the same function, the same instant).
+  let decision = lookup?.electronicDelivery ?? decideDelivery(ix, authority, input.messageType, at);
   let transport: Transport | null = null;
   if (decision.electronic) ({ decision, transport } = await withTransport(db, ix, authority, decision));
   const dc = decision.dataCenter;
