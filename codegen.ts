@@ -32,6 +32,8 @@ const config: CodegenConfig = {
           DeliveryAttempt: m('delivery/deliveries.service.js', 'AttemptRow'),
           MunicipalityHistory: m('structural/history.js', 'MunicipalityHistoryValue'),
           RoutingDecision: m('routing/route.service.js', 'RoutingDecision'),
+          Transport: m('routing/route.service.js', 'Transport'),
+          ElectronicDelivery: m('directory/delivery-decision.js', 'DeliveryDecision'),
           StructuralChange: m('structural/plan.js', 'StructuralChangeRow'),
           DirectoryChange: m('structural/history.js', 'FeedRow'),
           Principal: m('auth/principal.js', 'Principal'),

@@ -219,22 +219,26 @@ forEachEngine('access rules walked over the whole schema', (engine) => {
     }
   });
 
-  it('nested fields: a client reaches the recipient certificate through route, but not the data centre inside', async () => {
-    const allowed = `{ route(input: { recipientKey: "ags:05766020", messageType: "100" }) {
-      transport { endpointUrl certificate { thumbprintSha256 dataCenter { code name } } } } }`;
-    const res = await gql(app, allowed, {}, tokens.CLIENT);
-    expect(res.body).toEqual({
-      data: { route: { transport: { endpointUrl: 'http://127.0.0.1:9/xta', certificate: { thumbprintSha256: fixture.thumbprint, dataCenter: { code: 'krz', name: 'KRZ' } } } } },
+  it("nested fields: a client learns the channel through route, but not the data centre's endpoint, certificate or inner details", async () => {
+    const channel = `{ route(input: { recipientKey: "ags:05766020", messageType: "100" }) { channel transport { recipientKey dataCenter { code name } } } }`;
+    expect((await gql(app, channel, {}, tokens.CLIENT)).body).toEqual({
+      data: { route: { channel: 'ELECTRONIC', transport: { recipientKey: 'ags:05766020', dataCenter: { code: 'krz', name: 'KRZ' } } } },
     });
-    for (const inner of ['certificates { thumbprintSha256 }', 'tenants { code }', 'endpoints', 'contact { email }']) {
-      const q = `{ route(input: { recipientKey: "ags:05766020", messageType: "100" }) { transport { certificate { dataCenter { ${inner} } } } } }`;
+    const inners = ['endpointUrl', 'certificate { thumbprintSha256 }', 'dataCenter { activeCertificate { revocationReason } }'];
+    inners.push(...['certificates { thumbprintSha256 }', 'tenants { code }', 'endpoints', 'contact { email }', 'status'].map((f) => `dataCenter { ${f} }`));
+    for (const inner of inners) {
+      const q = `{ route(input: { recipientKey: "ags:05766020", messageType: "100" }) { transport { ${inner} } } }`;
       const refused = await gql(app, q, {}, tokens.CLIENT);
       expect(refused.body.errors!.map((e) => e.extensions?.code), inner).toEqual(['FORBIDDEN']);
-      expect(JSON.stringify(refused.body.data)).not.toMatch(/lippe|xta|thumbprint/);
-      // The data centre itself sees it through the same path.
-      const own = await gql(app, q, {}, tokens.DATA_CENTER);
-      expect(own.body.errors, inner).toBeUndefined();
+      expect(JSON.stringify(refused.body.data), inner).not.toMatch(/lippe|xta|127\.0\.0\.1|[0-9a-f]{64}/);
+      // The data centre itself and ADMIN read it through the same path.
+      for (const insider of ['DATA_CENTER', 'ADMIN']) {
+        const own = await gql(app, q, {}, tokens[insider]);
+        expect(own.body.errors, `${inner} as ${insider}`).toBeUndefined();
+      }
     }
+    const own = await gql(app, `{ route(input: { recipientKey: "ags:05766020", messageType: "100" }) { transport { endpointUrl certificate { thumbprintSha256 } } } }`, {}, tokens.DATA_CENTER);
+    expect(own.body.data!.route.transport).toEqual({ endpointUrl: 'http://127.0.0.1:9/xta', certificate: { thumbprintSha256: fixture.thumbprint } });
   });
 
   it("nested fields: another tenant's webhook settings are not visible through lookups", async () => {

@@ -84,7 +84,9 @@ forEachEngine('jurisdictions and lookups', (engine) => {
       expect(r.authority).toMatchObject({ key: 'ags:05766020', kind: 'ENFORCEMENT', postalAddress: { street: 'Marktplatz', houseNumber: '1', postalCode: '32756', city: 'Detmold' } });
       expect(r.municipality).toEqual({ ags: '05766020', name: 'Detmold, Stadt' });
       expect(r.jurisdiction).toMatchObject({ level: 'MUNICIPALITY', areaKey: '05766020' });
-      expect(r.acceptsMessageType).toBe(true);
+      // It declares type 100, but has no tenant in a data centre: route sends it by post, so the lookup says so too.
+      expect(r.acceptsMessageType).toBe(false);
+      expect(r.explanation.at(-1)).toMatch(/^XAmtshilfe message 100 goes by post at .*: ags:05766020 has no tenant in a data centre; print to /);
       expect(r.input).toMatchObject({ task: 'VOLLSTRECKUNGSHILFE', at: '2026-11-22', messageType: '100', address: { street: 'Marktplatz', houseNumber: '5', postalCode: '32756', city: 'Detmold' } });
       expect(r.explanation.join('\n')).toMatch(/Postcode 32756 belongs to Detmold, Stadt \(05766020\)/);
       expect(r.explanation.join('\n')).toMatch(/Less specific: rule #\d+ \(district 05766/);

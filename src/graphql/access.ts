@@ -1,11 +1,10 @@
 // Who may call what, in one place. Every root field needs an entry (the schema does not build
 // otherwise), and the check runs before the resolver. Scope checks that depend on data (which tenant,
 // which data centre, which sender) stay in the services; nested fields that expose more than the
-// directory's public face have guards of their own, so they cannot be reached around the root.
-import { eq } from 'drizzle-orm';
-import type { GraphQLSchema } from 'graphql';
+// directory's public face have guards of their own, so they cannot be reached around the root; and
+// fields every caller reads, but only insiders in full, give the others their public wording.
+import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { defaultFieldResolver, isObjectType } from 'graphql';
-import { tenants } from '../db/schema.js';
 import { forbidden, unauthenticated } from '../lib/errors.js';
 import type { Principal, Role } from '../modules/auth/principal.js';
 import type { GraphQLContext } from './context.js';
@@ -84,19 +83,9 @@ export function checkAccess(access: Access, principal: Principal | null, field: 
 
 type Guard = (parent: any, ctx: GraphQLContext) => boolean | Promise<boolean>;
 
-/** The data centre hosting a TENANT_MANAGER's tenant, looked up once per request. */
-const hostOf = new WeakMap<GraphQLContext, Promise<number | undefined>>();
-function hostingDataCenter(ctx: GraphQLContext): Promise<number | undefined> {
-  let p = hostOf.get(ctx);
-  if (!p) {
-    p = ctx.deps.database.db
-      .select({ id: tenants.dataCenterId })
-      .from(tenants)
-      .where(eq(tenants.code, ctx.principal!.scope!))
-      .then((r) => r[0]?.id);
-    hostOf.set(ctx, p);
-  }
-  return p;
+/** The data centre hosting a TENANT_MANAGER's tenant, from the in-memory directory (no database read). */
+async function hostingDataCenter(ctx: GraphQLContext): Promise<number | undefined> {
+  return (await ctx.deps.directory.get()).tenants.get(ctx.principal!.scope!)?.dataCenterId;
 }
 
 /** A data centre's inner details: ADMIN, the data centre itself, the manager of a tenant it hosts. */
@@ -116,7 +105,20 @@ const authorityInsider: Guard = (a: { key: string; tenantCode: string | null }, 
   return p.role === 'ADMIN' || (p.role === 'TENANT_MANAGER' && !!a.tenantCode && p.scope === a.tenantCode) || (p.role === 'CLIENT' && p.scope === a.key);
 };
 
+/** Where a message would go (route's transport): insiders of that data centre. */
+const transportInsider: Guard = (t: { dataCenter: { id: number; code: string } }, ctx) => dataCenterInsider(t.dataCenter, ctx);
+
+/** Insider of the data centre a decision names; a decision without one names no internals. */
+const decisionInsider: Guard = (d: { dataCenter: { id: number; code: string } | null }, ctx) => !!d.dataCenter && dataCenterInsider(d.dataCenter, ctx);
+
+const adminOnly: Guard = (_, ctx) => ctx.principal?.role === 'ADMIN';
+
+const DATA_CENTER_INSIDERS = 'ADMIN, the data centre itself or a tenant manager it hosts';
+
 export const FIELD_GUARDS: Record<string, { guard: Guard; who: string }> = {
+  'Transport.endpointUrl': { guard: transportInsider, who: DATA_CENTER_INSIDERS },
+  'Transport.certificate': { guard: transportInsider, who: DATA_CENTER_INSIDERS },
+  'DataCenter.activeCertificate': { guard: dataCenterInsider, who: DATA_CENTER_INSIDERS },
   'DataCenter.contact': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
   'DataCenter.endpoints': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
   'DataCenter.status': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
@@ -124,6 +126,26 @@ export const FIELD_GUARDS: Record<string, { guard: Guard; who: string }> = {
   'DataCenter.certificates': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
   'Authority.webhookUrl': { guard: authorityInsider, who: 'ADMIN, its tenant manager or the authority itself' },
 };
+
+/**
+ * Fields every caller may read, in full only when the guard passes; everyone else gets the public
+ * wording the field's resolver carries (see withPublicWording): a data centre's status, endpoints,
+ * certificates and revocation reasons, server paths and dispatcher names stay with the insiders.
+ */
+export const FIELD_WORDINGS: Record<string, { guard: Guard; who: string }> = {
+  'RoutingDecision.reasons': { guard: decisionInsider, who: DATA_CENTER_INSIDERS },
+  'ElectronicDelivery.reasons': { guard: decisionInsider, who: DATA_CENTER_INSIDERS },
+  'JurisdictionResult.explanation': { guard: (r: { electronicDelivery: { dataCenter: { id: number; code: string } | null } | null }, ctx) => !!r.electronicDelivery && decisionInsider(r.electronicDelivery, ctx), who: DATA_CENTER_INSIDERS },
+  'Delivery.reasons': { guard: adminOnly, who: 'ADMIN' },
+  'DeliveryAttempt.detail': { guard: adminOnly, who: 'ADMIN' },
+};
+
+type Resolver = GraphQLFieldResolver<any, GraphQLContext>;
+
+/** A field's resolver and, in the field's extensions, its public wording (from the same parent), for FIELD_WORDINGS. */
+export function withPublicWording<P, T>(full: (parent: P) => T, publicWording: (parent: P) => T) {
+  return { resolve: full, extensions: { publicWording } };
+}
 
 function fieldOf(schema: GraphQLSchema, name: string) {
   const [typeName, fieldName] = name.split('.') as [string, string];
@@ -161,6 +183,7 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
       return resolve(parent, args, ctx, info);
     };
   }
+  for (const name of Object.keys(FIELD_WORDINGS)) wordField(schema, name);
   for (const [name, { guard, who }] of Object.entries(FIELD_GUARDS)) {
     const field = fieldOf(schema, name);
     const resolve = field.resolve ?? defaultFieldResolver;
@@ -170,4 +193,15 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
     };
   }
   return schema;
+}
+
+/** Insiders get the full resolver, everyone else its public wording; a field without one fails the build. */
+function wordField(schema: GraphQLSchema, name: string): void {
+  const field = fieldOf(schema, name);
+  const full = field.resolve as Resolver | undefined;
+  const publicWording = field.extensions?.publicWording as Resolver | undefined;
+  if (!full || !publicWording) throw new Error(`${name} is in FIELD_WORDINGS but its resolver has no public wording (withPublicWording)`);
+  const { guard } = FIELD_WORDINGS[name]!;
+  field.resolve = async (parent, args, ctx: GraphQLContext, info) =>
+    (await guard(parent, ctx)) ? full(parent, args, ctx, info) : publicWording(parent, args, ctx, info);
 }

@@ -2,7 +2,7 @@
 // keys loadDirectoryIndex fills (through the index's own add… methods).
 import type { RegionLevel, ScopeLevel, StructuralChangeKind } from '../../src/db/schema.js';
 import { streetKey } from '../../src/modules/addresses/normalize.js';
-import { DirectoryIndex, type AuthorityRow, type JurisdictionRow, type Validity } from '../../src/modules/directory/directory-index.js';
+import { DirectoryIndex, type AuthorityRow, type CertificateFact, type DataCenterFact, type JurisdictionRow, type Validity } from '../../src/modules/directory/directory-index.js';
 import { SPECIFICITY, STREET_RANGE_SPECIFICITY } from '../../src/modules/directory/specificity.js';
 import { resolveJurisdiction, type LookupInput, type LookupResult } from '../../src/modules/jurisdictions/resolution/index.js';
 
@@ -96,6 +96,34 @@ export class IndexBuilder {
     };
     this.ix.addAuthority(a);
     return a;
+  }
+
+  /** A data centre (ACTIVE, one endpoint unless said otherwise); returns its id. */
+  dataCenter(code: string, options: Partial<Omit<DataCenterFact, 'id' | 'code' | 'encryption'>> = {}): number {
+    const id = ++this.ids;
+    this.ix.addDataCenter({ id, code, status: 'ACTIVE', endpoints: [`https://xta.${code}.example/osci`], ...options });
+    return id;
+  }
+
+  tenant(code: string, dataCenterId: number): this {
+    this.ix.addTenant({ code, dataCenterId });
+    return this;
+  }
+
+  /** An encryption certificate of the data centre, active from EPOCH for ten years unless said otherwise. */
+  certificate(dataCenterId: number, options: Partial<Omit<CertificateFact, 'id'>> = {}): CertificateFact {
+    const id = ++this.ids;
+    const c: CertificateFact = {
+      id,
+      thumbprintSha256: id.toString(16).padStart(64, 'a'),
+      activationAt: EPOCH,
+      notAfter: new Date(EPOCH.getTime() + 10 * 365 * 86_400_000),
+      revokedAt: null,
+      revocationReason: null,
+      ...options,
+    };
+    this.ix.addEncryptionCertificate(dataCenterId, c);
+    return c;
   }
 
   /** A rule for the authority; for STREET the area key is the AGS and `street` the scope. */

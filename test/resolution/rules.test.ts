@@ -226,21 +226,54 @@ describe('which rules count', () => {
 });
 
 describe('message types', () => {
-  it('whether the authority takes the message electronically', () => {
+  // The lookup's step is route's decision for the instant (00:00 in Germany on the lookup's date).
+  const MIDNIGHT = '2025-12-31T23:00:00.000Z';
+  it('electronic only when the authority declares the type and its data centre can receive it', () => {
     const b = lippe();
-    const kreis = b.authority('kreis:05766', { messageTypes: ['100', '101'], standardVersion: '1.1.0' });
+    const krz = b.dataCenter('krz');
+    b.tenant('lippe', krz);
+    const cert = b.certificate(krz);
+    const kreis = b.authority('kreis:05766', { messageTypes: ['100', '101'], tenantCode: 'lippe' });
     const stadt = b.authority('ags:05766044', { messageTypes: ['100'], standardVersion: null });
     b.rule(kreis, 'DISTRICT', '05766');
     b.rule(stadt, 'MUNICIPALITY', '05766044');
     const yes = lookup(b, { ags: '05766020', messageType: '100' });
     expect(yes.acceptsMessageType).toBe(true);
-    expect(yes.explanation.at(-1)).toBe('kreis:05766 accepts XAmtshilfe message 100 electronically (XAmtshilfe 1.1.0).');
+    expect(yes.electronicDelivery).toMatchObject({ electronic: true, channel: 'ELECTRONIC', endpointUrl: 'https://xta.krz.example/osci', certificate: cert });
+    expect(yes.explanation.at(-1)).toBe(
+      `XAmtshilfe message 100 goes electronically at ${MIDNIGHT}: kreis:05766 accepts 100 electronically via data centre krz (certificate ${cert.thumbprintSha256.slice(0, 16)}…, valid until 2029-12-29T00:00:00.000Z).`,
+    );
+    expect(yes.publicExplanation.at(-1)).toBe(`XAmtshilfe message 100 goes electronically at ${MIDNIGHT}: kreis:05766 accepts 100 electronically via data centre krz.`);
     const no = lookup(b, { ags: '05766020', messageType: '103' });
     expect(no.acceptsMessageType).toBe(false);
-    expect(no.explanation.at(-1)).toBe('kreis:05766 does not accept XAmtshilfe message 103 electronically: postal delivery.');
-    expect(lookup(b, { ags: '05766044', messageType: '100' }).explanation.at(-1)).toBe('ags:05766044 accepts XAmtshilfe message 100 electronically.');
+    expect(no.explanation.at(-1)).toBe(`XAmtshilfe message 103 goes by post at ${MIDNIGHT}: kreis:05766 does not accept 103 electronically; print to Marktplatz 1, 32756 Detmold.`);
+    // Declaring the type is not enough: without a tenant in a data centre the message goes by post.
+    const declared = lookup(b, { ags: '05766044', messageType: '100' });
+    expect(declared.acceptsMessageType).toBe(false);
+    expect(declared.electronicDelivery!.reasons.map((r) => r.text)).toEqual(['ags:05766044 has no tenant in a data centre', 'print to Marktplatz 1, 32756 Detmold']);
     const none = lookup(b, { ags: '05766020' });
     expect(none.acceptsMessageType).toBeNull();
+    expect(none.electronicDelivery).toBeNull();
     expect(none.explanation.at(-1)).toMatch(/^Most specific/);
+  });
+
+  it("a data centre's problems: in full for insiders, as one public line for everyone else", () => {
+    const b = lippe();
+    const krz = b.dataCenter('krz', { status: 'INACTIVE', endpoints: [] });
+    b.tenant('lippe', krz);
+    b.certificate(krz, { revokedAt: new Date('2025-06-01T00:00:00Z'), revocationReason: 'key compromise' });
+    b.rule(b.authority('kreis:05766', { tenantCode: 'lippe' }), 'DISTRICT', '05766');
+    const r = lookup(b, { ags: '05766020', messageType: '100' });
+    expect(r.acceptsMessageType).toBe(false);
+    expect(r.electronicDelivery!.reasons.map((x) => x.text)).toEqual([
+      'data centre krz is inactive',
+      'data centre krz has no transport endpoint',
+      'encryption certificate of krz was revoked on 2025-06-01T00:00:00.000Z (key compromise)',
+      'print to Marktplatz 1, 32756 Detmold',
+    ]);
+    expect(r.publicExplanation.at(-1)).toBe(
+      `XAmtshilfe message 100 goes by post at ${MIDNIGHT}: the recipient's data centre cannot receive electronically at the moment; print to Marktplatz 1, 32756 Detmold.`,
+    );
+    expect(r.publicExplanation.slice(0, -1)).toEqual(r.explanation.slice(0, -1));
   });
 });

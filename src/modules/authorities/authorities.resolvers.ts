@@ -6,7 +6,9 @@ import { badInput } from '../../lib/errors.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { groupBy } from '../../graphql/loaders.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
+import { decideDelivery } from '../directory/delivery-decision.js';
 import type { AuthorityRow } from '../directory/directory-index.js';
+import { MESSAGE_TYPES } from './message-types.js';
 import {
   createAuthority,
   createTask,
@@ -16,6 +18,16 @@ import {
   type AuthorityFields,
 } from './authorities.service.js';
 import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
+
+/** Route's decision for the authority, message type and instant (default now), from the in-memory directory. */
+async function electronicDelivery(a: AuthorityRow, args: { messageType: string; at?: Date | null }, ctx: GraphQLContext) {
+  if (!(MESSAGE_TYPES as readonly string[]).includes(args.messageType)) {
+    throw badInput('messageType', `"${args.messageType}" is not an XAmtshilfe message type (${MESSAGE_TYPES.join(', ')})`);
+  }
+  const ix = await ctx.deps.directory.get();
+  // The directory's row, as route reads it (a listing may hand a row read from the database).
+  return decideDelivery(ix, ix.authoritiesByKey.get(a.key) ?? a, args.messageType, args.at ?? ctx.deps.clock.now());
+}
 
 export const authorityResolvers: Resolvers = {
   Query: {
@@ -71,8 +83,9 @@ export const authorityResolvers: Resolvers = {
     }),
     contact: (a: AuthorityRow) => a.contact ?? {},
     acceptedMessageTypes: (a: AuthorityRow) => a.messageTypes,
-    acceptsElectronicDelivery: (a: AuthorityRow, args: { messageType: string }) =>
-      a.status === 'ACTIVE' && a.messageTypes.includes(args.messageType),
+    acceptsElectronicDelivery: async (a: AuthorityRow, args: { messageType: string; at?: Date | null }, ctx: GraphQLContext) =>
+      (await electronicDelivery(a, args, ctx)).electronic,
+    electronicDelivery: (a: AuthorityRow, args: { messageType: string; at?: Date | null }, ctx: GraphQLContext) => electronicDelivery(a, args, ctx),
     jurisdictions: async (a: AuthorityRow, args: { at?: string | null; all?: boolean | null }, ctx: GraphQLContext) => {
       const at = args.all ? null : (args.at ?? today(ctx.deps.clock));
       const load = ctx.load(`jurisdictionsOfAuthority:${at ?? 'all'}`, async (ids) =>

@@ -10,6 +10,7 @@ import { writeAudit } from '../audit/audit.service.js';
 import { checkDataCenterAccess, findDataCenter,  } from '../tenants/tenants.service.js';
 import { CertificateInputError, checkCertificate, describeCertificate, MAX_UPLOAD_CERTIFICATES, readCertificates, type CertificateInfo, type CertificateUsage } from './inspect.js';
 import type { ServiceContext } from '../directory/context.js';
+import { awaitDirectory } from '../directory/version.js';
 
 export type CertificateRow = typeof certificates.$inferSelect;
 export type CertificateStatus = CertificateRow['status'];
@@ -179,7 +180,7 @@ export async function uploadCertificate(ctx: ServiceContext, input: UploadInput)
   }
   if (reasons.length) return refuse(reasons);
 
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx): Promise<UploadResult> => {
     // Single use: the challenge is consumed in the same transaction that stores the certificate.
     const [challenge] = await tx.select().from(certificateChallenges).where(eq(certificateChallenges.nonce, proof.payload!.nonce as string));
     const problem = !challenge
@@ -218,11 +219,13 @@ export async function uploadCertificate(ctx: ServiceContext, input: UploadInput)
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPLOAD_CERTIFICATE', entityType: 'Certificate', entityId: row!.thumbprintSha256, after: { ...summary, dataCenterCode: dc.code } });
     return { accepted: true, reasons: [], certificate: row! };
   });
+  if (result.accepted) await awaitDirectory(ctx); // an encryption certificate changes the delivery decision
+  return result;
 }
 
 export async function revokeCertificate(ctx: ServiceContext, thumbprint: string, reason: string): Promise<CertificateRow> {
   if (!reason.trim()) throw badInput('reason', 'must not be empty');
-  return ctx.db.transaction(async (tx) => {
+  const revoked = await ctx.db.transaction(async (tx) => {
     const [c] = await tx.select().from(certificates).where(eq(certificates.thumbprintSha256, thumbprint.toLowerCase()));
     if (!c) throw notFound(`No certificate with thumbprint ${thumbprint}`);
     const [dc] = await tx.select().from(dataCenters).where(eq(dataCenters.id, c.dataCenterId));
@@ -243,6 +246,8 @@ export async function revokeCertificate(ctx: ServiceContext, thumbprint: string,
     });
     return row!;
   });
+  await awaitDirectory(ctx); // the delivery decision must stop using it at once
+  return revoked;
 }
 
 /** The transition job: stores the status each certificate has now. One instance at a time (advisory lock). */

@@ -1,12 +1,16 @@
 // Thin resolvers for dispatch and deliveries.
+import { withPublicWording } from '../../graphql/access.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import { withoutNulls } from '../../graphql/inputs.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
-import { badInput, forbidden } from '../../lib/errors.js';
+import { badInput } from '../../lib/errors.js';
 import { requirePrincipal } from '../auth/principal.js';
-import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries, type DeliveryFilter, type DeliveryRow, type GroupBy } from './deliveries.service.js';
+import { publicAttemptDetail, publicDeliveryReasons } from '../routing/disclosure.js';
+import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries, type AttemptRow, type DeliveryFilter, type DeliveryRow, type GroupBy } from './deliveries.service.js';
 import { dispatch, type DispatchInput } from './intake.service.js';
 import type { QueryDeliveriesArgs, Resolvers } from '../../graphql/generated/resolvers-types.js';
+
+const storedReasons = (d: DeliveryRow) => (d.decision as { reasons?: string[] }).reasons ?? [];
 
 export const dispatchResolvers: Resolvers = {
   Query: {
@@ -31,8 +35,8 @@ export const dispatchResolvers: Resolvers = {
     delivery: async (_: unknown, a: { id: string }, ctx: GraphQLContext) => {
       const p = requirePrincipal(ctx.principal);
       const d = await findDelivery(ctx.deps.database.db, a.id).catch(() => null);
-      if (!d) return null;
-      if (p.role !== 'ADMIN' && !(p.role === 'CLIENT' && p.scope === d.senderKey)) throw forbidden(`Role ${p.role} may not see delivery ${a.id}`);
+      // Another sender's delivery answers as an unknown one: its existence is not disclosed.
+      if (!d || (p.role !== 'ADMIN' && !(p.role === 'CLIENT' && p.scope === d.senderKey))) return null;
       return d;
     },
   },
@@ -40,8 +44,15 @@ export const dispatchResolvers: Resolvers = {
     dispatch: async (_: unknown, a: { input: DispatchInput }, ctx: GraphQLContext) =>
       dispatch(serviceContext(ctx), a.input, { maxPayloadBytes: ctx.deps.maxPayloadBytes ?? 10 * 1024 * 1024 }),
   },
+  // Full wording for ADMIN; access.ts (FIELD_WORDINGS) gives the sender the public one.
   Delivery: {
-    reasons: (d: DeliveryRow) => ((d.decision as { reasons?: string[] }).reasons ?? []),
+    reasons: withPublicWording(
+      (d: DeliveryRow) => storedReasons(d),
+      (d: DeliveryRow) => publicDeliveryReasons(storedReasons(d)),
+    ),
     attempts: (d: DeliveryRow, _: unknown, ctx: GraphQLContext) => attemptsOf(ctx.deps.database.db, d.id),
+  },
+  DeliveryAttempt: {
+    detail: withPublicWording((a: AttemptRow) => a.detail, (a: AttemptRow) => publicAttemptDetail(a)),
   },
 };

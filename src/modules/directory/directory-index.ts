@@ -1,6 +1,6 @@
 // The in-memory directory: everything a lookup needs, loaded from the database (the source of
 // truth) and rebuilt whenever the directory changes. Lookups never wait on the database.
-import type { authorities, jurisdictions, RegionLevel, StructuralChangeKind } from '../../db/schema.js';
+import type { authorities, dataCenters, jurisdictions, RegionLevel, StructuralChangeKind } from '../../db/schema.js';
 import { cityKey, municipalityCityKey } from '../addresses/normalize.js';
 
 export interface Validity {
@@ -65,6 +65,31 @@ export interface StreetEntry extends Validity {
 export type AuthorityRow = typeof authorities.$inferSelect;
 export type JurisdictionRow = typeof jurisdictions.$inferSelect;
 
+/** A tenant as the delivery decision needs it: which data centre hosts it. */
+export interface TenantFact {
+  code: string;
+  dataCenterId: number;
+}
+
+/** An encryption certificate's times (the decision takes the instant, so activation needs no reload). */
+export interface CertificateFact {
+  id: number;
+  thumbprintSha256: string;
+  activationAt: Date;
+  notAfter: Date;
+  revokedAt: Date | null;
+  revocationReason: string | null;
+}
+
+/** A data centre as the delivery decision needs it; its ENCRYPTION certificates only. */
+export interface DataCenterFact {
+  id: number;
+  code: string;
+  status: (typeof dataCenters.$inferSelect)['status'];
+  endpoints: string[];
+  encryption: CertificateFact[];
+}
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   const list = m.get(k);
   if (list) list.push(v);
@@ -88,6 +113,10 @@ export class DirectoryIndex {
   readonly successions = new Map<string, Succession[]>();
   /** AGS of a predecessor (merged, split, losing territory, renamed, re-keyed) → planned changes affecting it */
   readonly plannedChanges = new Map<string, PlannedChange[]>();
+  /** tenant code → its data centre (for the delivery decision) */
+  readonly tenants = new Map<string, TenantFact>();
+  /** data centre id → status, endpoints and encryption certificates (for the delivery decision) */
+  readonly dataCenters = new Map<number, DataCenterFact>();
 
   constructor(
     readonly version: number,
@@ -162,6 +191,19 @@ export class DirectoryIndex {
       if (!latest || (v.validFrom ?? '') > (latest.validFrom ?? '')) latest = v;
     }
     return latest?.name ?? null;
+  }
+
+  addTenant(t: TenantFact): void {
+    this.tenants.set(t.code, t);
+  }
+
+  addDataCenter(d: Omit<DataCenterFact, 'encryption'>): void {
+    this.dataCenters.set(d.id, { ...d, encryption: [] });
+  }
+
+  /** After its data centre; a certificate of an unknown data centre is ignored. */
+  addEncryptionCertificate(dataCenterId: number, c: CertificateFact): void {
+    this.dataCenters.get(dataCenterId)?.encryption.push(c);
   }
 
   rulesFor(task: string, areaKey: string): JurisdictionRow[] {

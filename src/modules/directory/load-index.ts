@@ -1,7 +1,19 @@
 // Loads the in-memory directory from the database (the source of truth) in one read-only snapshot.
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { authorities, jurisdictions, keySuccessions, postalCodes, regions, streets, structuralChanges, tasks } from '../../db/schema.js';
+import {
+  authorities,
+  certificates,
+  dataCenters,
+  jurisdictions,
+  keySuccessions,
+  postalCodes,
+  regions,
+  streets,
+  structuralChanges,
+  tasks,
+  tenants,
+} from '../../db/schema.js';
 import { DirectoryIndex } from './directory-index.js';
 import { directoryVersion } from './version.js';
 
@@ -64,6 +76,7 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
       const successionRows = await successionsQuery(tx);
       for (const s of successionRows) index.addSuccession(s);
       await loadPlannedChanges(tx, index);
+      await loadDeliveryFacts(tx, index);
       return index;
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
@@ -87,4 +100,26 @@ async function loadPlannedChanges(tx: Db, index: DirectoryIndex): Promise<void> 
       successors: c.successors.map((s) => ({ ags: s.ags, name: s.name })),
     });
   }
+}
+
+/** Tenants, data centres and their encryption certificates: only what the delivery decision reads. */
+async function loadDeliveryFacts(tx: Db, index: DirectoryIndex): Promise<void> {
+  const dcRows = await tx
+    .select({ id: dataCenters.id, code: dataCenters.code, status: dataCenters.status, endpoints: dataCenters.endpoints })
+    .from(dataCenters);
+  for (const d of dcRows) index.addDataCenter(d);
+  for (const t of await tx.select({ code: tenants.code, dataCenterId: tenants.dataCenterId }).from(tenants)) index.addTenant(t);
+  const certRows = await tx
+    .select({
+      id: certificates.id,
+      dataCenterId: certificates.dataCenterId,
+      thumbprintSha256: certificates.thumbprintSha256,
+      activationAt: certificates.activationAt,
+      notAfter: certificates.notAfter,
+      revokedAt: certificates.revokedAt,
+      revocationReason: certificates.revocationReason,
+    })
+    .from(certificates)
+    .where(eq(certificates.usage, 'ENCRYPTION'));
+  for (const { dataCenterId, ...c } of certRows) index.addEncryptionCertificate(dataCenterId, c);
 }

@@ -34,3 +34,12 @@ export async function directoryChange<T>(ctx: Pick<ServiceContext, 'db' | 'direc
   await ctx.directory.reload().catch(() => undefined);
   return out;
 }
+
+/**
+ * After a committed change to tenants, data centres or encryption certificates (their triggers bump
+ * the version and notify other instances): waits until this instance's index includes it, so the
+ * caller's next route or lookup decides with it. A failed reload is left to the periodic check.
+ */
+export async function awaitDirectory(ctx: Pick<ServiceContext, 'directory'>): Promise<void> {
+  await ctx.directory.reload().catch(() => undefined);
+}

@@ -2,6 +2,7 @@
 import { today } from '../../lib/clock.js';
 import { emitDomainEvent } from '../../lib/events.js';
 import { badInput } from '../../lib/errors.js';
+import { withPublicWording } from '../../graphql/access.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import type { JurisdictionRow } from '../directory/directory-index.js';
 import { createJurisdiction, deleteJurisdiction, endJurisdiction, type CreateJurisdictionInput } from './jurisdictions.service.js';
@@ -26,12 +27,12 @@ const municipalityOf = (ags: string | null, at: string, ctx: GraphQLContext) => 
 export const jurisdictionResolvers: Resolvers = {
   Query: {
     responsibleAuthority: async (_: unknown, a: { input: RawLookupInput }, ctx: GraphQLContext) => {
-      const r = lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock));
+      const r = lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock), ctx.deps.clock.now());
       emitDomainEvent('lookup', r.status);
       return r;
     },
     responsibleAuthorities: async (_: unknown, a: { inputs: RawLookupInput[] }, ctx: GraphQLContext) => {
-      const rs = lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax);
+      const rs = lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax, ctx.deps.clock.now());
       for (const r of rs) emitDomainEvent('lookup', r.status);
       return rs;
     },
@@ -45,6 +46,8 @@ export const jurisdictionResolvers: Resolvers = {
       deleteJurisdiction(serviceContext(ctx), idOf(a.id), a.expectedVersion),
   },
   JurisdictionResult: {
+    // The delivery step in full for the data centre's insiders; access.ts (FIELD_WORDINGS) gives others the public one.
+    explanation: withPublicWording((r: LookupResult) => r.explanation, (r: LookupResult) => r.publicExplanation),
     jurisdiction: (r: LookupResult) => r.rule,
     candidates: (r: LookupResult) => r.candidates.map((c) => ({ ...c, at: r.input.at })),
     municipality: (r: LookupResult, _: unknown, ctx: GraphQLContext) => municipalityOf(r.ags, r.input.at, ctx),

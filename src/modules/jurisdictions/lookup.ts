@@ -22,8 +22,12 @@ export interface RawLookupInput {
 const blank = (s: string | null | undefined) => s === null || s === undefined || s.trim() === '';
 const trimmed = (s: string | null | undefined) => (blank(s) ? null : s!.trim());
 
-/** Checks one input; `field` names it in errors (e.g. "inputs[17]"). */
-export function checkLookupInput(raw: RawLookupInput, today: string, field = 'input'): LookupInput {
+/**
+ * Checks one input; `field` names it in errors (e.g. "inputs[17]"). With `now` (the current instant,
+ * on `today`) a lookup for today decides delivery for that instant; a lookup for another day, or
+ * without `now`, for 00:00 in Germany on its day.
+ */
+export function checkLookupInput(raw: RawLookupInput, today: string, field = 'input', now?: Date): LookupInput {
   const a = raw.address;
   const given = [
     a ? 'address' : null,
@@ -39,6 +43,7 @@ export function checkLookupInput(raw: RawLookupInput, today: string, field = 'in
     messageType: trimmed(raw.messageType),
   };
   if (out.at !== today && !isIsoDate(out.at)) throw badInput(`${field}.at`, `"${raw.at}" is not a date YYYY-MM-DD`);
+  if (out.at === today && now) out.instant = now;
   if (out.messageType && !(MESSAGE_TYPES as readonly string[]).includes(out.messageType)) {
     throw badInput(`${field}.messageType`, `"${out.messageType}" is not an XAmtshilfe message type (${MESSAGE_TYPES.join(', ')})`);
   }
@@ -72,12 +77,12 @@ export function checkLookupInput(raw: RawLookupInput, today: string, field = 'in
   return out;
 }
 
-export function lookupOne(ix: DirectoryIndex, raw: RawLookupInput, today: string): LookupResult {
-  return resolveJurisdiction(ix, checkLookupInput(raw, today));
+export function lookupOne(ix: DirectoryIndex, raw: RawLookupInput, today: string, now?: Date): LookupResult {
+  return resolveJurisdiction(ix, checkLookupInput(raw, today, 'input', now));
 }
 
-export function lookupMany(ix: DirectoryIndex, raws: RawLookupInput[], today: string, max: number): LookupResult[] {
+export function lookupMany(ix: DirectoryIndex, raws: RawLookupInput[], today: string, max: number, now?: Date): LookupResult[] {
   if (raws.length > max) throw badInput('inputs', `at most ${max} inputs per request, got ${raws.length}; split the batch`);
-  const inputs = raws.map((r, i) => checkLookupInput(r, today, `inputs[${i}]`));
+  const inputs = raws.map((r, i) => checkLookupInput(r, today, `inputs[${i}]`, now));
   return inputs.map((i) => resolveJurisdiction(ix, i));
 }

@@ -12,6 +12,7 @@ import type { Principal } from '../auth/principal.js';
 import { savingPolicy, type ServiceContext } from '../directory/context.js';
 import { areaShapeError } from './territory.js';
 import { outsideTerritory, unknownAreas } from './territory.service.js';
+import { awaitDirectory } from '../directory/version.js';
 
 export type DataCenterRow = typeof dataCenters.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
@@ -78,7 +79,7 @@ function dataCenterValues(ctx: ServiceContext, input: DataCenterInput) {
 export async function createDataCenter(ctx: ServiceContext, input: DataCenterInput & { code: string; name: string }): Promise<DataCenterRow> {
   const code = checkCode('input.code', input.code);
   const values = dataCenterValues(ctx, input);
-  return ctx.db.transaction(async (tx) => {
+  const saved = await ctx.db.transaction(async (tx) => {
     if (await findDataCenter(tx, code)) throw conflict(`A data centre with code ${code} exists already`);
     const [row] = await tx
       .insert(dataCenters)
@@ -87,13 +88,15 @@ export async function createDataCenter(ctx: ServiceContext, input: DataCenterInp
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_DATA_CENTER', entityType: 'DataCenter', entityId: code, after: row });
     return row!;
   });
+  await awaitDirectory(ctx); // the delivery decision reads tenants and data centres
+  return saved;
 }
 
 export async function updateDataCenter(ctx: ServiceContext, code: string, expectedVersion: number, input: DataCenterInput): Promise<DataCenterRow> {
   checkDataCenterAccess(ctx.principal, code, 'change');
   if (input.status && ctx.principal.role !== 'ADMIN') throw forbidden('Only ADMIN may change the status of a data centre');
   const values = dataCenterValues(ctx, input);
-  return ctx.db.transaction(async (tx) => {
+  const saved = await ctx.db.transaction(async (tx) => {
     const before = await findDataCenter(tx, code);
     if (!before) throw notFound(`No data centre with code ${code}`);
     const [row] = await tx
@@ -105,6 +108,8 @@ export async function updateDataCenter(ctx: ServiceContext, code: string, expect
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPDATE_DATA_CENTER', entityType: 'DataCenter', entityId: code, before, after: row });
     return row;
   });
+  await awaitDirectory(ctx); // the delivery decision reads tenants and data centres
+  return saved;
 }
 
 /** Areas: digits, 2/3/5/9/12 (ARS prefix) or 8 (AGS), each a region of the register; sorted, without repeats. */
@@ -125,7 +130,7 @@ export async function createTenant(
 ): Promise<TenantRow> {
   const code = checkCode('input.code', input.code);
   if (!input.name.trim()) throw badInput('input.name', 'must not be empty');
-  return ctx.db.transaction(async (tx) => {
+  const saved = await ctx.db.transaction(async (tx) => {
     const dc = await findDataCenter(tx, input.dataCenterCode);
     if (!dc) throw badInput('input.dataCenterCode', `no data centre with code ${input.dataCenterCode}`);
     const areas = await checkAreas(tx, 'input.areas', input.areas ?? []);
@@ -137,6 +142,8 @@ export async function createTenant(
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'CREATE_TENANT', entityType: 'Tenant', entityId: code, after: { ...row, dataCenterCode: dc.code } });
     return row!;
   });
+  await awaitDirectory(ctx); // the delivery decision reads tenants and data centres
+  return saved;
 }
 
 export async function updateTenant(
@@ -145,7 +152,7 @@ export async function updateTenant(
   expectedVersion: number,
   input: { name?: string | null; dataCenterCode?: string | null; areas?: string[] | null },
 ): Promise<TenantRow> {
-  return ctx.db.transaction(async (tx) => {
+  const saved = await ctx.db.transaction(async (tx) => {
     const before = await findTenant(tx, code);
     if (!before) throw notFound(`No tenant with code ${code}`);
     const values: Partial<typeof tenants.$inferInsert> = {};
@@ -172,6 +179,8 @@ export async function updateTenant(
     await writeAudit(tx, ctx.clock, ctx.actor, { action: 'UPDATE_TENANT', entityType: 'Tenant', entityId: code, before, after });
     return row;
   });
+  await awaitDirectory(ctx); // the delivery decision reads tenants and data centres
+  return saved;
 }
 
 /** What the principal may see: ADMIN all, DATA_CENTER its own, TENANT_MANAGER the data centre of its tenant. */

@@ -1,10 +1,12 @@
 // The one rule step every lookup ends in once it has a municipality or a region: the task, the
-// most specific rule valid on the date, and whether its authority takes the message type.
+// most specific rule valid on the date, and with a message type the delivery decision (route's).
+import { decideDelivery, explainDecision, type DeliveryDecision } from '../../directory/delivery-decision.js';
 import { STREET_RANGE_SPECIFICITY } from '../../directory/specificity.js';
 import type { AuthorityRow, DirectoryIndex, JurisdictionRow, RegionEntry } from '../../directory/directory-index.js';
 import { describeRule, label } from './describe.js';
 import type { Explanation } from './explanation.js';
 import { plannedChanges } from './planned.js';
+import { germanDayStart } from './instant.js';
 import { lookupResult } from './result.js';
 import { chooseRules, municipalityAreaKeys, regionAreaKeys, type RuleChoice } from './rules.js';
 import type { Candidate, Found, LookupInput, LookupResult } from './types.js';
@@ -43,19 +45,16 @@ export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, 
   const rule = choice.winners[0]!;
   const authority = ix.authoritiesById.get(rule.authorityId)!;
   ex.step(`Most specific for ${forWhat}: ${describeRule(rule, authority)}.`);
-  const acceptsMessageType = input.messageType ? messageTypeStep(authority, input.messageType, ex) : null;
-  return lookupResult(input, ex, forwardedFrom, 'RESOLVED', { ags, regionArs, authority, rule, acceptsMessageType, plannedChanges: planned });
+  const electronicDelivery = input.messageType ? deliveryStep(ix, authority, input, ex) : null;
+  return lookupResult(input, ex, forwardedFrom, 'RESOLVED', { ags, regionArs, authority, rule, electronicDelivery, plannedChanges: planned });
 }
 
-/** Whether the authority takes the message electronically (otherwise it goes by post). */
-function messageTypeStep(authority: AuthorityRow, messageType: string, ex: Explanation): boolean {
-  const accepts = authority.messageTypes.includes(messageType);
-  ex.step(
-    accepts
-      ? `${authority.key} accepts XAmtshilfe message ${messageType} electronically${authority.standardVersion ? ` (XAmtshilfe ${authority.standardVersion})` : ''}.`
-      : `${authority.key} does not accept XAmtshilfe message ${messageType} electronically: postal delivery.`,
-  );
-  return accepts;
+/** Route's decision for the lookup's instant, as the last step. */
+function deliveryStep(ix: DirectoryIndex, authority: AuthorityRow, input: LookupInput, ex: Explanation): DeliveryDecision {
+  const d = decideDelivery(ix, authority, input.messageType!, input.instant ?? germanDayStart(input.at));
+  const line = explainDecision(d);
+  ex.step(line.text, line.public);
+  return d;
 }
 
 function ruleCandidate(ix: DirectoryIndex, r: JurisdictionRow, municipality: RegionEntry | undefined, settleBy: string): Candidate {

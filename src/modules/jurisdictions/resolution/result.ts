@@ -1,4 +1,5 @@
 // What the steps of a lookup hand on: a target found, an early end, and the one result shape.
+import type { DeliveryDecision } from '../../directory/delivery-decision.js';
 import type { AuthorityRow, JurisdictionRow, PlannedChange, RegionEntry } from '../../directory/directory-index.js';
 import type { Explanation } from './explanation.js';
 import type { Candidate, EarlyEnd, Forwarding, Found, LookupInput, LookupResult, LookupStatus, Place } from './types.js';
@@ -21,6 +22,7 @@ export interface Outcome {
   candidates?: Candidate[];
   acceptsMessageType?: boolean | null;
   plannedChanges?: PlannedChange[];
+  electronicDelivery?: DeliveryDecision | null;
 }
 
 const NOTHING: Outcome = Object.freeze({});
@@ -35,9 +37,11 @@ export function lookupResult(input: LookupInput, ex: Explanation, forwardedFrom:
     regionArs: o.regionArs ?? null,
     candidates: o.candidates ?? [],
     explanation: ex.steps,
+    publicExplanation: ex.publicSteps,
     warnings: ex.warnings,
     plannedChanges: o.plannedChanges ?? [],
-    acceptsMessageType: o.acceptsMessageType ?? null,
+    acceptsMessageType: o.electronicDelivery ? o.electronicDelivery.electronic : null,
+    electronicDelivery: o.electronicDelivery ?? null,
     input,
   };
 }

@@ -1,5 +1,6 @@
 // The lookup's input and answer, and what the steps hand each other on the way.
 import type { HouseNumber } from '../../addresses/normalize.js';
+import type { DeliveryDecision } from '../../directory/delivery-decision.js';
 import type { AuthorityRow, JurisdictionRow, PlannedChange, RegionEntry, Succession } from '../../directory/directory-index.js';
 
 export type LookupStatus = 'RESOLVED' | 'AMBIGUOUS' | 'NOT_FOUND' | 'NO_JURISDICTION';
@@ -20,6 +21,8 @@ export interface LookupInput {
   task: string;
   at: string;
   messageType?: string | null;
+  /** the instant the delivery decision is for; default 00:00 in Germany on `at` */
+  instant?: Date;
 }
 
 export interface Candidate {
@@ -50,11 +53,17 @@ export interface LookupResult {
   /** ARS of the region, when the input was a region above municipality level */
   regionArs: string | null;
   candidates: Candidate[];
+  /** full wording: ADMIN and the data centre itself */
   explanation: string[];
+  /** the same with the delivery decision's step worded without the data centre's internals */
+  publicExplanation: string[];
   warnings: string[];
   /** confirmed structural changes, not applied yet, that affect the matched municipality by the lookup's date */
   plannedChanges: PlannedChange[];
+  /** with a message type, for a RESOLVED lookup: the delivery decision's channel (route's decision) */
   acceptsMessageType: boolean | null;
+  /** with a message type, for a RESOLVED lookup: route's decision for the lookup's instant */
+  electronicDelivery: DeliveryDecision | null;
   input: LookupInput;
 }
 
