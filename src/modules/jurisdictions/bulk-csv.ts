@@ -59,6 +59,8 @@ export interface BulkOptions {
   output: NodeJS.WritableStream;
   index: DirectoryIndex;
   today: string;
+  /** the instant of the run: rows for today decide the channel for it (default: now) */
+  now?: Date;
   task?: string;
   at?: string;
   messageType?: string;
@@ -103,17 +105,18 @@ function resolveRow(o: BulkOptions, cols: Columns, line: number, fields: string[
     raw.city = f(cols.city);
   }
   try {
-    const r = resolveJurisdiction(o.index, checkLookupInput(raw, o.today, `line ${line}`));
+    const r = resolveJurisdiction(o.index, checkLookupInput(raw, o.today, `line ${line}`, o.now ?? new Date()));
     return [
       r.status,
       r.authority?.key ?? null,
       r.authority?.name ?? null,
       r.authority?.postcode ?? null,
       r.authority?.city ?? null,
-      r.authority ? (r.acceptsMessageType ?? r.authority.messageTypes.length > 0) : null,
+      // The routing decision itself (empty without a message type), with its reasons when it is post.
+      r.electronicDelivery ? r.electronicDelivery.electronic : null,
       r.ags,
       r.candidates.map((c) => `${c.ags ?? ''}:${c.authority?.key ?? ''}`).join(' ') || null,
-      r.warnings.join(' ') || null,
+      [...r.warnings, ...(r.electronicDelivery && !r.electronicDelivery.electronic ? r.electronicDelivery.reasons.map((x) => x.text) : [])].join(' ') || null,
       null,
     ];
   } catch (e) {
