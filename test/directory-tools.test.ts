@@ -126,6 +126,14 @@ forEachEngine('demo directory and CSV resolution', (engine) => {
     expect(lines[3]).toMatch(/^3,Bahnhofstr\.,1,22113,Oststeinbek,RESOLVED,demo:010620053,/);
     expect(lines[4]).toBe(`4,Dorfstraße,1,1234X,Nirgendwo,ERROR,,,,,,,,,"line 5.address.postalCode: ""1234X"" is not a postcode: expected 5 digits"`);
     expect(lines[5]).toMatch(/^5,Marktplatz,1,01067,Dresden,RESOLVED,demo:146120000,/);
+    // With a message type the column is route's decision: demo authorities have no data centre, so post, and why.
+    const routed: string[] = [];
+    const out2 = new (await import('node:stream')).PassThrough();
+    out2.on('data', (d) => routed.push(String(d)));
+    await resolveCsv({ input, output: out2, index: ix, today: '2026-11-22', messageType: '100' });
+    const lemgo = routed.join('').trim().split('\n')[1]!;
+    expect(lemgo).toContain(',false,05766044,');
+    expect(lemgo).toContain('demo:057660044 has no tenant in a data centre');
   });
 
   it.skipIf(!edition || !postcodes)('the CLI writes the result file whole, with a progress bar on stderr', async () => {
