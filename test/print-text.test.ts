@@ -1,11 +1,11 @@
 // XML and text payloads printed on paper, read back with pdf.js: XML indented, long lines wrapped
 // and marked, as many pages as needed (up to a bound), unknown types named with size.
 import { describe, expect, it } from 'vitest';
-import { renderLetter, type LetterInput } from '../src/modules/delivery/letter.js';
-import { payloadKind } from '../src/modules/delivery/payload-text.js';
-import { COLUMNS, layoutText, TEXT_PAGE } from '../src/modules/delivery/text-pages.js';
-import { MAX_INDENT_DEPTH, xmlLines, type Line } from '../src/modules/delivery/xml-indent.js';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { renderLetter, type LetterInput } from '../src/modules/delivery/letter.js';
+import { payloadKind, plainLines } from '../src/modules/delivery/payload-text.js';
+import { COLUMNS, layoutText, MAX_TEXT_PAGES, TEXT_PAGE } from '../src/modules/delivery/text-pages.js';
+import { MAX_INDENT_DEPTH, xmlLines, type Line } from '../src/modules/delivery/xml-indent.js';
 import { monospaceLines, readPdf, type PlacedText } from './helpers/pdf.js';
 
 const PT = 25.4 / 72;
@@ -143,17 +143,19 @@ describe('printed XML and text payloads', () => {
     expect(pdf.attachments).toEqual([{ fileName: 'lang.txt', content: Buffer.from(text) }]);
   });
 
-  it('lays out only what it prints: an endless text ends at the page limit', () => {
+  it('lays out only what it prints: an endless text ends at the page limit, by default 500 pages', async () => {
+    const courier = await (await PDFDocument.create()).embedFont(StandardFonts.Courier);
     let read = 0;
     function* endless(): Generator<Line> {
       for (;;) yield { text: `${++read} ${'y'.repeat(300)}`, indent: 0 };
     }
-    return PDFDocument.create().then(async (doc) => {
-      const layout = layoutText(endless(), await doc.embedFont(StandardFonts.Courier), 3);
-      expect(layout.truncated).toBe(true);
-      expect(layout.pages).toHaveLength(3);
-      expect(read).toBeLessThanOrEqual(3 * 65);
-    });
+    const layout = layoutText(endless(), courier, 3);
+    expect(layout).toMatchObject({ truncated: true, pages: { length: 3 } });
+    expect(read).toBeLessThanOrEqual(3 * 65);
+    // 10 MB of text: MAX_TEXT_PAGES pages, and the rest left unread
+    const big = layoutText(plainLines('Zeile mit etwas Text\n'.repeat(500_000)), courier);
+    expect(big).toMatchObject({ truncated: true, pages: { length: MAX_TEXT_PAGES } });
+    expect(MAX_TEXT_PAGES).toBe(500);
   });
 
   it('names a payload it cannot print with file name, type and size, and attaches it', async () => {
