@@ -123,7 +123,7 @@ forEachEngine('dispatch and hand-off', (engine) => {
     expect(attempts.map((a) => [a.channel, a.ok])).toEqual([['ELECTRONIC', false], ['ELECTRONIC', false], ['ELECTRONIC', false], ['PRINT', true]]);
     const manifest = JSON.parse(fs.readFileSync(path.join(spool, `${d.id}.json`), 'utf8'));
     expect(manifest).toMatchObject({ deliveryId: d.id, reference: 'VH-4/2026', recipient: { key: 'ags:05766020', postalCode: '32756', city: 'Detmold' } });
-    expect(manifest.enclosure).toMatchObject({ fileName: 'ersuchen-4.xml', as: 'ATTACHED', bytes: 23 });
+    expect(manifest.enclosure).toMatchObject({ fileName: 'ersuchen-4.xml', as: 'TEXT', truncated: false, bytes: 23 }); // printed, and attached
     const letter = await readPdf(fs.readFileSync(path.join(spool, `${d.id}.pdf`)));
     expect(letter.pages[0]!.map((t) => t.text)).toEqual(expect.arrayContaining(['Detmold', 'Marktplatz 5', '32756 Detmold', 'VH-4/2026', 'XAmtshilfe 100']));
     expect(letter.attachments).toEqual([{ fileName: 'ersuchen-4.xml', content: Buffer.from('<xamtshilfe.100 n="4"/>') }]);

@@ -13,7 +13,7 @@ const letter = (reference: string): LetterInput => ({
   reference,
   messageType: '103',
   date: '22.11.2026',
-  enclosure: { fileName: 'x.xml', contentType: 'application/xml', bytes: Buffer.from('<x/>') },
+  enclosure: { fileName: 'x.bin', contentType: 'application/octet-stream', bytes: Buffer.from('<x/>') }, // attached, not printed: one page
 });
 
 describe('hand-off worker pool', () => {

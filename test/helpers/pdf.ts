@@ -41,3 +41,27 @@ export async function readPdf(bytes: Uint8Array) {
     await doc.destroy();
   }
 }
+
+/**
+ * The lines of a page set in a monospace font, rebuilt from pdf.js's text items by their columns
+ * (pdf.js splits a line into items at runs of spaces and drops leading blanks): top to bottom, only
+ * the items at or right of leftMm and between the baselines given.
+ */
+export function monospaceLines(page: PlacedText[], o: { leftMm: number; charMm: number; fromMm: number; toMm: number }): string[] {
+  const rows = new Map<number, PlacedText[]>();
+  for (const t of page) {
+    if (t.xMm < o.leftMm - 0.01 || t.baselineMm < o.fromMm - 0.01 || t.baselineMm > o.toMm + 0.01) continue;
+    const key = Math.round(t.baselineMm * 10);
+    rows.set(key, [...(rows.get(key) ?? []), t]);
+  }
+  return [...rows.keys()]
+    .sort((a, b) => a - b)
+    .map((key) => {
+      let line = '';
+      for (const t of rows.get(key)!.sort((a, b) => a.xMm - b.xMm)) {
+        const col = Math.round((t.xMm - o.leftMm) / o.charMm);
+        line = line.padEnd(col) + t.text;
+      }
+      return line;
+    });
+}

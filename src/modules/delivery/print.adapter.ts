@@ -58,7 +58,7 @@ export async function printJob(index: DirectoryIndex, d: DeliveryRow, now: Date,
     sender: party(sender),
     recipient: party(recipient),
     letter: { file: `${d.id}.pdf`, pages: letter.pages, sha256: sha256(letter.pdf), format: 'A4, DIN 5008 form B' },
-    enclosure: { fileName: d.fileName, contentType: d.contentType, bytes: bytes.length, sha256: sha256(bytes), as: letter.enclosure },
+    enclosure: { fileName: d.fileName, contentType: d.contentType, bytes: bytes.length, sha256: sha256(bytes), as: letter.enclosure, truncated: letter.truncated },
     createdAt: now.toISOString(),
   };
   return { letter: letter.pdf, manifest };
