@@ -97,7 +97,7 @@ forEachEngine('proof of possession refusals', (engine) => {
     }
     ec = await makeCert('ec.krz.example', start);
     rsa = await makeCert('rsa.krz.example', start, true);
-  }, 60_000);
+  });
   afterAll(async () => database?.close());
 
   it('names the expected payload fields when they are misnamed, missing or not strings', async () => {
@@ -149,7 +149,7 @@ forEachEngine('proof of possession refusals', (engine) => {
       "proof of possession: the signature does not verify with the certificate's public key: it was made with another private key than the certificate's, or the header or payload changed after signing",
     ]);
     expect(await upload(rsa, await sign({ alg: 'PS256', x5c }, rsa.key))).toEqual({ accepted: true, reasons: [] });
-  }, 60_000);
+  });
 
   it('names an unknown or expired challenge and a thumbprint in the wrong notation; a wrong data centre is named when the fields are right', async () => {
     const other = await makeCert('other.krz.example', start);
