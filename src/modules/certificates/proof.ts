@@ -4,6 +4,7 @@
 // what is wrong with the proof itself, never the data centre or the certificate.
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, importX509 } from 'jose';
+import { MAX_UPLOAD_CERTIFICATES } from './inspect.js';
 
 /** The payload's fields, all strings: the challenge's nonce, the data centre's code, the certificate's SHA-256 thumbprint. */
 export const PROOF_FIELDS = ['nonce', 'dataCenter', 'thumbprint'] as const;
@@ -11,12 +12,9 @@ export type ProofPayload = Record<(typeof PROOF_FIELDS)[number], string>;
 
 const RSA_ALGORITHMS = ['PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'];
 export const PROOF_ALGORITHMS = ['ES256', 'ES384', 'ES512', ...RSA_ALGORITHMS];
-/** JWS names an EC algorithm by curve; its signature is r||s, each the curve's size. */
-const EC_ALGORITHMS: Record<string, { alg: string; bytes: number }> = {
-  prime256v1: { alg: 'ES256', bytes: 64 },
-  secp384r1: { alg: 'ES384', bytes: 96 },
-  secp521r1: { alg: 'ES512', bytes: 132 },
-};
+/** JWS ties each EC algorithm to one curve (brainpool curves have none). */
+const EC_ALGORITHMS: Record<string, string> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
+/** A JWS ECDSA signature is r||s, each as long as the curve's order. */
 const SIGNATURE_BYTES: Record<string, number> = { ES256: 64, ES384: 96, ES512: 132 };
 const FIELDS_TEXT = 'a JSON object with the string fields "nonce", "dataCenter" and "thumbprint"';
 
@@ -24,8 +22,8 @@ const FIELDS_TEXT = 'a JSON object with the string fields "nonce", "dataCenter" 
 export function proofAlgorithmsFor(key: KeyObject): string[] {
   const type = key.asymmetricKeyType;
   if (type === 'ec') {
-    const ec = EC_ALGORITHMS[key.asymmetricKeyDetails?.namedCurve ?? ''];
-    return ec ? [ec.alg] : [];
+    const alg = EC_ALGORITHMS[key.asymmetricKeyDetails?.namedCurve ?? ''];
+    return alg ? [alg] : [];
   }
   if (type === 'rsa') return RSA_ALGORITHMS;
   if (type === 'rsa-pss') return RSA_ALGORITHMS.filter((a) => a.startsWith('PS'));
@@ -113,7 +111,9 @@ function headerProblem(header: Record<string, unknown>, leafDer: Uint8Array, key
   if (!fits.includes(alg)) return `algorithm ${alg} does not fit the certificate's ${describeKey(key)} key: sign with ${fits.includes('RS256') ? 'PS256 or RS256' : fits[0]}`;
   const x5c = header.x5c;
   if (x5c === undefined) return 'the JWS header has no x5c: it must carry the uploaded certificate (base64 DER) as its first entry';
-  if (!Array.isArray(x5c) || !x5c.length || x5c.length > 10 || x5c.some((c) => typeof c !== 'string')) return 'x5c must be an array of 1 to 10 base64 DER certificates';
+  if (!Array.isArray(x5c) || !x5c.length || x5c.length > MAX_UPLOAD_CERTIFICATES || x5c.some((c) => typeof c !== 'string')) {
+    return `x5c must be an array of 1 to ${MAX_UPLOAD_CERTIFICATES} base64 DER certificates`;
+  }
   if (Buffer.from(x5c[0] as string, 'base64').compare(Buffer.from(leafDer)) !== 0) return 'the first x5c entry is not the uploaded certificate';
   return undefined;
 }
