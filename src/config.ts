@@ -31,6 +31,7 @@ const EnvSchema = z.object({
     .pipe(z.array(z.enum(ALGORITHMS)).min(1)),
   SEED_DEMO: boolFromEnv.optional(),
   TRUST_ANCHORS_DIR: z.string().min(1).optional(),
+  DIRECTORY_TOKEN: z.string().optional(),
   CERT_OVERLAP_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   JOBS: boolFromEnv.default(true),
   DISPATCHER: boolFromEnv.default(true),
@@ -109,6 +110,8 @@ export interface Config {
   trustAnchorsDir: string | undefined;
   /** how long a replaced certificate stays RETIRING */
   certOverlapDays: number;
+  /** bearer token the CLI sends to a directory server (`cert upload`), kept out of the process list */
+  directoryToken: string | undefined;
   /** run scheduled jobs in this process */
   jobs: boolean;
   dispatch: {
@@ -275,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bulkMax: e.BULK_MAX_INPUTS,
     trustAnchorsDir: e.TRUST_ANCHORS_DIR ? path.resolve(e.TRUST_ANCHORS_DIR) : undefined,
     certOverlapDays: e.CERT_OVERLAP_DAYS,
+    directoryToken: e.DIRECTORY_TOKEN?.trim() || undefined,
     jobs: e.JOBS,
     dispatch: {
       enabled: e.DISPATCHER,

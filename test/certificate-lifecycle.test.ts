@@ -97,7 +97,7 @@ forEachEngine('certificate lifecycle', (engine) => {
     const { proof } = await upload(b, krz, { activationAt: new Date(start.getTime() + 7 * DAY) });
     // replay of the proof just used
     const replay = await gql(app, UPLOAD, { input: { dataCenterCode: 'krz', usage: 'ENCRYPTION', certificate: b.pem, proof } }, krz);
-    expect(replay.body.data!.uploadCertificate).toEqual({ accepted: false, reasons: ['proof of possession: the challenge was already used'], certificate: null });
+    expect(replay.body.data!.uploadCertificate).toEqual({ accepted: false, reasons: ['proof of possession: the challenge was already used; challenges are valid for 5 minutes and for one upload: request a new one with requestCertificateChallenge'], certificate: null });
 
     const c2 = await makeCert('c.krz.example', start);
     const ch = await gql(app, CHALLENGE, { dc: 'krz', cert: c2.pem }, krz);
@@ -113,11 +113,13 @@ forEachEngine('certificate lifecycle', (engine) => {
     // a challenge issued for another data centre
     const foreign = await gql(app, CHALLENGE, { dc: 'other', cert: c2.pem }, admin);
     const f = await gql(app, UPLOAD, { input: { dataCenterCode: 'krz', usage: 'ENCRYPTION', certificate: c2.pem, proof: await proofFor(c2, { nonce: foreign.body.data!.requestCertificateChallenge.nonce, dataCenter: 'krz', thumbprint: c2.thumbprint }) } }, krz);
-    expect(f.body.data!.uploadCertificate.reasons).toEqual(['proof of possession: the challenge was issued for another data centre or certificate']);
+    expect(f.body.data!.uploadCertificate.reasons).toEqual(['proof of possession: the challenge was issued for another data centre: request it with the dataCenterCode you upload for']);
     // signed with a key that is not the certificate's
     const other = await makeCert('x', start);
     const wrongKey = await upload(c2, krz, { signWith: other.key });
-    expect(wrongKey.result.reasons).toEqual(["proof of possession: the signature does not verify with the certificate's key"]);
+    expect(wrongKey.result.reasons).toEqual([
+      "proof of possession: the signature does not verify with the certificate's public key: it was made with another private key than the certificate's, or the header or payload changed after signing",
+    ]);
     // a proof made for another data centre
     const wrongDc = await upload(c2, krz, { tamper: (p) => ({ ...p, dataCenter: 'other' }) });
     expect(wrongDc.result.reasons).toEqual(['proof of possession: made for data centre other, not krz']);

@@ -248,10 +248,10 @@ describe.skipIf(!haveCas)('the CA certificates Debian ships', () => {
     }
   });
 
-  it('cert inspect --json prints one object per file; an unreadable file makes it exit 1', async () => {
+  it('cert inspect --json prints one object per file; refused (CA) certificates and an unreadable file make it exit 1', async () => {
     const some = files.slice(0, 3);
     const ok = await runCli(['cert', 'inspect', ...some, '--json', '--usage', 'ENCRYPTION'], { DATA_DIR: os.tmpdir() });
-    expect(ok.code).toBe(0);
+    expect(ok.code).toBe(1); // every one is refused as a CA certificate
     const lines = ok.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     for (const [n, l] of lines.entries()) {

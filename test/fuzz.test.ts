@@ -16,7 +16,7 @@ import { CsvReader, parseCsv, type CsvRow } from '../src/lib/csv.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { normalizePostcode, parseHouseNumber, streetKey } from '../src/modules/addresses/normalize.js';
 import { AuthError, createVerifier } from '../src/modules/auth/jwt.js';
-import { checkProof } from '../src/modules/certificates/certificates.service.js';
+import { checkProof } from '../src/modules/certificates/proof.js';
 import { CertificateInputError, describeCertificate, readCertificates } from '../src/modules/certificates/inspect.js';
 import { checkLookupInput } from '../src/modules/jurisdictions/lookup.js';
 import { parsePostcodes } from '../src/modules/postcodes/postcodes.parser.js';
@@ -215,14 +215,15 @@ describe('fuzz: certificates, JWS and JWT', () => {
     const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
     const cert = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=proof', keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' }, notBefore: new Date('2026-01-01'), notAfter: new Date('2027-01-01') });
     const der = new Uint8Array(cert.rawData);
-    const good = await new CompactSign(Buffer.from(JSON.stringify({ nonce: 'n' })))
+    const payload = { nonce: 'n', dataCenter: 'krz', thumbprint: 't' };
+    const good = await new CompactSign(Buffer.from(JSON.stringify(payload)))
       .setProtectedHeader({ alg: 'ES256', x5c: [Buffer.from(der).toString('base64')] })
       .sign(keys.privateKey);
-    expect((await checkProof(good, der, cert.toString('pem'))).payload).toEqual({ nonce: 'n' });
+    expect(await checkProof(good, der, cert.toString('pem'))).toEqual({ payload, problems: [] });
     await fc.assert(
       fc.asyncProperty(fc.oneof(mutated(good), fc.string({ maxLength: 200 }), fc.constantFrom('a.b.c', '..', 'eyJhbGciOiJub25lIn0..', '.'.repeat(1000))), async (proof) => {
         const r = await checkProof(proof, der, cert.toString('pem'));
-        if (proof !== good) expect(r.problem ?? (r.payload ? 'ok' : undefined)).toBeDefined();
+        if (proof !== good) expect(r.problems.length > 0 || r.payload !== undefined).toBe(true);
       }),
       { ...RUNS, numRuns: 300 },
     );

@@ -24,6 +24,13 @@ const OPTIONS = {
   scope: { type: 'string' },
   subject: { type: 'string' },
   ttl: { type: 'string' },
+  server: { type: 'string' },
+  token: { type: 'string' },
+  'data-center': { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'activate-at': { type: 'string' },
+  challenge: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -46,6 +53,13 @@ export const OPTION_HELP: Record<OptionName, { value?: string; text: string }> =
   scope: { value: 'SCOPE', text: 'what the role is bound to (TENANT_MANAGER, DATA_CENTER and CLIENT)' },
   subject: { value: 'SUB', text: 'token subject (default dev:<role>)' },
   ttl: { value: 'SECONDS', text: 'lifetime of the token (default 28800, 8 hours)' },
+  server: { value: 'URL', text: 'the directory server, http(s)://host[:port] (/graphql is added); plain http only to 127.0.0.1, ::1 or localhost' },
+  token: { value: 'JWT', text: 'bearer token; better set DIRECTORY_TOKEN, which the process list does not show' },
+  'data-center': { value: 'CODE', text: 'code of the data centre the certificate is for' },
+  cert: { value: 'FILE', text: 'the certificate, PEM (its chain may follow) or DER' },
+  key: { value: 'FILE', text: "the certificate's private key, PEM or DER (PKCS#8, SEC1 or PKCS#1), not encrypted" },
+  'activate-at': { value: 'ISO', text: 'when it becomes active, an instant with its zone, e.g. 2026-12-01T00:00:00+01:00 (default now)' },
+  challenge: { value: 'NONCE|JSON', text: 'the nonce of the challenge, or the challenge as requestCertificateChallenge returns it (JSON)' },
   help: { text: 'show this help' },
 };
 

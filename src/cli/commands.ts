@@ -5,6 +5,8 @@ import type { Database } from '../db/client.js';
 import type { Actor } from '../modules/audit/audit.service.js';
 import type { Args, OptionName } from './args.js';
 import { certInspect } from './commands/cert-inspect.js';
+import { certProof } from './commands/cert-proof.js';
+import { certUpload } from './commands/cert-upload.js';
 import { demoAuthorities } from './commands/demo-authorities.js';
 import { importGv100ad } from './commands/import-gv100ad.js';
 import { importPostcodes } from './commands/import-postcodes.js';
@@ -48,6 +50,8 @@ export const COMMANDS: readonly Command[] = [
   demoAuthorities,
   resolve,
   certInspect,
+  certUpload,
+  certProof,
   migrate,
   seed,
   token,

@@ -2,7 +2,7 @@
 import { OPTION_HELP } from './args.js';
 import { COMMANDS, type Command } from './commands.js';
 
-const FOOTER = `Environment: DATA_DIR (default ./data) or DATABASE_URL, NODE_ENV. See README.md.
+const FOOTER = `Environment: DATA_DIR (default ./data) or DATABASE_URL, NODE_ENV; DIRECTORY_TOKEN for cert upload. See README.md.
 Exit codes: 0 done, 1 failed (nothing was changed), 2 usage error.`;
 
 function listing(c: Command): string[] {

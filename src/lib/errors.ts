@@ -18,6 +18,9 @@ export const notFound = (message: string) => new AppError('NOT_FOUND', message);
 export const conflict = (message: string, details: Record<string, unknown> = {}) =>
   new AppError('CONFLICT', message, details);
 
+/** An expected failure of a command (a refusal, an unreadable file, an unreachable server): exit 1 with its message alone. */
+export class CommandFailure extends Error {}
+
 /** A problem in an input file, with the line it was found on (1-based). */
 export class InputFileError extends Error {
   constructor(

@@ -56,7 +56,8 @@ export const certInspect: Command = {
   summary: [
     'Show each certificate (PEM, DER or a PEM bundle with its chain) and whether it would be accepted',
     'as a data-centre certificate for the usage (default ENCRYPTION), with the reasons. With --json,',
-    'one JSON object per file and line. Exit 1 if a file cannot be read.',
+    'one JSON object per file and line. Exit 0 when every certificate would be accepted, 1 when one',
+    'is refused or cannot be read.',
   ],
   options: ['usage', 'json'],
   optionHelp: { json: 'one JSON object per file and line' },
@@ -66,19 +67,20 @@ export const certInspect: Command = {
     const usage = (args.string('usage') ?? 'ENCRYPTION').toUpperCase();
     if (!USAGES.includes(usage)) args.fail(`--usage must be ENCRYPTION, SIGNATURE or TLS, got "${args.string('usage')}"`);
     const anchors = loadTrustAnchors(config.trustAnchorsDir);
-    let unreadable = 0;
+    let failed = 0;
     for (const file of files) {
       try {
         const summary = await inspect(file, usage as CertificateUsage, anchors);
+        if (!summary.accepted) failed++;
         if (args.json) console.log(JSON.stringify(summary));
         else print(summary);
       } catch (e) {
         if (!(e instanceof CertificateInputError)) throw e;
-        unreadable++;
+        failed++;
         if (args.json) console.log(JSON.stringify({ file, accepted: false, error: e.reason, reasons: [e.reason] }));
         else console.log(`${file}\n  unreadable: ${e.reason}`);
       }
     }
-    return unreadable ? 1 : 0;
+    return failed ? 1 : 0;
   },
 };

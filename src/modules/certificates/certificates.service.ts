@@ -2,7 +2,6 @@
 // instant, revocation, the transition job and expiry monitoring.
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lte } from 'drizzle-orm';
-import { compactVerify, decodeProtectedHeader, importX509 } from 'jose';
 import { tryAdvisoryXactLock, type Db } from '../../db/client.js';
 import { certificateChallenges, certificates, dataCenters } from '../../db/schema.js';
 import { badInput, conflict, notFound } from '../../lib/errors.js';
@@ -10,13 +9,13 @@ import { writeAudit } from '../audit/audit.service.js';
 import { checkDataCenterAccess, findDataCenter,  } from '../tenants/tenants.service.js';
 import { CertificateInputError, checkCertificate, describeCertificate, MAX_UPLOAD_CERTIFICATES, readCertificates, type CertificateInfo, type CertificateUsage } from './inspect.js';
 import type { ServiceContext } from '../directory/context.js';
+import { checkProof } from './proof.js';
 import { awaitDirectory } from '../directory/version.js';
 
 export type CertificateRow = typeof certificates.$inferSelect;
 export type CertificateStatus = CertificateRow['status'];
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
-const PROOF_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'];
 const TRANSITIONS_LOCK = 727_101;
 
 /**
@@ -131,25 +130,35 @@ export interface UploadResult {
   certificate: CertificateRow | null;
 }
 
-/** Checks the proof: a compact JWS over {nonce, dataCenter, thumbprint}, signed by the certificate's key, the certificate in x5c. */
-export async function checkProof(proof: string, leafDer: Uint8Array, leafPem: string): Promise<{ payload?: Record<string, unknown>; problem?: string }> {
-  let header;
-  try {
-    header = decodeProtectedHeader(proof);
-  } catch {
-    return { problem: 'proof of possession: not a compact JWS' };
+/** What is wrong with the proof for this upload: the JWS and its payload, then the payload's values. */
+async function proofReasons(proof: string, leaf: CertificateInfo, dataCenterCode: string): Promise<{ reasons: string[]; nonce?: string }> {
+  const check = await checkProof(proof, leaf.der, leaf.pem);
+  if (!check.payload) return { reasons: check.problems };
+  const p = check.payload;
+  const reasons: string[] = [];
+  if (p.dataCenter !== dataCenterCode) reasons.push(`proof of possession: made for data centre ${p.dataCenter.slice(0, 64)}, not ${dataCenterCode}`);
+  if (p.thumbprint !== leaf.thumbprintSha256) {
+    reasons.push(
+      p.thumbprint.replace(/:/g, '').toLowerCase() === leaf.thumbprintSha256
+        ? 'proof of possession: the payload\'s "thumbprint" must be lowercase hex without colons, as the challenge gives it'
+        : `proof of possession: the payload's "thumbprint" is not the uploaded certificate's SHA-256 thumbprint ${leaf.thumbprintSha256}`,
+    );
   }
-  if (!header.alg || !PROOF_ALGORITHMS.includes(header.alg)) return { problem: `proof of possession: algorithm ${header.alg ?? 'none'} is not accepted` };
-  if (!Array.isArray(header.x5c) || header.x5c.length > MAX_UPLOAD_CERTIFICATES || !header.x5c[0] || Buffer.from(header.x5c[0], 'base64').compare(Buffer.from(leafDer)) !== 0) {
-    return { problem: 'proof of possession: the x5c header must carry the uploaded certificate' };
-  }
-  try {
-    const key = await importX509(leafPem, header.alg);
-    const { payload } = await compactVerify(proof, key, { algorithms: [header.alg] });
-    return { payload: JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown> };
-  } catch {
-    return { problem: "proof of possession: the signature does not verify with the certificate's key" };
-  }
+  return { reasons, nonce: p.nonce };
+}
+
+type ChallengeRow = typeof certificateChallenges.$inferSelect;
+const ALREADY_USED = 'proof of possession: the challenge was already used';
+
+/** Why the challenge a proof signed does not admit this upload; null when it does. */
+function challengeProblem(challenge: ChallengeRow | undefined, dataCenterId: number, thumbprint: string, now: Date): string | null {
+  const ttl = `challenges are valid for ${CHALLENGE_TTL_MS / 60_000} minutes and for one upload: request a new one with requestCertificateChallenge`;
+  if (!challenge) return 'proof of possession: unknown challenge: the payload\'s "nonce" was not issued by this server (sign the nonce requestCertificateChallenge returned)';
+  if (challenge.usedAt) return `${ALREADY_USED}; ${ttl}`;
+  if (challenge.expiresAt.getTime() <= now.getTime()) return `proof of possession: the challenge expired at ${challenge.expiresAt.toISOString()}; ${ttl}`;
+  if (challenge.dataCenterId !== dataCenterId) return 'proof of possession: the challenge was issued for another data centre: request it with the dataCenterCode you upload for';
+  if (challenge.thumbprintSha256 !== thumbprint) return 'proof of possession: the challenge was issued for another certificate: request it with the certificate you upload';
+  return null;
 }
 
 export async function uploadCertificate(ctx: ServiceContext, input: UploadInput): Promise<UploadResult> {
@@ -169,36 +178,21 @@ export async function uploadCertificate(ctx: ServiceContext, input: UploadInput)
   if (activation.getTime() < now.getTime() - 60_000) return refuse([`activation ${activation.toISOString()} lies in the past`]);
   const { leaf, chain } = parsed;
   const verdict = await checkCertificate(leaf, { usage: input.usage, at: now, activation, intermediates: chain.map((c) => c.cert), anchors: ctx.anchors });
-  const reasons = [...verdict.reasons];
-  const proof = await checkProof(input.proof, leaf.der, leaf.pem);
-  if (proof.problem) reasons.push(proof.problem);
-  else {
-    const p = proof.payload!;
-    if (p.dataCenter !== dc.code) reasons.push(`proof of possession: made for data centre ${String(p.dataCenter)}, not ${dc.code}`);
-    if (p.thumbprint !== leaf.thumbprintSha256) reasons.push('proof of possession: made for another certificate');
-    if (typeof p.nonce !== 'string') reasons.push('proof of possession: no nonce');
-  }
+  const proof = await proofReasons(input.proof, leaf, dc.code);
+  const reasons = [...verdict.reasons, ...proof.reasons];
   if (reasons.length) return refuse(reasons);
 
   const result = await ctx.db.transaction(async (tx): Promise<UploadResult> => {
     // Single use: the challenge is consumed in the same transaction that stores the certificate.
-    const [challenge] = await tx.select().from(certificateChallenges).where(eq(certificateChallenges.nonce, proof.payload!.nonce as string));
-    const problem = !challenge
-      ? 'proof of possession: unknown challenge'
-      : challenge.usedAt
-        ? 'proof of possession: the challenge was already used'
-        : challenge.expiresAt.getTime() <= now.getTime()
-          ? `proof of possession: the challenge expired at ${challenge.expiresAt.toISOString()}`
-          : challenge.dataCenterId !== dc.id || challenge.thumbprintSha256 !== leaf.thumbprintSha256
-            ? 'proof of possession: the challenge was issued for another data centre or certificate'
-            : null;
+    const [challenge] = await tx.select().from(certificateChallenges).where(eq(certificateChallenges.nonce, proof.nonce!));
+    const problem = challengeProblem(challenge, dc.id, leaf.thumbprintSha256, now);
     if (problem) return refuse([problem]);
     const used = await tx
       .update(certificateChallenges)
       .set({ usedAt: now })
       .where(and(eq(certificateChallenges.nonce, challenge!.nonce), isNull(certificateChallenges.usedAt)))
       .returning();
-    if (!used.length) return refuse(['proof of possession: the challenge was already used']);
+    if (!used.length) return refuse([ALREADY_USED]); // a concurrent upload consumed it first
     const [exists] = await tx.select({ id: certificates.id }).from(certificates).where(eq(certificates.thumbprintSha256, leaf.thumbprintSha256));
     if (exists) throw conflict(`Certificate ${leaf.thumbprintSha256} is stored already`);
     const [row] = await tx
