@@ -24,6 +24,15 @@ const OPTIONS = {
   scope: { type: 'string' },
   subject: { type: 'string' },
   ttl: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  key: { type: 'string' },
+  cert: { type: 'string' },
+  dir: { type: 'string' },
+  server: { type: 'string' },
+  issuer: { type: 'string' },
+  audience: { type: 'string' },
+  'max-bytes': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -46,6 +55,15 @@ export const OPTION_HELP: Record<OptionName, { value?: string; text: string }> =
   scope: { value: 'SCOPE', text: 'what the role is bound to (TENANT_MANAGER, DATA_CENTER and CLIENT)' },
   subject: { value: 'SUB', text: 'token subject (default dev:<role>)' },
   ttl: { value: 'SECONDS', text: 'lifetime of the token (default 28800, 8 hours)' },
+  port: { value: 'PORT', text: 'port to listen on (0: any free one, printed when ready)' },
+  host: { value: 'ADDRESS', text: 'address to listen on (default 127.0.0.1)' },
+  key: { value: 'FILE', text: 'PEM private key of the encryption certificate: decrypts and signs receipts' },
+  cert: { value: 'FILE', text: 'PEM encryption certificate the server encrypts for (must hold --key)' },
+  dir: { value: 'DIR', text: 'folder for received deliveries and seen jtis (created if missing)' },
+  server: { value: 'URL', text: "the server's base URL; its keys are fetched from URL/.well-known/jwks.json" },
+  issuer: { value: 'ISS', text: "the server's iss, its HANDOFF_ISSUER (default urn:behoerdenverzeichnis)" },
+  audience: { value: 'KEY[,KEY…]', text: 'recipient keys served here; others are refused (default: any)' },
+  'max-bytes': { value: 'N', text: 'largest request body in bytes (default 33554432, 32 MiB)' },
   help: { text: 'show this help' },
 };
 

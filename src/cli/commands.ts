@@ -10,6 +10,7 @@ import { importGv100ad } from './commands/import-gv100ad.js';
 import { importPostcodes } from './commands/import-postcodes.js';
 import { importStreets } from './commands/import-streets.js';
 import { migrate } from './commands/migrate.js';
+import { receive } from './commands/receive.js';
 import { resolve } from './commands/resolve.js';
 import { seed } from './commands/seed.js';
 import { token } from './commands/token.js';
@@ -48,6 +49,7 @@ export const COMMANDS: readonly Command[] = [
   demoAuthorities,
   resolve,
   certInspect,
+  receive,
   migrate,
   seed,
   token,
