@@ -100,12 +100,13 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   armFailpoints(config.failpoints);
   installCrashPolicy(log);
+  // Before the database: a bad key file stops the start at once, having opened nothing.
+  const handoffKeys = await handoffKeysOrExit(config, log);
   const clock = systemClock;
   const database = await databaseOrExit(config, log);
   await database.migrate();
   if (config.seedDemo) log.info({ outcome: await loadDemoSeed(database.db, clock, { id: 'system:seed' }) }, 'demo seed');
 
-  const handoffKeys = await handoffKeysOrExit(config, log);
   const jwks = config.auth.jwks ?? (await ensureDevKey(config.dataDir));
   if (!config.auth.jwks) log.warn({ jwks }, 'development signing key in use; `npm run cli -- token --role ADMIN` prints a token');
   const directory = new Directory(database, {
