@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as x509 from '@peculiar/x509';
-import { compactDecrypt, importJWK } from 'jose';
+import { compactDecrypt, decodeJwt, importJWK } from 'jose';
 import postgres from 'postgres';
 import { eq } from 'drizzle-orm';
 import { openPglite, openPostgres, type Database } from '../src/db/client.js';
@@ -40,7 +40,7 @@ async function receiver() {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', async () => {
-      await compactDecrypt(body, key as never);
+      await compactDecrypt(String(decodeJwt(body).jwe), key as never); // the signed hand-off carries the JWE
       count++;
       res.writeHead(202).end();
     });

@@ -1,6 +1,7 @@
 // The only module that reads process.env. Everything else receives a Config.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_HANDOFF_ISSUER } from './lib/handoff-contract.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
 import { checkOutboundUrl, outboundPolicy, parseAllowlist, type OutboundPolicy } from './lib/url-policy.js';
 
@@ -44,6 +45,8 @@ const EnvSchema = z.object({
   HANDOFF_MAX_CRASHES: z.coerce.number().int().min(1).max(100).default(3),
   FAILPOINTS: z.string().optional(),
   MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  HANDOFF_SIGNING_KEYS: z.string().max(10_000).optional(),
+  HANDOFF_ISSUER: z.string().min(1).max(500).optional(),
   PRINT_SPOOL_DIR: z.string().min(1).optional(),
   PRINT_CENTER_URL: z.string().url().optional(),
   PRINT_CENTER_TOKEN: z.string().min(1).optional(),
@@ -130,6 +133,12 @@ export interface Config {
     /** when set, print jobs are POSTed here instead of written to the spool folder */
     printCenterUrl: string | undefined;
     printCenterToken: string | undefined;
+  };
+  handoff: {
+    /** PEM private keys signing hand-offs, the active one first; empty: development's key in DATA_DIR */
+    signingKeyFiles: string[];
+    /** iss of every signed hand-off */
+    issuer: string;
   };
   /** where outbound requests (endpoints, webhooks, print centre) may go; https-only and no local networks in production */
   outbound: OutboundPolicy;
@@ -246,9 +255,15 @@ function crossFieldProblems(e: z.infer<typeof EnvSchema>): string[] {
   if (e.HANDOFF_TIMEOUT_MS !== undefined && e.HANDOFF_TIMEOUT_MS <= e.TRANSPORT_TIMEOUT_MS) {
     problems.push('HANDOFF_TIMEOUT_MS: must be longer than TRANSPORT_TIMEOUT_MS (a slow receiver is a failed attempt, not a crash)');
   }
+  if (e.NODE_ENV === 'production' && e.DISPATCHER && !signingKeyFiles(e).length) {
+    problems.push('HANDOFF_SIGNING_KEYS: required in production when the dispatcher runs (DISPATCHER=true): comma-separated PEM PKCS#8 private key files (EC P-256 or RSA), the active one first');
+  }
   if (e.FAILPOINTS && e.NODE_ENV === 'production') problems.push('FAILPOINTS: a crash-test hook; not allowed in production');
   return problems;
 }
+
+const signingKeyFiles = (e: z.infer<typeof EnvSchema>) =>
+  (e.HANDOFF_SIGNING_KEYS ?? '').split(',').map((f) => f.trim()).filter(Boolean).map((f) => path.resolve(f));
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -293,6 +308,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       printCenterUrl: e.PRINT_CENTER_URL,
       printCenterToken: e.PRINT_CENTER_TOKEN,
     },
+    handoff: { signingKeyFiles: signingKeyFiles(e), issuer: e.HANDOFF_ISSUER ?? DEFAULT_HANDOFF_ISSUER },
     outbound,
     retention: { payloadDays: e.PAYLOAD_RETENTION_DAYS, metadataDays: e.METADATA_RETENTION_DAYS },
     logLevel: e.LOG_LEVEL,

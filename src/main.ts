@@ -19,6 +19,7 @@ import { loadTrustAnchors } from './modules/certificates/anchors.js';
 import { Directory } from './modules/directory/directory.js';
 import { startDispatcher } from './modules/delivery/dispatcher.js';
 import { printAdapter } from './modules/delivery/print.adapter.js';
+import { ensureDevSigningKey, loadSigningKeys, SigningKeyError, type HandoffKeys } from './modules/delivery/signing-keys.js';
 import { transportAdapter } from './modules/delivery/transport.adapter.js';
 import { WorkerPool } from './modules/delivery/workers.js';
 import { loadDemoSeed } from '../seed/load.js';
@@ -57,14 +58,30 @@ function startJobsFor(config: Config, database: Database, clock: Clock, director
   );
 }
 
-function startDispatcherFor(config: Config, database: Database, clock: Clock, directory: Directory, log: Logger) {
+/** HANDOFF_SIGNING_KEYS, or in development and tests a key made once in DATA_DIR; a bad file stops the start. */
+async function handoffKeysOrExit(config: Config, log: Logger): Promise<HandoffKeys | undefined> {
+  let files = config.handoff.signingKeyFiles;
+  if (!files.length && config.env === 'production') return undefined; // no dispatcher here (config checked that)
+  if (!files.length) files = [ensureDevSigningKey(config.dataDir)];
+  try {
+    const keys = await loadSigningKeys(files);
+    log.info({ active: keys.active.kid, published: keys.all.map((k) => k.kid), files }, 'hand-off signing keys');
+    return keys;
+  } catch (e) {
+    if (!(e instanceof SigningKeyError)) throw e;
+    log.error(e.message);
+    process.exit(1);
+  }
+}
+
+function startDispatcherFor(config: Config, database: Database, clock: Clock, directory: Directory, log: Logger, keys: HandoffKeys) {
   const d = config.dispatch;
   const index = () => directory.get();
   // One worker per hand-off in flight: rendering and encryption never run on the event loop.
   const concurrency = 8;
   const workers = new WorkerPool({ size: concurrency });
   const adapters = {
-    ELECTRONIC: transportAdapter(database.db, index, clock, d.transportTimeoutMs, { outbound: config.outbound, offload: workers }),
+    ELECTRONIC: transportAdapter(database.db, index, clock, d.transportTimeoutMs, { outbound: config.outbound, offload: workers, keys, issuer: config.handoff.issuer }),
     PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs, offload: workers, outbound: config.outbound }),
   };
   const name = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -83,6 +100,8 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   armFailpoints(config.failpoints);
   installCrashPolicy(log);
+  // Before the database: a bad key file stops the start at once, having opened nothing.
+  const handoffKeys = await handoffKeysOrExit(config, log);
   const clock = systemClock;
   const database = await databaseOrExit(config, log);
   await database.migrate();
@@ -110,8 +129,9 @@ async function main(): Promise<void> {
     log,
     metricsToken: config.metricsToken,
     isDev: config.env === 'development',
+    handoffJwks: handoffKeys?.jwks,
   });
-  const dispatcher = config.dispatch.enabled ? startDispatcherFor(config, database, clock, directory, log) : undefined;
+  const dispatcher = config.dispatch.enabled && handoffKeys ? startDispatcherFor(config, database, clock, directory, log, handoffKeys) : undefined;
 
   const { server, port } = await listen(app, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/graphql`, engine: database.engine, startupMs: Math.round(performance.now()) }, 'ready');

@@ -55,6 +55,7 @@ function argumentsFor(field: string, f: { jurisdictionId: string; deliveryId: st
     revokeCertificate: { thumbprintSha256: f.thumbprint, reason: 'test' },
     route: { input: { recipientKey: 'ags:05766020', messageType: '100' } },
     delivery: { id: f.deliveryId },
+    acknowledgeDelivery: { id: f.deliveryId, outcome: 'ACCEPTED' },
     dispatch: {
       input: {
         idempotencyKey: 'intruder-0001',

@@ -30,10 +30,10 @@ describe('configuration', () => {
 
   it('production needs a JWKS, issuer and audience, and turns GraphiQL and the demo seed off', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWKS: required in production[\s\S]*AUTH_ISSUER[\s\S]*AUTH_AUDIENCE/);
-    const c = loadConfig({ NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'bv' });
+    const c = loadConfig({ NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'bv', HANDOFF_SIGNING_KEYS: '/etc/bv/handoff.pem' });
     expect(c).toMatchObject({ graphiql: false, seedDemo: false, auth: { jwks: '/etc/jwks.json', issuer: 'https://idp', audience: 'bv' } });
     expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS: 'http://idp/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toThrow(/must use https/);
-    const prod = { NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
+    const prod = { NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', HANDOFF_SIGNING_KEYS: '/etc/bv/handoff.pem' };
     expect(() => loadConfig({ ...prod, PRINT_CENTER_URL: 'http://print.internal/jobs' })).toThrow(/PRINT_CENTER_URL: must use https in production/);
     expect(loadConfig({ ...prod, PRINT_CENTER_URL: 'https://print.internal/jobs' }).dispatch.printCenterUrl).toBe('https://print.internal/jobs');
     expect(() => loadConfig({ PRINT_CENTER_URL: 'not a url' })).toThrow(/PRINT_CENTER_URL/);
@@ -45,6 +45,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ RATE_LIMITS: 'CLIENT=lots' })).toThrow(/RATE_LIMITS: must be "off" or ROLE=requests per minute/);
     expect(loadConfig({ MAX_PAYLOAD_BYTES: '3145728' }).http.maxBodyBytes).toBe(4 * 1024 * 1024 + 1024 * 1024);
     expect(() => loadConfig({ ...prod, FAILPOINTS: 'dispatch.afterHandOff' })).toThrow(/FAILPOINTS: a crash-test hook; not allowed in production/);
+  });
+});
+
+describe('hand-off signing keys (configuration)', () => {
+  it('production with a dispatcher needs HANDOFF_SIGNING_KEYS; paths are resolved, the first is active', () => {
+    const prod = { NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
+    expect(() => loadConfig(prod)).toThrow(/HANDOFF_SIGNING_KEYS: required in production when the dispatcher runs/);
+    expect(loadConfig({ ...prod, DISPATCHER: 'false' }).handoff.signingKeyFiles).toEqual([]);
+    const c = loadConfig({ ...prod, HANDOFF_SIGNING_KEYS: 'keys/new.pem, /etc/bv/old.pem', HANDOFF_ISSUER: 'https://bv.example' });
+    expect(c.handoff).toEqual({ signingKeyFiles: [path.resolve('keys/new.pem'), '/etc/bv/old.pem'], issuer: 'https://bv.example' });
+    expect(loadConfig({}).handoff).toEqual({ signingKeyFiles: [], issuer: 'urn:behoerdenverzeichnis' });
   });
 });
 

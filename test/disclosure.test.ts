@@ -113,12 +113,12 @@ forEachEngine('what a CLIENT reads of routing and deliveries', (engine) => {
 
     const full = async (id: string) => (await read(DELIVERY, 'ADMIN', { id })).delivery;
     const mine = async (id: string) => (await read(DELIVERY, 'CLIENT', { id })).delivery;
-    expect((await full(electronic.id)).attempts[0].detail).toBe(`handed off to ${rx.url} (HTTP 202), encrypted for ${thumbprint}`);
+    expect((await full(electronic.id)).attempts[0].detail).toBe(`handed off to ${rx.url} (HTTP 202), encrypted for ${thumbprint}; no valid receipt, so handed off, not delivered: the answer carries no receipt`);
     expect((await full(electronic.id)).reasons[0]).toMatch(/^ags:05766020 accepts 100 electronically via data centre krz \(certificate [0-9a-f]{16}…, valid until /);
     expect((await mine(electronic.id))).toMatchObject({
       status: 'HANDED_OFF',
       reasons: ['ags:05766020 accepts 100 electronically via data centre krz'],
-      attempts: [{ channel: 'ELECTRONIC', ok: true, detail: "handed off to the recipient's data centre (HTTP 202)" }],
+      attempts: [{ channel: 'ELECTRONIC', ok: true, detail: "handed off to the recipient's data centre (HTTP 202) without a valid receipt" }],
     });
     expect((await full(print.id)).attempts[0].detail).toMatch(new RegExp(`^spooled to ${spool.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ pages\\)$`));
     expect((await mine(print.id)).attempts[0].detail).toMatch(/^handed to the print centre \(\d+ pages\)$/);
@@ -190,6 +190,12 @@ describe('public wording of stored details', () => {
     expect(failed('endpoint unreachable: connect ECONNREFUSED 10.1.2.3:443')).toBe("the recipient's data centre could not be reached");
     expect(failed('print centre not contacted: http://10.0.0.1/jobs is in a private network')).toBe('the print centre was not contacted: its address is refused by the outbound policy');
     expect(failed('print centre did not answer within 5000 ms', 'PRINT')).toBe('the print centre did not answer within 5000 ms');
+    const handed = 'handed off to https://xta.krz.example/osci (HTTP 200), encrypted for 3f0c';
+    const ok = (detail: string) => publicAttemptDetail({ channel: 'ELECTRONIC', ok: true, detail });
+    expect(ok(`${handed}; receipt verified`)).toBe("handed off to the recipient's data centre (HTTP 200), receipt verified");
+    expect(ok(`${handed}; no valid receipt, so handed off, not delivered: the receipt does not count: x5t#S256 is not the certificate`)).toBe(
+      "handed off to the recipient's data centre (HTTP 200) without a valid receipt",
+    );
   });
   it('withholds what it does not recognise instead of guessing it safe', () => {
     expect(failed("EACCES: permission denied, open '/var/spool/bv/.x.pdf.tmp'", 'PRINT')).toBe(`the hand-off to the print centre failed; ${WITHHELD}`);

@@ -75,7 +75,9 @@ forEachEngine('dispatch and hand-off', (engine) => {
     expect(await dispatchOnce(database.db, clock, adapters(), settings)).toBe(1);
     expect(rx.received).toHaveLength(1);
     expect(rx.received[0]!.plaintext).toBe('<xamtshilfe.100 n="1"/>');
-    expect(rx.received[0]!.headers).toMatchObject({ 'x-delivery-id': d.id, 'x-message-type': '100', 'x-sender-key': 'ags:05766044', 'x-recipient-key': 'ags:05766020', 'content-type': 'application/jose' });
+    expect(rx.received[0]!.headers).toMatchObject({ 'x-delivery-id': d.id, 'x-message-type': '100', 'x-sender-key': 'ags:05766044', 'x-recipient-key': 'ags:05766020', 'content-type': 'application/jwt', 'x-handoff-version': '1' });
+    // Every field is signed, beside the ciphertext; the headers are for routing only.
+    expect(rx.received[0]!.claims).toMatchObject({ iss: 'urn:behoerdenverzeichnis', aud: 'ags:05766020', delivery_id: d.id, sender: 'ags:05766044', recipient: 'ags:05766020', message_type: '100', reference: 'VH-1/2026', file_name: 'ersuchen-1.xml', content_type: 'application/xml' });
     expect((await findDelivery(database.db, d.id)).status).toBe('HANDED_OFF');
     expect((await attemptsOf(database.db, d.id)).map((a) => a.ok)).toEqual([true]);
   });

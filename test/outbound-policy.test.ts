@@ -30,7 +30,7 @@ import { LOCAL, NEVER } from './helpers/outbound-spellings.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 const SECRET = 'a-secret-of-16-chars';
-const PROD_ENV = { NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
+const PROD_ENV = { NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', HANDOFF_SIGNING_KEYS: '/etc/bv/handoff.pem' };
 
 /** A loopback server that counts requests and answers every one with `status` (and a Location). */
 async function server(status: number, location?: string) {

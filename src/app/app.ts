@@ -25,6 +25,8 @@ export interface AppOptions extends Omit<AppDeps, 'certificates'> {
   metricsToken?: string;
   /** development: masked errors carry the original message and stack */
   isDev?: boolean;
+  /** the hand-off signing keys' public JWKS, served at /.well-known/jwks.json */
+  handoffJwks?: { keys: object[] };
 }
 
 export interface App extends HttpHandler {
@@ -53,6 +55,7 @@ export function createApp(opts: AppOptions): App {
     limits,
     readyTimeoutMs: opts.readyTimeoutMs,
     metricsToken: opts.metricsToken,
+    handoffJwks: opts.handoffJwks,
     log: opts.log,
   });
   return { yoga, ...handler };

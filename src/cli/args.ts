@@ -31,6 +31,12 @@ const OPTIONS = {
   key: { type: 'string' },
   'activate-at': { type: 'string' },
   challenge: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  dir: { type: 'string' },
+  issuer: { type: 'string' },
+  audience: { type: 'string' },
+  'max-bytes': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -60,6 +66,12 @@ export const OPTION_HELP: Record<OptionName, { value?: string; text: string }> =
   key: { value: 'FILE', text: "the certificate's private key, PEM or DER (PKCS#8, SEC1 or PKCS#1), not encrypted" },
   'activate-at': { value: 'ISO', text: 'when it becomes active, an instant with its zone, e.g. 2026-12-01T00:00:00+01:00 (default now)' },
   challenge: { value: 'NONCE|JSON', text: 'the nonce of the challenge, or the challenge as requestCertificateChallenge returns it (JSON)' },
+  port: { value: 'PORT', text: 'port to listen on (0: any free one, printed when ready)' },
+  host: { value: 'ADDRESS', text: 'address to listen on (default 127.0.0.1)' },
+  dir: { value: 'DIR', text: 'folder for received deliveries and seen jtis (created if missing)' },
+  issuer: { value: 'ISS', text: "the server's iss, its HANDOFF_ISSUER (default urn:behoerdenverzeichnis)" },
+  audience: { value: 'KEY[,KEY…]', text: 'recipient keys served here; others are refused (default: any)' },
+  'max-bytes': { value: 'N', text: 'largest request body in bytes (default 33554432, 32 MiB)' },
   help: { text: 'show this help' },
 };
 

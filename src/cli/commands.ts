@@ -12,6 +12,7 @@ import { importGv100ad } from './commands/import-gv100ad.js';
 import { importPostcodes } from './commands/import-postcodes.js';
 import { importStreets } from './commands/import-streets.js';
 import { migrate } from './commands/migrate.js';
+import { receive } from './commands/receive.js';
 import { resolve } from './commands/resolve.js';
 import { seed } from './commands/seed.js';
 import { token } from './commands/token.js';
@@ -52,6 +53,7 @@ export const COMMANDS: readonly Command[] = [
   certInspect,
   certUpload,
   certProof,
+  receive,
   migrate,
   seed,
   token,

@@ -9,6 +9,7 @@ import { CommandFailure, InputFileError } from '../lib/errors.js';
 import { armFailpoints } from '../lib/failpoint.js';
 import { DemoError } from '../modules/authorities/demo-authorities.js';
 import { ImportRejectedError } from '../modules/regions/gv100ad.import.js';
+import { IdentityError } from '../receiver/identity.js';
 import { Args, parseCommandLine, UsageError } from './args.js';
 import { findCommand } from './commands.js';
 import { commandHelp, globalHelp } from './help.js';
@@ -49,7 +50,7 @@ async function run(argv: string[]): Promise<number> {
 /** Usage errors exit 2 with the usage text; expected failures 1 with their message; the rest 1 with the stack. */
 function explain(e: unknown): { code: number; message: string } {
   if (e instanceof UsageError) return { code: 2, message: `${e.message}\n\n${globalHelp()}` };
-  if (e instanceof CommandFailure || e instanceof InputFileError || e instanceof ImportRejectedError || e instanceof DemoError || e instanceof DataDirLockedError || e instanceof DatabaseDamagedError || e instanceof ConfigError) {
+  if (e instanceof CommandFailure || e instanceof InputFileError || e instanceof ImportRejectedError || e instanceof DemoError || e instanceof DataDirLockedError || e instanceof DatabaseDamagedError || e instanceof ConfigError || e instanceof IdentityError) {
     return { code: 1, message: e.message };
   }
   // Unknown options, missing option values, stray values for flags: all mistakes in the command line.

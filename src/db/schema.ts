@@ -338,7 +338,7 @@ export const certificateChallenges = pgTable('certificate_challenges', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
-export const deliveryStatus = pgEnum('delivery_status', ['PENDING', 'HANDED_OFF', 'RETRYING', 'REROUTED_TO_PRINT', 'FAILED']);
+export const deliveryStatus = pgEnum('delivery_status', ['PENDING', 'HANDED_OFF', 'RETRYING', 'REROUTED_TO_PRINT', 'FAILED', 'DELIVERED', 'ACCEPTED', 'REJECTED']);
 
 /** One dispatched message: what was asked, what was decided, where it stands. */
 export const deliveries = pgTable(
@@ -365,6 +365,14 @@ export const deliveries = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
     handedOffAt: timestamp('handed_off_at', { withTimezone: true, mode: 'date' }),
+    /** when a verified receipt made it DELIVERED */
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+    /** the receiver's verified receipt (receiver, receivedAt, payloadSha256, jti, token) */
+    receipt: jsonb('receipt'),
+    /** the recipient's ACCEPTED or REJECTED: when, by whom (principal subject), why */
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true, mode: 'date' }),
+    acknowledgedBy: text('acknowledged_by'),
+    acknowledgementReason: text('acknowledgement_reason'),
   },
   (t) => [uniqueIndex('deliveries_idempotency').on(t.senderKey, t.idempotencyKey), index('deliveries_created').on(t.createdAt)],
 );

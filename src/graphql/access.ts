@@ -17,6 +17,8 @@ const AUTHORITY_MANAGERS: Role[] = ['ADMIN', 'TENANT_MANAGER'];
 const DATA_CENTER_MANAGERS: Role[] = ['ADMIN', 'DATA_CENTER'];
 const SENDERS: Role[] = ['ADMIN', 'CLIENT'];
 const OPERATORS: Role[] = ['ADMIN', 'TENANT_MANAGER', 'DATA_CENTER'];
+/** the recipient of a delivery: its authority's CLIENT or its data centre (checked in the service) */
+const RECIPIENTS: Role[] = ['CLIENT', 'DATA_CENTER'];
 
 export const ROOT_ACCESS: Record<string, Access> = {
   // The Gebietsregister is public data.
@@ -62,6 +64,7 @@ export const ROOT_ACCESS: Record<string, Access> = {
   'Mutation.uploadCertificate': DATA_CENTER_MANAGERS,
   'Mutation.revokeCertificate': DATA_CENTER_MANAGERS,
   'Mutation.dispatch': SENDERS,
+  'Mutation.acknowledgeDelivery': RECIPIENTS,
   'Mutation.planStructuralChange': ADMIN,
   'Mutation.cancelStructuralChange': ADMIN,
   'Mutation.confirmStructuralChange': ADMIN,
@@ -125,6 +128,9 @@ export const FIELD_GUARDS: Record<string, { guard: Guard; who: string }> = {
   'DataCenter.tenants': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
   'DataCenter.certificates': { guard: dataCenterInsider, who: 'ADMIN, the data centre itself or a tenant manager it hosts' },
   'Authority.webhookUrl': { guard: authorityInsider, who: 'ADMIN, its tenant manager or the authority itself' },
+  // Who received it and the signed token (the certificate's thumbprint): a data centre's internals.
+  'DeliveryReceipt.receiver': { guard: adminOnly, who: 'ADMIN' },
+  'DeliveryReceipt.token': { guard: adminOnly, who: 'ADMIN' },
 };
 
 /**

@@ -1,10 +1,11 @@
-// The Node HTTP handler in front of Yoga: /healthz, /readyz, /metrics, rate limits, body limits,
-// request ids and one log line per request. GraphQL itself is the Yoga server it is given.
+// The Node HTTP handler in front of Yoga: /healthz, /readyz, /metrics, the hand-off signing keys at
+// /.well-known/jwks.json, rate limits, body limits, request ids and one log line per request. GraphQL itself is the Yoga server it is given.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpLimits } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
+import { JWKS_PATH } from '../lib/handoff-contract.js';
 import { loggableError, type Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
 import { BodyTooLarge, readBody } from './body.js';
@@ -31,6 +32,8 @@ export interface HttpHandlerOptions {
   readyTimeoutMs?: number;
   /** bearer token /metrics requires; undefined leaves it open */
   metricsToken?: string;
+  /** public keys receivers verify hand-offs with (JWKS); undefined: this instance has none */
+  handoffJwks?: { keys: object[] };
   log?: Logger;
 }
 
@@ -44,7 +47,14 @@ export interface HttpHandler {
   inFlight(): number;
 }
 
-const KNOWN_PATHS = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+const KNOWN_PATHS = new Set(['/graphql', '/healthz', '/readyz', '/metrics', JWKS_PATH]);
+
+/** Public and cached a few minutes: a receiver meeting an unknown kid fetches it again anyway. */
+function jwks(opts: HttpHandlerOptions, res: ServerResponse) {
+  if (!opts.handoffJwks) return json(res, 404, { error: 'this instance has no hand-off signing keys (HANDOFF_SIGNING_KEYS)' });
+  res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' });
+  res.end(JSON.stringify(opts.handoffJwks));
+}
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
@@ -162,6 +172,7 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
 
   const route = async (req: IncomingMessage, res: ServerResponse, pathname: string, ctx: RequestContext) => {
     if (pathname === '/healthz') return json(res, 200, { status: 'ok' });
+    if (pathname === JWKS_PATH) return jwks(opts, res);
     if (pathname === '/readyz') {
       if (draining) return json(res, 503, { status: 'stopping' });
       const ok = await ready();

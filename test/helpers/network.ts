@@ -1,10 +1,12 @@
 // A small routing network for tests: a data centre with a tenant, two authorities, an encryption
-// certificate, and a real HTTP receiver on loopback that decrypts what it gets.
+// certificate, and a real HTTP receiver on loopback that decrypts what it gets. The receiver is a
+// legacy one: it takes the JWE out of the signed hand-off without checking the signature and sends
+// no receipt (the reference receiver, src/receiver/, is tested in handoff-signing.test.ts).
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import http from 'node:http';
 import * as x509 from '@peculiar/x509';
-import { compactDecrypt, importJWK } from 'jose';
+import { compactDecrypt, decodeJwt, importJWK } from 'jose';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import { certificates, dataCenters } from '../../src/db/schema.js';
@@ -25,6 +27,8 @@ const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 interface Received {
   headers: http.IncomingHttpHeaders;
   plaintext: string;
+  /** the signed hand-off's claims */
+  claims: Record<string, unknown>;
 }
 
 /** A receiver that decrypts what it gets; its mode decides how it answers. */
@@ -45,8 +49,9 @@ export async function receiver() {
         res.writeHead(503).end();
         return;
       }
-      const { plaintext } = await compactDecrypt(body, key as never);
-      received.push({ headers: req.headers, plaintext: Buffer.from(plaintext).toString('utf8') });
+      const claims = decodeJwt(body);
+      const { plaintext } = await compactDecrypt(String(claims.jwe), key as never);
+      received.push({ headers: req.headers, plaintext: Buffer.from(plaintext).toString('utf8'), claims });
       res.writeHead(202).end();
     });
   });

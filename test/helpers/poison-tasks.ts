@@ -9,5 +9,5 @@ export const handOffTasks: HandOffTasks = {
     if (input.reference.startsWith('CRASH')) process.exit(70);
     return real.letter(input);
   },
-  encrypt: (input) => real.encrypt(input),
+  seal: (input) => real.seal(input),
 };

@@ -113,3 +113,44 @@ export async function postGraphQL(baseUrl: string, query: string, bearer?: strin
   });
   return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
 }
+
+export interface ReceiverProcess {
+  child: ChildProcess;
+  /** where hand-offs are POSTed */
+  url: string;
+  /** every line it printed (one JSON object per request) */
+  lines: () => Record<string, unknown>[];
+  stop(): Promise<number | null>;
+}
+
+/** `npm run cli -- receive …` as its own process; resolves once it listens. */
+export function startReceiver(args: string[], timeoutMs = 60_000): Promise<ReceiverProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'receive', '--port', '0', ...args], {
+      cwd: ROOT,
+      env: childEnv({}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // Complete lines only: the last one may still be arriving.
+    const lines = () => out.split('\n').slice(0, -1).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`receiver did not start in ${timeoutMs} ms:\n${out}${err}`));
+    }, timeoutMs);
+    child.stderr!.on('data', (d) => (err += d));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const ready = lines().find((l) => l.msg === 'receiving');
+      if (!ready) return;
+      clearTimeout(timer);
+      resolve({ child, url: String(ready.url), lines, stop: async () => (child.exitCode === null && child.kill('SIGTERM'), exited) });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`receiver exited with ${code}:\n${out}${err}`));
+    });
+  });
+}

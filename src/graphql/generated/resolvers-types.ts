@@ -325,9 +325,13 @@ export type DataCenterWarning = {
 
 export type Delivery = {
   __typename?: 'Delivery';
+  /** The recipient's ACCEPTED or REJECTED. */
+  acknowledgement?: Maybe<DeliveryAcknowledgement>;
   attempts: Array<DeliveryAttempt>;
   channel: DeliveryChannel;
   createdAt: Scalars['DateTime']['output'];
+  /** When a verified receipt made it DELIVERED. */
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
   fileName: Scalars['String']['output'];
   handedOffAt?: Maybe<Scalars['DateTime']['output']>;
   /** Also the receiver's de-duplication key. */
@@ -335,10 +339,20 @@ export type Delivery = {
   messageType: Scalars['String']['output'];
   /** Why this channel was chosen (and why it failed, if it did). A CLIENT reads them worded as ElectronicDelivery.reasons. */
   reasons: Array<Scalars['String']['output']>;
+  /** The receiver's verified receipt, once DELIVERED (and kept after an acknowledgement). */
+  receipt?: Maybe<DeliveryReceipt>;
   recipientKey?: Maybe<Scalars['String']['output']>;
   reference: Scalars['String']['output'];
   senderKey: Scalars['String']['output'];
   status: DeliveryStatus;
+};
+
+export type DeliveryAcknowledgement = {
+  __typename?: 'DeliveryAcknowledgement';
+  at: Scalars['DateTime']['output'];
+  outcome: DeliveryOutcome;
+  /** The recipient's reason: always there for REJECTED. */
+  reason?: Maybe<Scalars['String']['output']>;
 };
 
 export type DeliveryAttempt = {
@@ -373,6 +387,24 @@ export type DeliveryFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** The recipient's answer to a delivery. */
+export type DeliveryOutcome =
+  | 'ACCEPTED'
+  | 'REJECTED';
+
+/** A receiver's receipt, verified against the certificate the payload was encrypted for. */
+export type DeliveryReceipt = {
+  __typename?: 'DeliveryReceipt';
+  /** Hex SHA-256 of the payload the receiver decrypted: the payload sent, or the receipt would not count. */
+  payloadSha256: Scalars['String']['output'];
+  /** When the receiver stored the message, by its own clock. */
+  receivedAt: Scalars['DateTime']['output'];
+  /** The receiver's name for itself (the reference receiver: its certificate's subject). ADMIN only. */
+  receiver: Scalars['String']['output'];
+  /** The receipt as it came: a compact JWS (docs/wire-contract.md). ADMIN only. */
+  token: Scalars['String']['output'];
+};
+
 export type DeliveryStatisticsRow = {
   __typename?: 'DeliveryStatisticsRow';
   electronic: Scalars['Int']['output'];
@@ -386,12 +418,22 @@ export type DeliveryStatisticsRow = {
 };
 
 export type DeliveryStatus =
+  /** The recipient accepted it (acknowledgeDelivery); see acknowledgement. */
+  | 'ACCEPTED'
+  /**
+   * Handed off electronically, and the recipient's data centre confirmed it with a receipt signed by the
+   * key of the certificate it was encrypted for, naming this delivery and the SHA-256 of the payload
+   * (see receipt). A 2xx answer without such a receipt leaves it HANDED_OFF (a receiver that sends none).
+   */
+  | 'DELIVERED'
   /** Given up, for good: the attempts ran out, or the hand-off crashed, timed out or never finished too often in a row (quarantine). The last entry of reasons says why; attempts carry each detail. */
   | 'FAILED'
   /** Handed off: POSTed to the recipient's endpoint or to the print centre, or spooled. */
   | 'HANDED_OFF'
   /** Accepted; a dispatcher hands it off soon. */
   | 'PENDING'
+  /** The recipient rejected it, with a reason (acknowledgeDelivery); see acknowledgement. */
+  | 'REJECTED'
   /** Electronic attempts ran out; it goes (or went) to print. */
   | 'REROUTED_TO_PRINT'
   /** An attempt failed; the next one follows after a backoff. */
@@ -670,6 +712,13 @@ export type MunicipalityHistory = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * The recipient's answer to a delivery it received: the recipient authority's CLIENT, or the
+   * DATA_CENTER hosting the recipient's tenant. Only a DELIVERED or HANDED_OFF delivery, and only once
+   * (CONFLICT otherwise); REJECTED needs a reason. The sender reads it on the delivery (status,
+   * acknowledgement) and its webhook is told. For anyone else the delivery is NOT_FOUND.
+   */
+  acknowledgeDelivery: Delivery;
   /** ADMIN: apply every PLANNED change effective on or before the date now (the daily job does the same). */
   applyDueStructuralChanges: ApplyStructuralChangesResult;
   /** ADMIN: cancel a PLANNED change before it applies. */
@@ -718,6 +767,13 @@ export type Mutation = {
   /** ADMIN only (a TENANT_MANAGER cannot change its tenant, nor its areas). */
   updateTenant: Tenant;
   uploadCertificate: CertificateUploadResult;
+};
+
+
+export type MutationAcknowledgeDeliveryArgs = {
+  id: Scalars['ID']['input'];
+  outcome: DeliveryOutcome;
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1585,10 +1641,13 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Delivery: ResolverTypeWrapper<DeliveryRowModel>;
+  DeliveryAcknowledgement: ResolverTypeWrapper<DeliveryAcknowledgement>;
   DeliveryAttempt: ResolverTypeWrapper<AttemptRowModel>;
   DeliveryChannel: DeliveryChannel;
   DeliveryConnection: ResolverTypeWrapper<Omit<DeliveryConnection, 'nodes'> & { nodes: Array<ResolversTypes['Delivery']> }>;
   DeliveryFilter: DeliveryFilter;
+  DeliveryOutcome: DeliveryOutcome;
+  DeliveryReceipt: ResolverTypeWrapper<DeliveryReceipt>;
   DeliveryStatisticsRow: ResolverTypeWrapper<DeliveryStatisticsRow>;
   DeliveryStatus: DeliveryStatus;
   DirectoryChange: ResolverTypeWrapper<FeedRowModel>;
@@ -1686,9 +1745,11 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Delivery: DeliveryRowModel;
+  DeliveryAcknowledgement: DeliveryAcknowledgement;
   DeliveryAttempt: AttemptRowModel;
   DeliveryConnection: Omit<DeliveryConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Delivery']> };
   DeliveryFilter: DeliveryFilter;
+  DeliveryReceipt: DeliveryReceipt;
   DeliveryStatisticsRow: DeliveryStatisticsRow;
   DirectoryChange: FeedRowModel;
   DirectoryChangeConnection: Omit<DirectoryChangeConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['DirectoryChange']> };
@@ -1886,18 +1947,27 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type DeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Delivery'] = ResolversParentTypes['Delivery']> = {
+  acknowledgement?: Resolver<Maybe<ResolversTypes['DeliveryAcknowledgement']>, ParentType, ContextType>;
   attempts?: Resolver<Array<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType>;
   channel?: Resolver<ResolversTypes['DeliveryChannel'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   handedOffAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   messageType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  receipt?: Resolver<Maybe<ResolversTypes['DeliveryReceipt']>, ParentType, ContextType>;
   recipientKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   senderKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
+};
+
+export type DeliveryAcknowledgementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryAcknowledgement'] = ResolversParentTypes['DeliveryAcknowledgement']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['DeliveryOutcome'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DeliveryAttemptResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryAttempt'] = ResolversParentTypes['DeliveryAttempt']> = {
@@ -1911,6 +1981,13 @@ export type DeliveryAttemptResolvers<ContextType = GraphQLContext, ParentType ex
 export type DeliveryConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryConnection'] = ResolversParentTypes['DeliveryConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['Delivery']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type DeliveryReceiptResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryReceipt'] = ResolversParentTypes['DeliveryReceipt']> = {
+  payloadSha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  receiver?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type DeliveryStatisticsRowResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeliveryStatisticsRow'] = ResolversParentTypes['DeliveryStatisticsRow']> = {
@@ -2055,6 +2132,7 @@ export type MunicipalityHistoryResolvers<ContextType = GraphQLContext, ParentTyp
 };
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acknowledgeDelivery?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationAcknowledgeDeliveryArgs, 'id' | 'outcome'>>;
   applyDueStructuralChanges?: Resolver<ResolversTypes['ApplyStructuralChangesResult'], ParentType, ContextType, RequireFields<MutationApplyDueStructuralChangesArgs, 'at'>>;
   cancelStructuralChange?: Resolver<ResolversTypes['StructuralChange'], ParentType, ContextType, RequireFields<MutationCancelStructuralChangeArgs, 'expectedVersion' | 'id'>>;
   confirmStructuralChange?: Resolver<ResolversTypes['StructuralChange'], ParentType, ContextType, RequireFields<MutationConfirmStructuralChangeArgs, 'expectedVersion' | 'id'>>;
@@ -2290,8 +2368,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Delivery?: DeliveryResolvers<ContextType>;
+  DeliveryAcknowledgement?: DeliveryAcknowledgementResolvers<ContextType>;
   DeliveryAttempt?: DeliveryAttemptResolvers<ContextType>;
   DeliveryConnection?: DeliveryConnectionResolvers<ContextType>;
+  DeliveryReceipt?: DeliveryReceiptResolvers<ContextType>;
   DeliveryStatisticsRow?: DeliveryStatisticsRowResolvers<ContextType>;
   DirectoryChange?: DirectoryChangeResolvers<ContextType>;
   DirectoryChangeConnection?: DirectoryChangeConnectionResolvers<ContextType>;

@@ -1,12 +1,20 @@
 // What a dispatcher hands a delivery to: one adapter per channel (ELECTRONIC, PRINT).
 import type { DeliveryRow } from './deliveries.service.js';
+import type { Receipt } from './receipt.js';
+
+/** A hand-off the receiver confirmed with a verified receipt: the delivery becomes DELIVERED. */
+export interface Delivered {
+  detail: string;
+  receipt: Receipt;
+}
 
 export interface Adapter {
   /**
-   * Throws on failure; the message becomes the attempt's detail. The signal aborts when the
-   * hand-off's time budget runs out: an adapter stops its work then (terminates its worker).
+   * Returns the attempt's detail (or the detail and a verified receipt); throws on failure, the
+   * message becoming the detail. The signal aborts when the hand-off's time budget runs out: an
+   * adapter stops its work then (terminates its worker).
    */
-  handOff(delivery: DeliveryRow, signal?: AbortSignal): Promise<string>;
+  handOff(delivery: DeliveryRow, signal?: AbortSignal): Promise<string | Delivered>;
 }
 
 /** The adapters a dispatcher runs, by channel; without PRINT nothing is re-routed to print. */

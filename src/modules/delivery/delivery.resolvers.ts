@@ -8,7 +8,9 @@ import { requirePrincipal } from '../auth/principal.js';
 import { publicAttemptDetail, publicDeliveryReasons } from '../routing/disclosure.js';
 import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries, type AttemptRow, type DeliveryFilter, type DeliveryRow, type GroupBy } from './deliveries.service.js';
 import { dispatch, type DispatchInput } from './intake.service.js';
-import type { QueryDeliveriesArgs, Resolvers } from '../../graphql/generated/resolvers-types.js';
+import { acknowledgeDelivery } from './acknowledge.service.js';
+import type { Receipt } from './receipt.js';
+import type { MutationAcknowledgeDeliveryArgs, QueryDeliveriesArgs, Resolvers } from '../../graphql/generated/resolvers-types.js';
 
 const storedReasons = (d: DeliveryRow) => (d.decision as { reasons?: string[] }).reasons ?? [];
 
@@ -43,6 +45,8 @@ export const dispatchResolvers: Resolvers = {
   Mutation: {
     dispatch: async (_: unknown, a: { input: DispatchInput }, ctx: GraphQLContext) =>
       dispatch(serviceContext(ctx), a.input, { maxPayloadBytes: ctx.deps.maxPayloadBytes ?? 10 * 1024 * 1024 }),
+    acknowledgeDelivery: async (_: unknown, a: MutationAcknowledgeDeliveryArgs, ctx: GraphQLContext) =>
+      acknowledgeDelivery(serviceContext(ctx), { id: a.id, outcome: a.outcome, reason: a.reason }),
   },
   // Full wording for ADMIN; access.ts (FIELD_WORDINGS) gives the sender the public one.
   Delivery: {
@@ -51,6 +55,11 @@ export const dispatchResolvers: Resolvers = {
       (d: DeliveryRow) => publicDeliveryReasons(storedReasons(d)),
     ),
     attempts: (d: DeliveryRow, _: unknown, ctx: GraphQLContext) => attemptsOf(ctx.deps.database.db, d.id),
+    receipt: (d: DeliveryRow) => (d.receipt as Receipt | null) ?? null,
+    acknowledgement: (d: DeliveryRow) =>
+      d.acknowledgedAt && (d.status === 'ACCEPTED' || d.status === 'REJECTED')
+        ? { outcome: d.status, reason: d.acknowledgementReason, at: d.acknowledgedAt }
+        : null,
   },
   DeliveryAttempt: {
     detail: withPublicWording((a: AttemptRow) => a.detail, (a: AttemptRow) => publicAttemptDetail(a)),

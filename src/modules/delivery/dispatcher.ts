@@ -8,6 +8,7 @@ import { emitDomainEvent } from '../../lib/events.js';
 import { failpoint } from '../../lib/failpoint.js';
 import { loggableError, type Logger } from '../../lib/logger.js';
 import { HandOffCrash, HandOffTimeout, type Adapter, type Adapters } from './adapter.js';
+import type { Receipt } from './receipt.js';
 import { findDelivery, type DeliveryRow } from './deliveries.service.js';
 import { book, claim, DEFAULT_HANDOFF_TIMEOUT_MS, type DispatcherSettings } from './outbox.js';
 import { sendWebhooksOnce } from './webhooks.js';
@@ -38,6 +39,7 @@ interface Outcome {
   ok: boolean;
   detail: string;
   crashed: boolean;
+  receipt?: Receipt;
 }
 
 /** Runs one hand-off within its budget; an adapter that ignores the abort is left behind, not awaited. */
@@ -52,7 +54,8 @@ async function attempt(adapter: Adapter, d: DeliveryRow, budgetMs: number): Prom
     }, budgetMs);
   });
   try {
-    return { ok: true, detail: await Promise.race([adapter.handOff(d, abort.signal), deadline]), crashed: false };
+    const done = await Promise.race([adapter.handOff(d, abort.signal), deadline]);
+    return typeof done === 'string' ? { ok: true, detail: done, crashed: false } : { ok: true, detail: done.detail, receipt: done.receipt, crashed: false };
   } catch (e) {
     return { ok: false, detail: e instanceof Error ? e.message : String(e), crashed: e instanceof HandOffCrash };
   } finally {
@@ -63,12 +66,12 @@ async function attempt(adapter: Adapter, d: DeliveryRow, budgetMs: number): Prom
 async function handOne({ db, clock, adapters, settings }: Pass, id: string): Promise<void> {
   const d = await findDelivery(db, id);
   const started = clock.now();
-  const { ok, detail, crashed } = await attempt(adapters[d.channel]!, d, settings.handOffTimeoutMs ?? DEFAULT_HANDOFF_TIMEOUT_MS);
+  const { ok, detail, crashed, receipt } = await attempt(adapters[d.channel]!, d, settings.handOffTimeoutMs ?? DEFAULT_HANDOFF_TIMEOUT_MS);
   const finished = clock.now();
   if (ok) await failpoint('dispatch.afterHandOff');
   // The hand-off happened: its record must survive a database outage shorter than the lease, or the
   // delivery would be handed off again once the lease ran out.
-  const booking = { db, settings, delivery: d, ok, detail, started, finished, canPrint: !!adapters.PRINT, crashed };
+  const booking = { db, settings, delivery: d, ok, detail, started, finished, canPrint: !!adapters.PRINT, crashed, receipt };
   const status = await retryWhileUnavailable(() => book(booking), started.getTime() + settings.leaseMs - 5_000);
   if (status) emitDomainEvent('delivery', status, status === 'REROUTED_TO_PRINT' ? 'PRINT' : d.channel);
 }

@@ -1,7 +1,9 @@
-// The CPU-bound parts of a hand-off: rendering the print letter and encrypting the JWE. They run in
-// a worker thread (workers.ts) so that no message, however hostile, can stall the event loop; tests
-// and tools without workers run them in-process.
-import { CompactEncrypt, importX509 } from 'jose';
+// The CPU-bound parts of a hand-off: rendering the print letter, and encrypting, hashing and signing
+// an electronic one. They run in a worker thread (workers.ts) so that no message, however hostile,
+// can stall the event loop; tests and tools without workers run them in-process.
+import { createPrivateKey } from 'node:crypto';
+import { CompactEncrypt, importX509, SignJWT } from 'jose';
+import { HANDOFF_TYP, sha256Hex } from '../../lib/handoff-contract.js';
 import { renderLetter, type Letter, type LetterInput } from './letter.js';
 
 export interface EncryptInput {
@@ -21,13 +23,36 @@ async function encrypt(input: EncryptInput): Promise<string> {
     .encrypt(key);
 }
 
+export interface SealInput extends EncryptInput {
+  /** the server's active signing key */
+  signing: { pkcs8: string; alg: string; kid: string };
+  /** every claim of the signed hand-off but the JWE (HandoffClaims) */
+  claims: Record<string, string | number>;
+}
+
+export interface Sealed {
+  /** compact JWS whose claims carry the JWE */
+  token: string;
+  /** hex SHA-256 of the plaintext payload, for the receipt */
+  payloadSha256: string;
+}
+
+/** Encrypt, then sign: the signature covers every claim and the ciphertext. */
+async function seal(input: SealInput): Promise<Sealed> {
+  const jwe = await encrypt(input);
+  const token = await new SignJWT({ ...input.claims, jwe })
+    .setProtectedHeader({ alg: input.signing.alg, kid: input.signing.kid, typ: HANDOFF_TYP })
+    .sign(createPrivateKey(input.signing.pkcs8));
+  return { token, payloadSha256: sha256Hex(Buffer.from(input.payload, 'base64')) };
+}
+
 /** A worker loads a module exporting `handOffTasks` of this shape (tests load a misbehaving one). */
 export interface HandOffTasks {
   letter(input: LetterInput): Promise<Letter>;
-  encrypt(input: EncryptInput): Promise<string>;
+  seal(input: SealInput): Promise<Sealed>;
 }
 
-export const handOffTasks: HandOffTasks = { letter: (input) => renderLetter(input), encrypt };
+export const handOffTasks: HandOffTasks = { letter: (input) => renderLetter(input), seal };
 
 export type TaskName = keyof HandOffTasks;
 export type TaskInput<K extends TaskName> = Parameters<HandOffTasks[K]>[0];

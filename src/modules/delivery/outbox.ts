@@ -8,6 +8,7 @@ import type { Db } from '../../db/client.js';
 import type { OutboundPolicy } from '../../lib/url-policy.js';
 import { deliveries, deliveryAttempts, deliveryOutbox } from '../../db/schema.js';
 import type { DeliveryRow } from './deliveries.service.js';
+import type { Receipt } from './receipt.js';
 import { queueStatusNotification } from './webhooks.js';
 
 export interface DispatcherSettings {
@@ -46,6 +47,8 @@ export interface Booking {
   canPrint: boolean;
   /** the hand-off crashed or timed out (HandOffCrash), rather than being refused */
   crashed?: boolean;
+  /** the receiver's verified receipt: DELIVERED rather than HANDED_OFF */
+  receipt?: Receipt;
 }
 
 /** What a claim took: deliveries to hand off, and those it quarantined instead. */
@@ -147,10 +150,12 @@ async function moveOn(tx: Db, b: Booking, crashes: number): Promise<string> {
   const id = d.id;
   const attempts = d.attempts + 1;
   if (b.ok) {
-    await tx.update(deliveries).set({ status: 'HANDED_OFF', attempts, handedOffAt: finished, updatedAt: finished }).where(eq(deliveries.id, id));
+    const status = b.receipt ? 'DELIVERED' : 'HANDED_OFF';
+    const receipt = b.receipt ? { receipt: b.receipt, deliveredAt: finished } : {};
+    await tx.update(deliveries).set({ status, attempts, handedOffAt: finished, updatedAt: finished, ...receipt }).where(eq(deliveries.id, id));
     await tx.delete(deliveryOutbox).where(eq(deliveryOutbox.deliveryId, id));
-    await queueStatusNotification(tx, d, 'HANDED_OFF', finished);
-    return 'HANDED_OFF';
+    await queueStatusNotification(tx, d, status, finished);
+    return status;
   }
   if (d.channel === 'ELECTRONIC' && attempts >= s.maxTransportAttempts && b.canPrint) {
     // Re-route to print: the next pass hands it to the print adapter; both attempts stay visible.

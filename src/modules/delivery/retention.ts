@@ -11,6 +11,9 @@ export interface RetentionSettings {
   metadataDays: number;
 }
 
+/** Statuses a delivery ends in: only these are removed with their metadata. */
+const FINISHED = sql.raw(`('HANDED_OFF', 'DELIVERED', 'ACCEPTED', 'REJECTED', 'FAILED')`);
+
 /** Payloads go once handed off and older than payloadDays; whole deliveries after metadataDays. */
 export async function enforceRetention(db: Db, now: Date, s: RetentionSettings) {
   return db.transaction(async (tx) => {
@@ -22,12 +25,12 @@ export async function enforceRetention(db: Db, now: Date, s: RetentionSettings) 
       .set({ payload: null })
       .where(and(isNotNull(deliveries.payload), isNotNull(deliveries.handedOffAt), lt(deliveries.handedOffAt, payloadBefore)))
       .returning({ id: deliveries.id });
-    const old = sql`(select ${deliveries.id} from ${deliveries} where ${deliveries.createdAt} < ${metaBefore.toISOString()}::timestamptz and ${deliveries.status} in ('HANDED_OFF', 'FAILED'))`;
+    const old = sql`(select ${deliveries.id} from ${deliveries} where ${deliveries.createdAt} < ${metaBefore.toISOString()}::timestamptz and ${deliveries.status} in ${FINISHED})`;
     await tx.delete(deliveryAttempts).where(sql`${deliveryAttempts.deliveryId} in ${old}`);
     await tx.delete(deliveryOutbox).where(sql`${deliveryOutbox.deliveryId} in ${old}`);
     const removed = await tx
       .delete(deliveries)
-      .where(and(lt(deliveries.createdAt, metaBefore), sql`${deliveries.status} in ('HANDED_OFF', 'FAILED')`))
+      .where(and(lt(deliveries.createdAt, metaBefore), sql`${deliveries.status} in ${FINISHED}`))
       .returning({ id: deliveries.id });
     return { ran: true, payloadsRemoved: cleared.length, deliveriesRemoved: removed.length };
   });

@@ -10,19 +10,23 @@ import { post, redirectDetail } from './post.js';
 
 export const WEBHOOK_MAX_ATTEMPTS = 10;
 
-/** Queues a notification if the sender has a webhook; call inside the status change's transaction. */
+/**
+ * Queues a notification if the sender has a webhook; call inside the status change's transaction.
+ * `extra` adds fields to the body (the recipient's reason for REJECTED and ACCEPTED).
+ */
 export async function queueStatusNotification(
   tx: Db,
   d: { id: string; senderKey: string; channel: string; reference: string },
   status: string,
   at: Date,
+  extra: Record<string, string> = {},
 ): Promise<void> {
   const [sender] = await tx.select({ url: authorities.webhookUrl }).from(authorities).where(eq(authorities.key, d.senderKey));
   if (!sender?.url) return;
   await tx.insert(webhookOutbox).values({
     deliveryId: d.id,
     senderKey: d.senderKey,
-    body: { deliveryId: d.id, status, channel: d.channel, reference: d.reference, at: at.toISOString() },
+    body: { deliveryId: d.id, status, channel: d.channel, reference: d.reference, at: at.toISOString(), ...extra },
     availableAt: at,
   });
 }

@@ -11,6 +11,8 @@ const RECEIVER: Record<string, string> = { endpoint: "the recipient's data centr
 type Rule = [RegExp, (m: RegExpExecArray) => string];
 
 const DETAIL_RULES: Rule[] = [
+  [/^handed off to .* \(HTTP (\d{3})\), encrypted for \S+; receipt verified$/, (m) => `handed off to the recipient's data centre (HTTP ${m[1]}), receipt verified`],
+  [/^handed off to .* \(HTTP (\d{3})\), encrypted for \S+; no valid receipt, /, (m) => `handed off to the recipient's data centre (HTTP ${m[1]}) without a valid receipt`],
   [/^handed off to .* \(HTTP (\d{3})\), encrypted for \S+$/, (m) => `handed off to the recipient's data centre (HTTP ${m[1]})`],
   [/^spooled to .* \((\d+) pages\)$/, (m) => `handed to the print centre (${m[1]} pages)`],
   [/^posted to the print centre \(HTTP \d{3}\)$/, (m) => m[0]],
