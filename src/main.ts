@@ -11,6 +11,7 @@ import { DataDirLockedError } from './db/lock.js';
 import { certificateExpiryJob, certificateTransitionsJob, retentionJob, structuralChangesJob } from './jobs/definitions.js';
 import { startJobs } from './jobs/scheduler.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { formatDurationList, formatSpan } from './lib/durations.js';
 import { armFailpoints } from './lib/failpoint.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ensureDevKey } from './modules/auth/dev-keys.js';
@@ -57,6 +58,13 @@ function startJobsFor(config: Config, database: Database, clock: Clock, director
   );
 }
 
+function logRetrySchedule(retry: Config['dispatch']['retry'], log: Logger): void {
+  const span = (steps: number[]) => steps.reduce((a, b) => a + b, 0);
+  const electronic = { schedule: formatDurationList(retry.ELECTRONIC), paperAfter: formatSpan(span(retry.ELECTRONIC)) };
+  log.info({ electronic, print: { schedule: formatDurationList(retry.PRINT), failedAfter: formatSpan(span(retry.PRINT)) } }, 'retry schedules');
+  if (span(retry.ELECTRONIC) < 86_400_000) log.warn(electronic, 'the electronic retry schedule spans less than a day: an endpoint down overnight sends letters to paper');
+}
+
 function startDispatcherFor(config: Config, database: Database, clock: Clock, directory: Directory, log: Logger) {
   const d = config.dispatch;
   const index = () => directory.get();
@@ -68,7 +76,8 @@ function startDispatcherFor(config: Config, database: Database, clock: Clock, di
     PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs, offload: workers, outbound: config.outbound }),
   };
   const name = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, maxTransportAttempts: d.maxTransportAttempts, backoffMs: 5_000, concurrency, handOffTimeoutMs: d.handOffTimeoutMs, maxCrashes: d.handOffMaxCrashes, outbound: config.outbound };
+  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, retry: d.retry, concurrency, handOffTimeoutMs: d.handOffTimeoutMs, maxCrashes: d.handOffMaxCrashes, outbound: config.outbound };
+  logRetrySchedule(d.retry, log);
   const dispatcher = startDispatcher(database.db, clock, adapters, settings, d.intervalMs, log);
   return {
     async stop() {
@@ -81,6 +90,7 @@ function startDispatcherFor(config: Config, database: Database, clock: Clock, di
 async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
+  for (const note of config.deprecations) log.warn(note);
   armFailpoints(config.failpoints);
   installCrashPolicy(log);
   const clock = systemClock;
