@@ -333,6 +333,11 @@ export type Delivery = {
   /** Also the receiver's de-duplication key. */
   id: Scalars['ID']['output'];
   messageType: Scalars['String']['output'];
+  /**
+   * When the next attempt is planned (after a failure: the retry schedule's next step). Due or under
+   * way when it lies in the past; null when nothing is planned (handed off, or failed for good).
+   */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
   /** Why this channel was chosen (and why it failed, if it did). A CLIENT reads them worded as ElectronicDelivery.reasons. */
   reasons: Array<Scalars['String']['output']>;
   recipientKey?: Maybe<Scalars['String']['output']>;
@@ -386,15 +391,15 @@ export type DeliveryStatisticsRow = {
 };
 
 export type DeliveryStatus =
-  /** Given up, for good: the attempts ran out, or the hand-off crashed, timed out or never finished too often in a row (quarantine). The last entry of reasons says why; attempts carry each detail. */
+  /** Given up, for good: the retry schedule ran out (print, or electronic without a print centre), or the hand-off crashed, timed out or never finished too often in a row (quarantine). The last entry of reasons says why; attempts carry each detail. */
   | 'FAILED'
   /** Handed off: POSTed to the recipient's endpoint or to the print centre, or spooled. */
   | 'HANDED_OFF'
   /** Accepted; a dispatcher hands it off soon. */
   | 'PENDING'
-  /** Electronic attempts ran out; it goes (or went) to print. */
+  /** Every step of the electronic retry schedule failed; it goes (or went) to print. */
   | 'REROUTED_TO_PRINT'
-  /** An attempt failed; the next one follows after a backoff. */
+  /** An attempt failed; the next one follows at the retry schedule's next step (nextAttemptAt). */
   | 'RETRYING';
 
 export type DirectoryChange = {
@@ -1893,6 +1898,7 @@ export type DeliveryResolvers<ContextType = GraphQLContext, ParentType extends R
   handedOffAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   messageType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   recipientKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

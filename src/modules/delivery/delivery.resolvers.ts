@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.j
 import { badInput } from '../../lib/errors.js';
 import { requirePrincipal } from '../auth/principal.js';
 import { publicAttemptDetail, publicDeliveryReasons } from '../routing/disclosure.js';
-import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries, type AttemptRow, type DeliveryFilter, type DeliveryRow, type GroupBy } from './deliveries.service.js';
+import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries, nextAttemptsOf, type AttemptRow, type DeliveryFilter, type DeliveryRow, type GroupBy } from './deliveries.service.js';
 import { dispatch, type DispatchInput } from './intake.service.js';
 import type { QueryDeliveriesArgs, Resolvers } from '../../graphql/generated/resolvers-types.js';
 
@@ -51,6 +51,8 @@ export const dispatchResolvers: Resolvers = {
       (d: DeliveryRow) => publicDeliveryReasons(storedReasons(d)),
     ),
     attempts: (d: DeliveryRow, _: unknown, ctx: GraphQLContext) => attemptsOf(ctx.deps.database.db, d.id),
+    nextAttemptAt: async (d: DeliveryRow, _: unknown, ctx: GraphQLContext) =>
+      (await ctx.load('nextAttemptAt', (ids) => nextAttemptsOf(ctx.deps.database.db, ids))(d.id)) ?? null,
   },
   DeliveryAttempt: {
     detail: withPublicWording((a: AttemptRow) => a.detail, (a: AttemptRow) => publicAttemptDetail(a)),
