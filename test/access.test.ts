@@ -55,6 +55,7 @@ function argumentsFor(field: string, f: { jurisdictionId: string; deliveryId: st
     revokeCertificate: { thumbprintSha256: f.thumbprint, reason: 'test' },
     route: { input: { recipientKey: 'ags:05766020', messageType: '100' } },
     delivery: { id: f.deliveryId },
+    endpointHealth: { dataCenterCode: 'krz' },
     dispatch: {
       input: {
         idempotencyKey: 'intruder-0001',
@@ -87,6 +88,7 @@ const SELECTIONS: Record<string, string> = {
   dataCenter: '{ code }',
   tenant: '{ code }',
   delivery: '{ id }',
+  endpointHealth: '{ dataCenterCode lastFailureReason }',
 };
 
 

@@ -472,6 +472,25 @@ export type ElectronicDelivery = {
   reasons: Array<Scalars['String']['output']>;
 };
 
+/** How a data centre's transport endpoint fares with real hand-offs. */
+export type EndpointHealth = {
+  __typename?: 'EndpointHealth';
+  /**
+   * Failed electronic attempts in a row to authorities the data centre hosts, over all deliveries; a
+   * successful hand-off resets it. Crashes of this server's own hand-off workers do not count.
+   */
+  consecutiveFailures: Scalars['Int']['output'];
+  dataCenterCode: Scalars['String']['output'];
+  /** Electronic deliveries to its authorities waiting for their (next) attempt. */
+  deliveriesWaiting: Scalars['Int']['output'];
+  lastFailureAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The last failed attempt's detail, e.g. `endpoint answered HTTP 503`. */
+  lastFailureReason?: Maybe<Scalars['String']['output']>;
+  lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The earliest planned attempt among them; null when none waits. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 /** An authority's responsibility for a task in an area for a time. */
 export type Jurisdiction = {
   __typename?: 'Jurisdiction';
@@ -984,6 +1003,11 @@ export type Query = {
   deliveryStatistics: Array<DeliveryStatisticsRow>;
   /** Every change to regions, jurisdictions and authorities in commit order; resume with `after`. */
   directoryChanges: DirectoryChangeConnection;
+  /**
+   * Endpoint health: ADMIN of every data centre (or the one named), a DATA_CENTER of its own only (the
+   * code may be left out). Most failures in a row first.
+   */
+  endpointHealth: Array<EndpointHealth>;
   /** The authenticated caller. Any role. */
   me: Principal;
   /**
@@ -1079,6 +1103,11 @@ export type QueryDeliveryStatisticsArgs = {
 export type QueryDirectoryChangesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryEndpointHealthArgs = {
+  dataCenterCode?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1602,6 +1631,7 @@ export type ResolversTypes = {
   DirectoryOperation: DirectoryOperation;
   DispatchInput: DispatchInput;
   ElectronicDelivery: ResolverTypeWrapper<DeliveryDecisionModel>;
+  EndpointHealth: ResolverTypeWrapper<EndpointHealth>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1699,6 +1729,7 @@ export type ResolversParentTypes = {
   DirectoryChangeConnection: Omit<DirectoryChangeConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['DirectoryChange']> };
   DispatchInput: DispatchInput;
   ElectronicDelivery: DeliveryDecisionModel;
+  EndpointHealth: EndpointHealth;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -1950,6 +1981,16 @@ export type ElectronicDeliveryResolvers<ContextType = GraphQLContext, ParentType
   reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type EndpointHealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointHealth'] = ResolversParentTypes['EndpointHealth']> = {
+  consecutiveFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dataCenterCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deliveriesWaiting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastFailureAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastFailureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastSuccessAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -2154,6 +2195,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   delivery?: Resolver<Maybe<ResolversTypes['Delivery']>, ParentType, ContextType, RequireFields<QueryDeliveryArgs, 'id'>>;
   deliveryStatistics?: Resolver<Array<ResolversTypes['DeliveryStatisticsRow']>, ParentType, ContextType, RequireFields<QueryDeliveryStatisticsArgs, 'from' | 'groupBy' | 'to'>>;
   directoryChanges?: Resolver<ResolversTypes['DirectoryChangeConnection'], ParentType, ContextType, RequireFields<QueryDirectoryChangesArgs, 'first'>>;
+  endpointHealth?: Resolver<Array<ResolversTypes['EndpointHealth']>, ParentType, ContextType, Partial<QueryEndpointHealthArgs>>;
   me?: Resolver<ResolversTypes['Principal'], ParentType, ContextType>;
   municipality?: Resolver<Maybe<ResolversTypes['Municipality']>, ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'ags'>>;
   municipalityHistory?: Resolver<ResolversTypes['MunicipalityHistory'], ParentType, ContextType, RequireFields<QueryMunicipalityHistoryArgs, 'ags'>>;
@@ -2302,6 +2344,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DirectoryChange?: DirectoryChangeResolvers<ContextType>;
   DirectoryChangeConnection?: DirectoryChangeConnectionResolvers<ContextType>;
   ElectronicDelivery?: ElectronicDeliveryResolvers<ContextType>;
+  EndpointHealth?: EndpointHealthResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Jurisdiction?: JurisdictionResolvers<ContextType>;
   JurisdictionCandidate?: JurisdictionCandidateResolvers<ContextType>;
