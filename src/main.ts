@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     allowlist: config.outbound.allowlist,
     certificates: { anchors: loadTrustAnchors(config.trustAnchorsDir), overlapMs: config.certOverlapDays * 86_400_000 },
     maxPayloadBytes: config.dispatch.maxPayloadBytes,
+    transportTimeoutMs: config.dispatch.transportTimeoutMs,
     verifier: createVerifier({ ...config.auth, jwks }, clock),
     graphiql: config.graphiql,
     limits: config.http,

@@ -56,6 +56,7 @@ function argumentsFor(field: string, f: { jurisdictionId: string; deliveryId: st
     route: { input: { recipientKey: 'ags:05766020', messageType: '100' } },
     delivery: { id: f.deliveryId },
     endpointHealth: { dataCenterCode: 'krz' },
+    testDataCenterEndpoint: { dataCenterCode: 'krz' },
     dispatch: {
       input: {
         idempotencyKey: 'intruder-0001',
@@ -89,6 +90,7 @@ const SELECTIONS: Record<string, string> = {
   tenant: '{ code }',
   delivery: '{ id }',
   endpointHealth: '{ dataCenterCode lastFailureReason }',
+  testDataCenterEndpoint: '{ dataCenterCode endpointUrl detail }',
 };
 
 

@@ -43,6 +43,7 @@ function sample(text: string, name: string): number | undefined {
 }
 
 const HEALTH = `query($c: String) { endpointHealth(dataCenterCode: $c) { dataCenterCode consecutiveFailures lastSuccessAt lastFailureAt lastFailureReason deliveriesWaiting nextAttemptAt } }`;
+const TEST = `mutation($c: String!) { testDataCenterEndpoint(dataCenterCode: $c) { ok dataCenterCode endpointUrl certificateThumbprint testId httpStatus detail startedAt durationMs } }`;
 
 forEachEngine('endpoint health and endpoint tests', (engine) => {
   const clock = new ManualClock('2026-11-22T10:00:00Z');
@@ -86,7 +87,7 @@ forEachEngine('endpoint health and endpoint tests', (engine) => {
     await rx.setKey(net.privateJwk);
     await createDataCenter(makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory }), { code: 'other', name: 'Other RZ' });
     const keys = await makeKeys();
-    app = testApp(database, clock, keys, ['ES256'], { directory });
+    app = testApp(database, clock, keys, ['ES256'], { directory, transportTimeoutMs: 5000 });
     const t = (role: string, scope?: string) => token(keys, { role, scope, now: clock.now(), expiresIn: 86_400, sub: `${role}:${scope ?? '-'}` });
     tokens.ADMIN = await t('ADMIN');
     tokens.KRZ = await t('DATA_CENTER', 'krz');
@@ -154,5 +155,47 @@ forEachEngine('endpoint health and endpoint tests', (engine) => {
     expect(codeOf(await call('CLIENT', HEALTH))).toEqual(['FORBIDDEN']);
     expect(codeOf(await call('ADMIN', HEALTH, 'nowhere'))).toEqual(['NOT_FOUND']);
     expect(codeOf(await call('ADMIN', HEALTH, 'x'.repeat(65)))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('a data centre tests its own endpoint through the real transport; nothing is stored and nothing goes to paper', async () => {
+    const count = async (table: string) => Number((await queryRows<{ n: number }>(database.db, sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n);
+    const before = { deliveries: await count('deliveries'), outbox: await count('delivery_outbox'), health: await health('KRZ') };
+    const res = await call('KRZ', TEST, 'krz');
+    expect(res.body.errors).toBeUndefined();
+    const r = res.body.data!.testDataCenterEndpoint;
+    expect(r).toMatchObject({ ok: true, dataCenterCode: 'krz', endpointUrl: rx.url, certificateThumbprint: thumbprint, httpStatus: 202, detail: 'endpoint answered HTTP 202', startedAt: iso(clock.now()) });
+    expect(r.testId).toMatch(/^test-[0-9a-f-]{36}$/);
+    // The receiver decrypted it with the data centre's key: it was encrypted for its active certificate.
+    const got = rx.received.at(-1)!;
+    expect(got.headers).toMatchObject({ 'x-delivery-id': r.testId, 'x-message-type': 'test', 'x-test': 'true', 'content-type': 'application/jose' });
+    expect(JSON.parse(got.plaintext)).toEqual({ test: true, testId: r.testId, dataCenter: 'krz', at: iso(clock.now()) });
+    expect({ deliveries: await count('deliveries'), outbox: await count('delivery_outbox'), health: await health('KRZ') }).toEqual(before);
+
+    // One at a time, and not again within the cool-down: CONFLICT, nothing sent.
+    const sent = rx.started();
+    const again = await call('KRZ', TEST, 'krz');
+    expect(codeOf(again)).toEqual(['CONFLICT']);
+    expect(again.body.errors![0]!.message).toMatch(/^An endpoint test of data centre krz is running or ended less than 10 s ago; try again after /);
+    expect(rx.started()).toBe(sent);
+
+    // A failing endpoint is an outcome, not an error; endpoint health stays as it was.
+    clock.advance(10_000);
+    rx.setMode('fail');
+    const failed = await call('ADMIN', TEST, 'krz');
+    expect(failed.body.data!.testDataCenterEndpoint).toMatchObject({ ok: false, httpStatus: 503, detail: 'endpoint answered HTTP 503' });
+    expect((await health('KRZ'))[0]!.consecutiveFailures).toBe(0);
+    rx.setMode('ok');
+  });
+
+  it('tests only its own data centre; a data centre without endpoint or certificate is told so', async () => {
+    const sent = rx.started();
+    clock.advance(10_000);
+    expect(codeOf(await call('OTHER', TEST, 'krz'))).toEqual(['FORBIDDEN']);
+    expect(codeOf(await call('CLIENT', TEST, 'krz'))).toEqual(['FORBIDDEN']);
+    expect(codeOf(await call('MANAGER', TEST, 'krz'))).toEqual(['FORBIDDEN']);
+    expect(codeOf(await call('ADMIN', TEST, 'nowhere'))).toEqual(['NOT_FOUND']);
+    expect(rx.started()).toBe(sent);
+    const own = await call('OTHER', TEST, 'other');
+    expect(own.body.data!.testDataCenterEndpoint).toMatchObject({ ok: false, endpointUrl: null, certificateThumbprint: null, httpStatus: null, detail: 'data centre other has no transport endpoint' });
   });
 });

@@ -41,6 +41,7 @@ export function createApp(opts: AppOptions): App {
     allowlist: opts.allowlist,
     certificates: opts.certificates ?? { anchors: [], overlapMs: 14 * 86_400_000 },
     maxPayloadBytes: opts.maxPayloadBytes,
+    transportTimeoutMs: opts.transportTimeoutMs,
   };
   const limits = opts.limits ?? defaultHttpLimits(opts.production);
   const yoga = createYogaServer({ deps, verifier: opts.verifier, graphiql: opts.graphiql, limits, jit: opts.jit, log: opts.log, isDev: opts.isDev });

@@ -24,6 +24,8 @@ export interface AppDeps {
   certificates: { anchors: x509.X509Certificate[]; overlapMs: number };
   /** largest decoded payload accepted by dispatch */
   maxPayloadBytes?: number;
+  /** timeout of one POST to a data centre's endpoint (also its endpoint test); default 10 s */
+  transportTimeoutMs?: number;
 }
 
 export interface GraphQLContext {

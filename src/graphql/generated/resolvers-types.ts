@@ -491,6 +491,26 @@ export type EndpointHealth = {
   nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** What an endpoint test found. */
+export type EndpointTestResult = {
+  __typename?: 'EndpointTestResult';
+  /** The encryption certificate the test message was encrypted for; null when there is no usable one. */
+  certificateThumbprint?: Maybe<Scalars['String']['output']>;
+  dataCenterCode: Scalars['String']['output'];
+  /** What happened, worded as a delivery attempt's detail. */
+  detail: Scalars['String']['output'];
+  durationMs: Scalars['Int']['output'];
+  /** The endpoint tried: the preferred (first) one, where deliveries go. Null when the data centre has none. */
+  endpointUrl?: Maybe<Scalars['String']['output']>;
+  /** The HTTP status the endpoint answered; null when it did not answer or was not contacted. */
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  /** True when the endpoint answered 2xx. */
+  ok: Scalars['Boolean']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  /** Sent as x-delivery-id (test-…) with x-message-type: test and x-test: true, for the receiver's logs. */
+  testId: Scalars['ID']['output'];
+};
+
 /** An authority's responsibility for a task in an area for a time. */
 export type Jurisdiction = {
   __typename?: 'Jurisdiction';
@@ -733,6 +753,14 @@ export type Mutation = {
   /** At once, with a reason. */
   revokeCertificate: Certificate;
   /**
+   * Sends a small test message to the data centre's preferred endpoint the way deliveries travel (a JWE
+   * for its active encryption certificate, the outbound URL policy, TRANSPORT_TIMEOUT_MS) and answers
+   * what happened. It is not a delivery: nothing is stored, nothing goes to print, endpoint health
+   * stays as it is. One test at a time per data centre, the next at least 10 s after the last ended
+   * (else CONFLICT). ADMIN, or the DATA_CENTER itself.
+   */
+  testDataCenterEndpoint: EndpointTestResult;
+  /**
    * Fails with CONFLICT when expectedVersion is not the current version; nothing is written then.
    * A TENANT_MANAGER changes only authorities of its tenant whose ags:/ars: key lies in its territory.
    */
@@ -834,6 +862,11 @@ export type MutationRequestCertificateChallengeArgs = {
 export type MutationRevokeCertificateArgs = {
   reason: Scalars['String']['input'];
   thumbprintSha256: Scalars['String']['input'];
+};
+
+
+export type MutationTestDataCenterEndpointArgs = {
+  dataCenterCode: Scalars['String']['input'];
 };
 
 
@@ -1632,6 +1665,7 @@ export type ResolversTypes = {
   DispatchInput: DispatchInput;
   ElectronicDelivery: ResolverTypeWrapper<DeliveryDecisionModel>;
   EndpointHealth: ResolverTypeWrapper<EndpointHealth>;
+  EndpointTestResult: ResolverTypeWrapper<EndpointTestResult>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1730,6 +1764,7 @@ export type ResolversParentTypes = {
   DispatchInput: DispatchInput;
   ElectronicDelivery: DeliveryDecisionModel;
   EndpointHealth: EndpointHealth;
+  EndpointTestResult: EndpointTestResult;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -1991,6 +2026,18 @@ export type EndpointHealthResolvers<ContextType = GraphQLContext, ParentType ext
   nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
+export type EndpointTestResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointTestResult'] = ResolversParentTypes['EndpointTestResult']> = {
+  certificateThumbprint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataCenterCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endpointUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  httpStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  testId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -2118,6 +2165,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   rejectStructuralChange?: Resolver<ResolversTypes['StructuralChange'], ParentType, ContextType, RequireFields<MutationRejectStructuralChangeArgs, 'expectedVersion' | 'id'>>;
   requestCertificateChallenge?: Resolver<ResolversTypes['CertificateChallenge'], ParentType, ContextType, RequireFields<MutationRequestCertificateChallengeArgs, 'certificate' | 'dataCenterCode'>>;
   revokeCertificate?: Resolver<ResolversTypes['Certificate'], ParentType, ContextType, RequireFields<MutationRevokeCertificateArgs, 'reason' | 'thumbprintSha256'>>;
+  testDataCenterEndpoint?: Resolver<ResolversTypes['EndpointTestResult'], ParentType, ContextType, RequireFields<MutationTestDataCenterEndpointArgs, 'dataCenterCode'>>;
   updateAuthority?: Resolver<ResolversTypes['Authority'], ParentType, ContextType, RequireFields<MutationUpdateAuthorityArgs, 'expectedVersion' | 'input' | 'key'>>;
   updateDataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterArgs, 'code' | 'expectedVersion' | 'input'>>;
   updateTenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType, RequireFields<MutationUpdateTenantArgs, 'code' | 'expectedVersion' | 'input'>>;
@@ -2345,6 +2393,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DirectoryChangeConnection?: DirectoryChangeConnectionResolvers<ContextType>;
   ElectronicDelivery?: ElectronicDeliveryResolvers<ContextType>;
   EndpointHealth?: EndpointHealthResolvers<ContextType>;
+  EndpointTestResult?: EndpointTestResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Jurisdiction?: JurisdictionResolvers<ContextType>;
   JurisdictionCandidate?: JurisdictionCandidateResolvers<ContextType>;
