@@ -17,7 +17,7 @@ import { transportAdapter } from '../src/modules/delivery/transport.adapter.js';
 import type { Directory } from '../src/modules/directory/directory.js';
 import { makeServiceContext } from '../src/modules/directory/context.js';
 import { createDataCenter } from '../src/modules/tenants/tenants.service.js';
-import { gql, makeKeys, testApp, token } from './helpers/app.js';
+import { gql, makeKeys, testApp, token, type TestKeys } from './helpers/app.js';
 import { forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
 import { receiver, setUp } from './helpers/network.js';
@@ -54,6 +54,7 @@ forEachEngine('endpoint health and endpoint tests', (engine) => {
   let directory: Directory;
   let app: App;
   let thumbprint: string;
+  let keys: TestKeys;
   const tokens: Record<string, string> = {};
 
   const pass = () => dispatchOnce(database.db, clock, { ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 5000) }, settings, mem.log);
@@ -86,7 +87,7 @@ forEachEngine('endpoint health and endpoint tests', (engine) => {
     thumbprint = net.thumbprint;
     await rx.setKey(net.privateJwk);
     await createDataCenter(makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory }), { code: 'other', name: 'Other RZ' });
-    const keys = await makeKeys();
+    keys = await makeKeys();
     app = testApp(database, clock, keys, ['ES256'], { directory, transportTimeoutMs: 5000 });
     const t = (role: string, scope?: string) => token(keys, { role, scope, now: clock.now(), expiresIn: 86_400, sub: `${role}:${scope ?? '-'}` });
     tokens.ADMIN = await t('ADMIN');
@@ -194,6 +195,11 @@ forEachEngine('endpoint health and endpoint tests', (engine) => {
     expect(codeOf(await call('CLIENT', TEST, 'krz'))).toEqual(['FORBIDDEN']);
     expect(codeOf(await call('MANAGER', TEST, 'krz'))).toEqual(['FORBIDDEN']);
     expect(codeOf(await call('ADMIN', TEST, 'nowhere'))).toEqual(['NOT_FOUND']);
+    expect(rx.started()).toBe(sent);
+    // In production the outbound policy refuses the loopback endpoint at connect time, as for deliveries.
+    const production = testApp(database, clock, keys, ['ES256'], { directory, production: true, transportTimeoutMs: 5000 });
+    const refused = await gql(production, TEST, { c: 'krz' }, tokens.KRZ);
+    expect(refused.body.data!.testDataCenterEndpoint).toMatchObject({ ok: false, httpStatus: null, detail: expect.stringMatching(/^endpoint not contacted: .*http/) });
     expect(rx.started()).toBe(sent);
     const own = await call('OTHER', TEST, 'other');
     expect(own.body.data!.testDataCenterEndpoint).toMatchObject({ ok: false, endpointUrl: null, certificateThumbprint: null, httpStatus: null, detail: 'data centre other has no transport endpoint' });
