@@ -24,6 +24,7 @@ import { printAdapter } from '../src/modules/delivery/print.adapter.js';
 import { transportAdapter } from '../src/modules/delivery/transport.adapter.js';
 import { dispatch } from '../src/modules/delivery/intake.service.js';
 import { dispatchOnce } from '../src/modules/delivery/dispatcher.js';
+import { exponentialRetry } from '../src/modules/delivery/retry.js';
 import { createDataCenter, createTenant } from '../src/modules/tenants/tenants.service.js';
 import { loadDemoSeed } from '../seed/load.js';
 import { makeServiceContext } from '../src/modules/directory/context.js';
@@ -82,7 +83,7 @@ async function run(engine: 'pglite' | 'postgres', database: Database) {
     ELECTRONIC: transportAdapter(database.db, () => directory.get(), systemClock, 10_000),
     PRINT: printAdapter(() => directory.get(), systemClock, { spoolDir: spool, timeoutMs: 5000 }),
   };
-  const settings = { name: 'bench', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 };
+  const settings = { name: 'bench', batchSize: 50, leaseMs: 60_000, retry: exponentialRetry(3, 1000) };
   const payload = Buffer.from('<xamtshilfe.100>' + 'x'.repeat(2000) + '</xamtshilfe.100>').toString('base64');
   const measure = async (channel: 'ELECTRONIC' | 'PRINT') => {
     const t0 = performance.now();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_HANDOFF_ISSUER } from './lib/handoff-contract.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
+import { formatDurationList, formatSpan, parseDurationList } from './lib/durations.js';
 import { checkOutboundUrl, outboundPolicy, parseAllowlist, type OutboundPolicy } from './lib/url-policy.js';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
@@ -10,6 +11,24 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 const boolFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const DAY_MS = 86_400_000;
+const RETRY_RULES = { maxChars: 400, maxItems: 20, maxItemMs: 7 * DAY_MS };
+
+/** Delays after the 1st, 2nd, … failed electronic attempt; after the last one: paper. About 44.6 h in all. */
+export const DEFAULT_ELECTRONIC_RETRY = '1m,5m,30m,2h,6h,12h,24h';
+/** The print centre being down for a long weekend should not fail a letter: about 3.9 days in all. */
+export const DEFAULT_PRINT_RETRY = '1m,5m,30m,2h,6h,12h,24h,24h,24h';
+
+/** A retry schedule: "1m,5m,30m" (units s, m, h, d), each step at most 7 days, at most 20 steps. */
+const scheduleFromEnv = z.string().transform((s, ctx) => {
+  try {
+    return parseDurationList(s, RETRY_RULES);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -44,7 +63,10 @@ const EnvSchema = z.object({
   HANDOFF_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
   HANDOFF_MAX_CRASHES: z.coerce.number().int().min(1).max(100).default(3),
   FAILPOINTS: z.string().optional(),
-  MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  // Deprecated by DELIVERY_RETRY_SCHEDULE; still read so that old configurations start.
+  MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).optional(),
+  DELIVERY_RETRY_SCHEDULE: scheduleFromEnv.optional(),
+  PRINT_RETRY_SCHEDULE: scheduleFromEnv.optional(),
   HANDOFF_SIGNING_KEYS: z.string().max(10_000).optional(),
   HANDOFF_ISSUER: z.string().min(1).max(500).optional(),
   PRINT_SPOOL_DIR: z.string().min(1).optional(),
@@ -122,7 +144,8 @@ export interface Config {
     intervalMs: number;
     maxPayloadBytes: number;
     transportTimeoutMs: number;
-    maxTransportAttempts: number;
+    /** delays (ms) after the 1st, 2nd, … failed attempt per channel; past the last: paper (electronic) or FAILED */
+    retry: { ELECTRONIC: number[]; PRINT: number[] };
     /** how long a dispatcher owns claimed deliveries; after a crash they are handed off again then */
     leaseMs: number;
     /** time budget of one hand-off (letter, encryption, sending); over it, it is aborted as a crash */
@@ -152,6 +175,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** crash-test hook (src/lib/failpoint.ts); never set in production */
   failpoints: string | undefined;
+  /** deprecated settings in use, and what they mean now: logged at startup */
+  deprecations: string[];
 }
 
 export interface HttpLimits {
@@ -259,7 +284,25 @@ function crossFieldProblems(e: z.infer<typeof EnvSchema>): string[] {
     problems.push('HANDOFF_SIGNING_KEYS: required in production when the dispatcher runs (DISPATCHER=true): comma-separated PEM PKCS#8 private key files (EC P-256 or RSA), the active one first');
   }
   if (e.FAILPOINTS && e.NODE_ENV === 'production') problems.push('FAILPOINTS: a crash-test hook; not allowed in production');
+  if (e.MAX_TRANSPORT_ATTEMPTS !== undefined && e.DELIVERY_RETRY_SCHEDULE) {
+    problems.push('MAX_TRANSPORT_ATTEMPTS: deprecated and replaced by DELIVERY_RETRY_SCHEDULE; set only DELIVERY_RETRY_SCHEDULE');
+  }
   return problems;
+}
+
+const DEFAULT_STEPS = parseDurationList(DEFAULT_ELECTRONIC_RETRY, RETRY_RULES);
+
+/**
+ * The electronic schedule, and a note when the deprecated MAX_TRANSPORT_ATTEMPTS gives it: n attempts
+ * keep their number (n − 1 retries, at most 20) but take the default's spacing, a day apart past its end.
+ */
+function electronicRetry(e: z.infer<typeof EnvSchema>): { steps: number[]; note?: string } {
+  if (e.DELIVERY_RETRY_SCHEDULE || e.MAX_TRANSPORT_ATTEMPTS === undefined) return { steps: e.DELIVERY_RETRY_SCHEDULE ?? DEFAULT_STEPS };
+  const n = e.MAX_TRANSPORT_ATTEMPTS;
+  const steps = Array.from({ length: Math.min(n - 1, RETRY_RULES.maxItems) }, (_, i) => DEFAULT_STEPS[i] ?? DAY_MS);
+  const written = steps.length ? `"${formatDurationList(steps)}"` : 'no retries';
+  const span = formatSpan(steps.reduce((a, b) => a + b, 0));
+  return { steps, note: `MAX_TRANSPORT_ATTEMPTS=${n} is deprecated: it now means the retry schedule ${written} (paper after ${span}); set DELIVERY_RETRY_SCHEDULE instead` };
 }
 
 const signingKeyFiles = (e: z.infer<typeof EnvSchema>) =>
@@ -275,6 +318,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const outbound = outboundPolicy(e.NODE_ENV === 'production', e.OUTBOUND_ALLOWLIST);
   const trusted = trustedProxiesFrom(e.TRUSTED_PROXIES, problems);
   if (problems.length) throw new ConfigError(problems);
+  const electronic = electronicRetry(e);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -300,7 +344,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalMs: e.DISPATCH_INTERVAL_MS,
       maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
       transportTimeoutMs: e.TRANSPORT_TIMEOUT_MS,
-      maxTransportAttempts: e.MAX_TRANSPORT_ATTEMPTS,
+      retry: { ELECTRONIC: electronic.steps, PRINT: e.PRINT_RETRY_SCHEDULE ?? parseDurationList(DEFAULT_PRINT_RETRY, RETRY_RULES) },
       leaseMs: e.DISPATCH_LEASE_MS,
       handOffTimeoutMs: e.HANDOFF_TIMEOUT_MS ?? 30_000,
       handOffMaxCrashes: e.HANDOFF_MAX_CRASHES,
@@ -329,5 +373,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     failpoints: e.FAILPOINTS,
+    deprecations: electronic.note ? [electronic.note] : [],
   };
 }

@@ -11,6 +11,7 @@ import { DataDirLockedError } from './db/lock.js';
 import { certificateExpiryJob, certificateTransitionsJob, retentionJob, structuralChangesJob } from './jobs/definitions.js';
 import { startJobs } from './jobs/scheduler.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { formatDurationList, formatSpan } from './lib/durations.js';
 import { armFailpoints } from './lib/failpoint.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ensureDevKey } from './modules/auth/dev-keys.js';
@@ -74,6 +75,13 @@ async function handoffKeysOrExit(config: Config, log: Logger): Promise<HandoffKe
   }
 }
 
+function logRetrySchedule(retry: Config['dispatch']['retry'], log: Logger): void {
+  const span = (steps: number[]) => steps.reduce((a, b) => a + b, 0);
+  const electronic = { schedule: formatDurationList(retry.ELECTRONIC), paperAfter: formatSpan(span(retry.ELECTRONIC)) };
+  log.info({ electronic, print: { schedule: formatDurationList(retry.PRINT), failedAfter: formatSpan(span(retry.PRINT)) } }, 'retry schedules');
+  if (span(retry.ELECTRONIC) < 86_400_000) log.warn(electronic, 'the electronic retry schedule spans less than a day: an endpoint down overnight sends letters to paper');
+}
+
 function startDispatcherFor(config: Config, database: Database, clock: Clock, directory: Directory, log: Logger, keys: HandoffKeys) {
   const d = config.dispatch;
   const index = () => directory.get();
@@ -85,7 +93,8 @@ function startDispatcherFor(config: Config, database: Database, clock: Clock, di
     PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs, offload: workers, outbound: config.outbound }),
   };
   const name = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, maxTransportAttempts: d.maxTransportAttempts, backoffMs: 5_000, concurrency, handOffTimeoutMs: d.handOffTimeoutMs, maxCrashes: d.handOffMaxCrashes, outbound: config.outbound };
+  const settings = { name, batchSize: 20, leaseMs: d.leaseMs, retry: d.retry, concurrency, handOffTimeoutMs: d.handOffTimeoutMs, maxCrashes: d.handOffMaxCrashes, outbound: config.outbound };
+  logRetrySchedule(d.retry, log);
   const dispatcher = startDispatcher(database.db, clock, adapters, settings, d.intervalMs, log);
   return {
     async stop() {
@@ -98,6 +107,7 @@ function startDispatcherFor(config: Config, database: Database, clock: Clock, di
 async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
+  for (const note of config.deprecations) log.warn(note);
   armFailpoints(config.failpoints);
   installCrashPolicy(log);
   // Before the database: a bad key file stops the start at once, having opened nothing.
@@ -123,6 +133,7 @@ async function main(): Promise<void> {
     allowlist: config.outbound.allowlist,
     certificates: { anchors: loadTrustAnchors(config.trustAnchorsDir), overlapMs: config.certOverlapDays * 86_400_000 },
     maxPayloadBytes: config.dispatch.maxPayloadBytes,
+    transportTimeoutMs: config.dispatch.transportTimeoutMs,
     verifier: createVerifier({ ...config.auth, jwks }, clock),
     graphiql: config.graphiql,
     limits: config.http,
@@ -130,6 +141,7 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     isDev: config.env === 'development',
     handoffJwks: handoffKeys?.jwks,
+    handoff: handoffKeys && { keys: handoffKeys, issuer: config.handoff.issuer },
   });
   const dispatcher = config.dispatch.enabled && handoffKeys ? startDispatcherFor(config, database, clock, directory, log, handoffKeys) : undefined;
 

@@ -56,6 +56,8 @@ function argumentsFor(field: string, f: { jurisdictionId: string; deliveryId: st
     route: { input: { recipientKey: 'ags:05766020', messageType: '100' } },
     delivery: { id: f.deliveryId },
     acknowledgeDelivery: { id: f.deliveryId, outcome: 'ACCEPTED' },
+    endpointHealth: { dataCenterCode: 'krz' },
+    testDataCenterEndpoint: { dataCenterCode: 'krz' },
     dispatch: {
       input: {
         idempotencyKey: 'intruder-0001',
@@ -88,6 +90,8 @@ const SELECTIONS: Record<string, string> = {
   dataCenter: '{ code }',
   tenant: '{ code }',
   delivery: '{ id }',
+  endpointHealth: '{ dataCenterCode lastFailureReason }',
+  testDataCenterEndpoint: '{ dataCenterCode endpointUrl detail }',
 };
 
 

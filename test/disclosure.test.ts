@@ -15,6 +15,7 @@ import { DATA_CENTRE_UNAVAILABLE } from '../src/modules/directory/delivery-decis
 import type { Directory } from '../src/modules/directory/directory.js';
 import { dispatchOnce } from '../src/modules/delivery/dispatcher.js';
 import type { DispatcherSettings } from '../src/modules/delivery/outbox.js';
+import { exponentialRetry } from '../src/modules/delivery/retry.js';
 import { printAdapter } from '../src/modules/delivery/print.adapter.js';
 import { transportAdapter } from '../src/modules/delivery/transport.adapter.js';
 import { publicAttemptDetail, publicDeliveryReasons, WITHHELD } from '../src/modules/routing/disclosure.js';
@@ -36,7 +37,7 @@ const PRINT_LINE = 'print to Marktplatz 5, 32756 Detmold';
 forEachEngine('what a CLIENT reads of routing and deliveries', (engine) => {
   const clock = new ManualClock('2026-11-22T10:00:00Z');
   const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-spool-'));
-  const settings: DispatcherSettings = { name: 'dispatcher-on-host-7', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 };
+  const settings: DispatcherSettings = { name: 'dispatcher-on-host-7', batchSize: 50, leaseMs: 60_000, retry: exponentialRetry(3, 1000) };
   let database: Database;
   let directory: Directory;
   let rx: Awaited<ReturnType<typeof receiver>>;
@@ -107,7 +108,7 @@ forEachEngine('what a CLIENT reads of routing and deliveries', (engine) => {
     await dispatchOnce(database.db, clock, adapters(), settings);
     rx.setMode('fail');
     const failing = await send('100');
-    await dispatchOnce(database.db, clock, adapters(false), { ...settings, maxTransportAttempts: 1 });
+    await dispatchOnce(database.db, clock, adapters(false), { ...settings, retry: exponentialRetry(1, 1000) });
     rx.setMode('ok');
     Object.assign(ids, { electronic: electronic.id, print: print.id, failing: failing.id });
 

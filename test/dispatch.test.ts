@@ -15,6 +15,7 @@ import { transportAdapter } from '../src/modules/delivery/transport.adapter.js';
 import { dispatch } from '../src/modules/delivery/intake.service.js';
 import { dispatchOnce } from '../src/modules/delivery/dispatcher.js';
 import { type DispatcherSettings } from '../src/modules/delivery/outbox.js';
+import { exponentialRetry } from '../src/modules/delivery/retry.js';
 import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries } from '../src/modules/delivery/deliveries.service.js';
 import { enforceRetention } from '../src/modules/delivery/retention.js';
 import { sendWebhooksOnce, sign } from '../src/modules/delivery/webhooks.js';
@@ -46,7 +47,7 @@ forEachEngine('dispatch and hand-off', (engine) => {
   let rx: Awaited<ReturnType<typeof receiver>>;
   let directory: Directory;
   const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-spool-'));
-  const settings: DispatcherSettings = { name: 'test', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 };
+  const settings: DispatcherSettings = { name: 'test', batchSize: 50, leaseMs: 60_000, retry: exponentialRetry(3, 1000) };
   // A generous timeout: the first hand-off of a run on a busy CI machine is slow; the hang test sets its own.
   const adapters = (timeoutMs = 5000) => ({
     ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, timeoutMs),
@@ -281,7 +282,7 @@ describe.skipIf(!pg)('two dispatchers on one PostgreSQL [postgres]', () => {
       const mk = (db: Database, dir: Directory, name: string) => ({
         db,
         adapters: { ELECTRONIC: transportAdapter(db.db, () => dir.get(), clock, 5000) },
-        settings: { name, batchSize: 25, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 },
+        settings: { name, batchSize: 25, leaseMs: 60_000, retry: exponentialRetry(3, 1000) },
       });
       const d1 = mk(a, s.directory, 'one');
       const d2 = mk(b, dirB, 'two');

@@ -36,6 +36,7 @@ import { forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
 import { setUp } from './helpers/network.js';
 import { startReceiver, type ReceiverProcess } from './helpers/processes.js';
+import { exponentialRetry } from '../src/modules/delivery/retry.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 const HOOK_SECRET = 'a-long-webhook-secret-123';
@@ -114,7 +115,7 @@ forEachEngine('signed hand-offs to the reference receiver', (engine) => {
     ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 10_000, { keys: signing, offload: capture }),
     PRINT: printAdapter(() => directory.get(), clock, { spoolDir: spool, timeoutMs: 10_000 }),
   });
-  const settings = { name: 'signing-test', batchSize: 10, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 1000 };
+  const settings = { name: 'signing-test', batchSize: 10, leaseMs: 60_000, retry: exponentialRetry(3, 1000) };
   let n = 0;
   const send = (payload: Buffer, extra: Record<string, string> = {}) =>
     dispatch(

@@ -17,6 +17,7 @@ import { attemptsOf, findDelivery } from '../src/modules/delivery/deliveries.ser
 import { dispatchOnce } from '../src/modules/delivery/dispatcher.js';
 import { dispatch } from '../src/modules/delivery/intake.service.js';
 import type { DispatcherSettings } from '../src/modules/delivery/outbox.js';
+import { exponentialRetry } from '../src/modules/delivery/retry.js';
 import { printAdapter } from '../src/modules/delivery/print.adapter.js';
 import { transportAdapter } from '../src/modules/delivery/transport.adapter.js';
 import { sendWebhooksOnce } from '../src/modules/delivery/webhooks.js';
@@ -81,7 +82,7 @@ forEachEngine('outbound URL policy', (engine) => {
   const clock = new ManualClock('2026-11-22T10:00:00Z');
   const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-spool-'));
   // Failed attempts are not due again within this file: each pass sees only the delivery just sent.
-  const settings: DispatcherSettings = { name: 'test', batchSize: 50, leaseMs: 60_000, maxTransportAttempts: 3, backoffMs: 30 * 86_400_000 };
+  const settings: DispatcherSettings = { name: 'test', batchSize: 50, leaseMs: 60_000, retry: exponentialRetry(3, 30 * 86_400_000) };
   let allowlist = EMPTY_ALLOWLIST;
   const ctx = (requireHttps: boolean) => makeServiceContext({ db: database.db, clock, principal: admin, actor: testActor, directory }, { requireHttps, allowlist });
   let n = 0;

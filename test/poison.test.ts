@@ -16,6 +16,7 @@ import { makeServiceContext } from '../src/modules/directory/context.js';
 import { attemptsOf, findDelivery } from '../src/modules/delivery/deliveries.service.js';
 import { dispatchOnce } from '../src/modules/delivery/dispatcher.js';
 import { claim, type DispatcherSettings } from '../src/modules/delivery/outbox.js';
+import { exponentialRetry } from '../src/modules/delivery/retry.js';
 import { printAdapter } from '../src/modules/delivery/print.adapter.js';
 import { transportAdapter } from '../src/modules/delivery/transport.adapter.js';
 import { sendWebhooksOnce } from '../src/modules/delivery/webhooks.js';
@@ -46,7 +47,7 @@ forEachEngine('poison messages', (engine) => {
   const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-poison-'));
   const notified: { deliveryId: string; status: string }[] = [];
   const pool = new WorkerPool({ size: 2, tasks: new URL('./helpers/poison-tasks.ts', import.meta.url) });
-  const settings: DispatcherSettings = { name: 'poison', batchSize: 10, leaseMs: 60_000, maxTransportAttempts: 10, backoffMs: 1000, handOffTimeoutMs: BUDGET_MS, maxCrashes: 3 };
+  const settings: DispatcherSettings = { name: 'poison', batchSize: 10, leaseMs: 60_000, retry: exponentialRetry(10, 1000), handOffTimeoutMs: BUDGET_MS, maxCrashes: 3 };
   const adapters = () => ({
     ELECTRONIC: transportAdapter(database.db, () => directory.get(), clock, 2000, { offload: pool }),
     PRINT: printAdapter(() => directory.get(), clock, { spoolDir: spool, timeoutMs: 2000, offload: pool }),

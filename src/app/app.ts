@@ -27,6 +27,8 @@ export interface AppOptions extends Omit<AppDeps, 'certificates'> {
   isDev?: boolean;
   /** the hand-off signing keys' public JWKS, served at /.well-known/jwks.json */
   handoffJwks?: { keys: object[] };
+  /** the keys and iss endpoint tests are signed with (main passes the dispatcher's) */
+  handoff?: AppDeps['handoff'];
 }
 
 export interface App extends HttpHandler {
@@ -43,6 +45,8 @@ export function createApp(opts: AppOptions): App {
     allowlist: opts.allowlist,
     certificates: opts.certificates ?? { anchors: [], overlapMs: 14 * 86_400_000 },
     maxPayloadBytes: opts.maxPayloadBytes,
+    transportTimeoutMs: opts.transportTimeoutMs,
+    handoff: opts.handoff,
   };
   const limits = opts.limits ?? defaultHttpLimits(opts.production);
   const yoga = createYogaServer({ deps, verifier: opts.verifier, graphiql: opts.graphiql, limits, jit: opts.jit, log: opts.log, isDev: opts.isDev });

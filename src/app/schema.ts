@@ -16,6 +16,7 @@ import { jurisdictionResolvers } from '../modules/jurisdictions/jurisdictions.re
 import { postcodeResolvers } from '../modules/postcodes/postcodes.resolvers.js';
 import { regionResolvers } from '../modules/regions/regions.resolvers.js';
 import { dispatchResolvers } from '../modules/delivery/delivery.resolvers.js';
+import { endpointResolvers } from '../modules/delivery/endpoint.resolvers.js';
 import { routeResolvers } from '../modules/routing/route.resolvers.js';
 import { structuralResolvers } from '../modules/structural/structural.resolvers.js';
 import { tenantResolvers } from '../modules/tenants/tenants.resolvers.js';
@@ -47,6 +48,7 @@ export function buildSchema(): GraphQLSchema {
         certificateResolvers,
         routeResolvers,
         dispatchResolvers,
+        endpointResolvers,
         structuralResolvers,
       ),
   });

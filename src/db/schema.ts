@@ -412,6 +412,22 @@ export const deliveryAttempts = pgTable(
   (t) => [index('delivery_attempts_delivery').on(t.deliveryId)],
 );
 
+/**
+ * How a data centre's endpoint fares with real hand-offs: failed electronic attempts in a row (a
+ * success resets it), the last success and failure. Also bounds the endpoint test: one at a time
+ * per data centre, and not again before testBlockedUntil.
+ */
+export const endpointHealth = pgTable('endpoint_health', {
+  dataCenterId: bigint('data_center_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => dataCenters.id),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true, mode: 'date' }),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true, mode: 'date' }),
+  lastFailureReason: text('last_failure_reason'),
+  testBlockedUntil: timestamp('test_blocked_until', { withTimezone: true, mode: 'date' }),
+});
+
 /** Status notifications to senders' webhooks: written with the status change, delivered with retries. */
 export const webhookOutbox = pgTable(
   'webhook_outbox',

@@ -47,6 +47,9 @@ export const ROOT_ACCESS: Record<string, Access> = {
   'Query.dataCenter': OPERATORS,
   'Query.tenant': OPERATORS,
   'Query.certificateWarnings': DATA_CENTER_MANAGERS,
+  // Scope (a DATA_CENTER: its own data centre only) is checked in the services.
+  'Query.endpointHealth': DATA_CENTER_MANAGERS,
+  'Mutation.testDataCenterEndpoint': DATA_CENTER_MANAGERS,
   'Query.delivery': SENDERS,
   'Query.deliveries': SENDERS,
   'Mutation.createAuthority': AUTHORITY_MANAGERS,

@@ -9,6 +9,7 @@ import type { RegionLoaders } from '../modules/regions/regions.service.js';
 import type { PostcodeLoaders } from '../modules/postcodes/postcodes.resolvers.js';
 import type { Directory } from '../modules/directory/directory.js';
 import type { ServiceContext } from '../modules/directory/context.js';
+import type { HandoffKeys } from '../modules/delivery/signing-keys.js';
 import type * as x509 from '@peculiar/x509';
 
 export interface AppDeps {
@@ -24,6 +25,10 @@ export interface AppDeps {
   certificates: { anchors: x509.X509Certificate[]; overlapMs: number };
   /** largest decoded payload accepted by dispatch */
   maxPayloadBytes?: number;
+  /** timeout of one POST to a data centre's endpoint (also its endpoint test); default 10 s */
+  transportTimeoutMs?: number;
+  /** the server's hand-off signing keys and iss: endpoint tests are signed like hand-offs */
+  handoff?: { keys: HandoffKeys; issuer: string };
 }
 
 export interface GraphQLContext {

@@ -38,8 +38,16 @@ export const deliveryEvents = new Counter({
   registers: [registry],
 });
 
+export const endpointAttempts = new Counter({
+  name: 'bv_endpoint_attempts_total',
+  help: 'Electronic hand-off attempts booked in this instance, by data centre and outcome (ok, failed)',
+  labelNames: ['data_center', 'outcome'] as const,
+  registers: [registry],
+});
+
 onDomainEvent('lookup', (status) => lookups.inc({ status }));
 onDomainEvent('delivery', (status, channel) => deliveryEvents.inc({ status, channel }));
+onDomainEvent('endpoint', (dataCenter, outcome) => endpointAttempts.inc({ data_center: dataCenter, outcome }));
 
 export const jobRuns = new Counter({
   name: 'bv_job_runs_total',
@@ -79,6 +87,13 @@ const certExpiry = new Gauge({
   labelNames: ['data_center', 'usage', 'thumbprint'] as const,
   registers: [registry],
 });
+// Shared state like the outbox: every instance reports the database's count, whichever booked the attempts.
+const endpointFailures = new Gauge({
+  name: 'bv_endpoint_consecutive_failures',
+  help: "Failed electronic attempts in a row to each data centre's endpoint (a success resets it)",
+  labelNames: ['data_center'] as const,
+  registers: [registry],
+});
 const databaseUp = new Gauge({ name: 'bv_database_up', help: '1 when the database answered the scrape queries', registers: [registry] });
 const directoryVersion = new Gauge({ name: 'bv_directory_version', help: 'Version of the in-memory directory index', registers: [registry] });
 
@@ -95,6 +110,7 @@ export function operationLabel(type: string, name: string | undefined): string {
 export async function renderMetrics(database: Database, directoryVersionOf: () => number | undefined, now: Date): Promise<string> {
   outbox.reset();
   certExpiry.reset();
+  endpointFailures.reset();
   try {
     const rows = await queryRows<{ channel: string; n: number }>(
       database.db,
@@ -109,6 +125,11 @@ export async function renderMetrics(database: Database, directoryVersionOf: () =
     for (const c of certs) {
       certExpiry.set({ data_center: c.code, usage: c.usage, thumbprint: c.thumbprint }, Math.round((new Date(c.not_after).getTime() - now.getTime()) / 1000));
     }
+    const health = await queryRows<{ code: string; n: number }>(
+      database.db,
+      sql`select dc.code, coalesce(h.consecutive_failures, 0)::int as n from data_centers dc left join endpoint_health h on h.data_center_id = dc.id`,
+    );
+    for (const h of health) endpointFailures.set({ data_center: h.code }, Number(h.n));
     databaseUp.set(1);
   } catch {
     databaseUp.set(0);

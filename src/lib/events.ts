@@ -6,9 +6,11 @@ export interface DomainEvents {
   lookup: (status: string) => void;
   /** a delivery reached a status in this instance */
   delivery: (status: string, channel: string) => void;
+  /** an electronic attempt to a data centre's endpoint was booked: ok or failed */
+  endpoint: (dataCenter: string, outcome: 'ok' | 'failed') => void;
 }
 
-const listeners: { [K in keyof DomainEvents]: DomainEvents[K][] } = { lookup: [], delivery: [] };
+const listeners: { [K in keyof DomainEvents]: DomainEvents[K][] } = { lookup: [], delivery: [], endpoint: [] };
 
 export function onDomainEvent<K extends keyof DomainEvents>(kind: K, listener: DomainEvents[K]): () => void {
   listeners[kind].push(listener);

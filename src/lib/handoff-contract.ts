@@ -22,6 +22,9 @@ export const RECEIPT_MAX_BYTES = 64 * 1024;
 /** a delivery id: the server's are UUIDs; receivers use it as a folder name, so nothing else passes */
 export const DELIVERY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The message type of a data centre's endpoint test (testDataCenterEndpoint): verified, decrypted and receipted, never stored. */
+export const TEST_MESSAGE_TYPE = 'test';
+
 /** The claims of a signed hand-off: every field of the message and its ciphertext. */
 export interface HandoffClaims {
   iss: string;

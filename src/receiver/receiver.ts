@@ -11,7 +11,7 @@ import { decryptPayload, signReceipt } from './receipt.js';
 import { problem, Refusal } from './refusal.js';
 import type { SeenJtis } from './replay.js';
 import { storeDelivery, storedReceipt } from './store.js';
-import { forgetAfter, verifyHandoff, type Expectations } from './verify.js';
+import { forgetAfter, isEndpointTest, verifyHandoff, type Expectations } from './verify.js';
 
 export interface ReceiverOptions extends Expectations {
   identity: Identity;
@@ -51,8 +51,8 @@ async function bodyOf(req: IncomingMessage, maxBytes: number): Promise<string> {
   }
 }
 
-/** Decrypts, signs the receipt and stores all three; a concurrent attempt that stored first wins. */
-async function take(o: ReceiverOptions, c: HandoffClaims): Promise<Accepted> {
+/** Decrypts and signs the receipt (an endpoint test goes no further). */
+async function openHandoff(o: ReceiverOptions, c: HandoffClaims) {
   const payload = await decryptPayload(o.identity, c);
   const receivedAt = new Date();
   const payloadSha256 = sha256Hex(payload);
@@ -64,6 +64,12 @@ async function take(o: ReceiverOptions, c: HandoffClaims): Promise<Accepted> {
     receiver: o.identity.subject,
     iat: Math.floor(receivedAt.getTime() / 1000),
   });
+  return { payload, receipt, receivedAt, payloadSha256 };
+}
+
+/** Decrypts, signs the receipt and stores all three; a concurrent attempt that stored first wins. */
+async function take(o: ReceiverOptions, c: HandoffClaims): Promise<Accepted> {
+  const { payload, receipt, receivedAt, payloadSha256 } = await openHandoff(o, c);
   const { jwe: _jwe, ...signed } = c;
   const metadata = { ...signed, payload_sha256: payloadSha256, payload_bytes: payload.length, received_at: receivedAt.toISOString() };
   if ((await storeDelivery(o.dir, c.delivery_id, { payload, metadata, receipt })) === 'stored') return { deliveryId: c.delivery_id, receipt, stored: true };
@@ -76,6 +82,7 @@ async function receive(o: ReceiverOptions, req: IncomingMessage): Promise<Accept
   if (!(await o.seen.first(claims.jti, forgetAfter(claims, o.clockToleranceS)))) {
     throw new Refusal(409, 'replay', `jti ${claims.jti} was seen before: a request is taken once`);
   }
+  if (isEndpointTest(claims)) return { deliveryId: claims.delivery_id, receipt: (await openHandoff(o, claims)).receipt, stored: false };
   const before = await storedReceipt(o.dir, claims.delivery_id);
   if (before) return { deliveryId: claims.delivery_id, receipt: before, stored: false };
   return take(o, claims);

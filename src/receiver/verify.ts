@@ -2,7 +2,7 @@
 // a hand-off"): a compact JWS of the right type, signed by one of the server's published keys, from
 // the expected issuer, for a recipient this receiver serves, within its validity, with every claim.
 import { decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { DELIVERY_ID, HANDOFF_ALGORITHMS, HANDOFF_TTL_SECONDS, HANDOFF_TYP, type HandoffClaims } from '../lib/handoff-contract.js';
+import { DELIVERY_ID, TEST_MESSAGE_TYPE, HANDOFF_ALGORITHMS, HANDOFF_TTL_SECONDS, HANDOFF_TYP, type HandoffClaims } from '../lib/handoff-contract.js';
 import { Refusal } from './refusal.js';
 
 export interface Expectations {
@@ -58,6 +58,14 @@ function checkClaims(c: Record<string, unknown>): HandoffClaims {
   return c as unknown as HandoffClaims;
 }
 
+/** A data centre's endpoint test (message type "test", aud data-center:CODE) goes to every receiver; a delivery only to one serving its recipient. */
+export const isEndpointTest = (c: HandoffClaims) => c.message_type === TEST_MESSAGE_TYPE && c.aud.startsWith('data-center:');
+
+function checkAudience(c: HandoffClaims, audience: string[] | undefined): HandoffClaims {
+  if (audience && !isEndpointTest(c) && !audience.includes(c.aud)) throw new Refusal(403, 'audience', 'aud is not a recipient served here');
+  return c;
+}
+
 /** Verifies a hand-off; throws a Refusal saying why not. */
 export async function verifyHandoff(token: string, keys: JWTVerifyGetKey, e: Expectations): Promise<HandoffClaims> {
   checkHeader(token);
@@ -67,7 +75,6 @@ export async function verifyHandoff(token: string, keys: JWTVerifyGetKey, e: Exp
       algorithms: [...HANDOFF_ALGORITHMS],
       typ: HANDOFF_TYP,
       issuer: e.issuer,
-      audience: e.audience,
       clockTolerance: e.clockToleranceS,
       maxTokenAge: HANDOFF_TTL_SECONDS, // refuses an iat in the future or older than the TTL too
       requiredClaims: ['iss', 'aud', 'iat', 'exp', 'jti'],
@@ -75,7 +82,7 @@ export async function verifyHandoff(token: string, keys: JWTVerifyGetKey, e: Exp
   } catch (err) {
     throw refusalFor(err);
   }
-  return checkClaims(payload);
+  return checkAudience(checkClaims(payload), e.audience);
 }
 
 /** Until when a jti must be remembered: after that the hand-off is refused as expired anyway. */

@@ -337,6 +337,11 @@ export type Delivery = {
   /** Also the receiver's de-duplication key. */
   id: Scalars['ID']['output'];
   messageType: Scalars['String']['output'];
+  /**
+   * When the next attempt is planned (after a failure: the retry schedule's next step). Due or under
+   * way when it lies in the past; null when nothing is planned (handed off, or failed for good).
+   */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
   /** Why this channel was chosen (and why it failed, if it did). A CLIENT reads them worded as ElectronicDelivery.reasons. */
   reasons: Array<Scalars['String']['output']>;
   /** The receiver's verified receipt, once DELIVERED (and kept after an acknowledgement). */
@@ -426,7 +431,7 @@ export type DeliveryStatus =
    * (see receipt). A 2xx answer without such a receipt leaves it HANDED_OFF (a receiver that sends none).
    */
   | 'DELIVERED'
-  /** Given up, for good: the attempts ran out, or the hand-off crashed, timed out or never finished too often in a row (quarantine). The last entry of reasons says why; attempts carry each detail. */
+  /** Given up, for good: the retry schedule ran out (print, or electronic without a print centre), or the hand-off crashed, timed out or never finished too often in a row (quarantine). The last entry of reasons says why; attempts carry each detail. */
   | 'FAILED'
   /** Handed off: POSTed to the recipient's endpoint or to the print centre, or spooled. */
   | 'HANDED_OFF'
@@ -434,9 +439,9 @@ export type DeliveryStatus =
   | 'PENDING'
   /** The recipient rejected it, with a reason (acknowledgeDelivery); see acknowledgement. */
   | 'REJECTED'
-  /** Electronic attempts ran out; it goes (or went) to print. */
+  /** Every step of the electronic retry schedule failed; it goes (or went) to print. */
   | 'REROUTED_TO_PRINT'
-  /** An attempt failed; the next one follows after a backoff. */
+  /** An attempt failed; the next one follows at the retry schedule's next step (nextAttemptAt). */
   | 'RETRYING';
 
 export type DirectoryChange = {
@@ -507,6 +512,45 @@ export type ElectronicDelivery = {
    * certificates) as "the recipient's data centre cannot receive electronically at the moment".
    */
   reasons: Array<Scalars['String']['output']>;
+};
+
+/** How a data centre's transport endpoint fares with real hand-offs. */
+export type EndpointHealth = {
+  __typename?: 'EndpointHealth';
+  /**
+   * Failed electronic attempts in a row to authorities the data centre hosts, over all deliveries; a
+   * successful hand-off resets it. Crashes of this server's own hand-off workers do not count.
+   */
+  consecutiveFailures: Scalars['Int']['output'];
+  dataCenterCode: Scalars['String']['output'];
+  /** Electronic deliveries to its authorities waiting for their (next) attempt. */
+  deliveriesWaiting: Scalars['Int']['output'];
+  lastFailureAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The last failed attempt's detail, e.g. `endpoint answered HTTP 503`. */
+  lastFailureReason?: Maybe<Scalars['String']['output']>;
+  lastSuccessAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The earliest planned attempt among them; null when none waits. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** What an endpoint test found. */
+export type EndpointTestResult = {
+  __typename?: 'EndpointTestResult';
+  /** The encryption certificate the test message was encrypted for; null when there is no usable one. */
+  certificateThumbprint?: Maybe<Scalars['String']['output']>;
+  dataCenterCode: Scalars['String']['output'];
+  /** What happened, worded as a delivery attempt's detail. */
+  detail: Scalars['String']['output'];
+  durationMs: Scalars['Int']['output'];
+  /** The endpoint tried: the preferred (first) one, where deliveries go. Null when the data centre has none. */
+  endpointUrl?: Maybe<Scalars['String']['output']>;
+  /** The HTTP status the endpoint answered; null when it did not answer or was not contacted. */
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  /** True when the endpoint answered 2xx. */
+  ok: Scalars['Boolean']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  /** Sent as x-delivery-id (test-…) with x-message-type: test and x-test: true, for the receiver's logs. */
+  testId: Scalars['ID']['output'];
 };
 
 /** An authority's responsibility for a task in an area for a time. */
@@ -758,6 +802,14 @@ export type Mutation = {
   /** At once, with a reason. */
   revokeCertificate: Certificate;
   /**
+   * Sends a small test message to the data centre's preferred endpoint the way deliveries travel (a JWE
+   * for its active encryption certificate, the outbound URL policy, TRANSPORT_TIMEOUT_MS) and answers
+   * what happened. It is not a delivery: nothing is stored, nothing goes to print, endpoint health
+   * stays as it is. One test at a time per data centre, the next at least 10 s after the last ended
+   * (else CONFLICT). ADMIN, or the DATA_CENTER itself.
+   */
+  testDataCenterEndpoint: EndpointTestResult;
+  /**
    * Fails with CONFLICT when expectedVersion is not the current version; nothing is written then.
    * A TENANT_MANAGER changes only authorities of its tenant whose ags:/ars: key lies in its territory.
    */
@@ -866,6 +918,11 @@ export type MutationRequestCertificateChallengeArgs = {
 export type MutationRevokeCertificateArgs = {
   reason: Scalars['String']['input'];
   thumbprintSha256: Scalars['String']['input'];
+};
+
+
+export type MutationTestDataCenterEndpointArgs = {
+  dataCenterCode: Scalars['String']['input'];
 };
 
 
@@ -1035,6 +1092,11 @@ export type Query = {
   deliveryStatistics: Array<DeliveryStatisticsRow>;
   /** Every change to regions, jurisdictions and authorities in commit order; resume with `after`. */
   directoryChanges: DirectoryChangeConnection;
+  /**
+   * Endpoint health: ADMIN of every data centre (or the one named), a DATA_CENTER of its own only (the
+   * code may be left out). Most failures in a row first.
+   */
+  endpointHealth: Array<EndpointHealth>;
   /** The authenticated caller. Any role. */
   me: Principal;
   /**
@@ -1130,6 +1192,11 @@ export type QueryDeliveryStatisticsArgs = {
 export type QueryDirectoryChangesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryEndpointHealthArgs = {
+  dataCenterCode?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1656,6 +1723,8 @@ export type ResolversTypes = {
   DirectoryOperation: DirectoryOperation;
   DispatchInput: DispatchInput;
   ElectronicDelivery: ResolverTypeWrapper<DeliveryDecisionModel>;
+  EndpointHealth: ResolverTypeWrapper<EndpointHealth>;
+  EndpointTestResult: ResolverTypeWrapper<EndpointTestResult>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1755,6 +1824,8 @@ export type ResolversParentTypes = {
   DirectoryChangeConnection: Omit<DirectoryChangeConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['DirectoryChange']> };
   DispatchInput: DispatchInput;
   ElectronicDelivery: DeliveryDecisionModel;
+  EndpointHealth: EndpointHealth;
+  EndpointTestResult: EndpointTestResult;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -1956,6 +2027,7 @@ export type DeliveryResolvers<ContextType = GraphQLContext, ParentType extends R
   handedOffAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   messageType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   receipt?: Resolver<Maybe<ResolversTypes['DeliveryReceipt']>, ParentType, ContextType>;
   recipientKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2019,6 +2091,28 @@ export type ElectronicDeliveryResolvers<ContextType = GraphQLContext, ParentType
   channel?: Resolver<ResolversTypes['DeliveryChannel'], ParentType, ContextType>;
   electronic?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EndpointHealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointHealth'] = ResolversParentTypes['EndpointHealth']> = {
+  consecutiveFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dataCenterCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deliveriesWaiting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastFailureAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastFailureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastSuccessAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type EndpointTestResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointTestResult'] = ResolversParentTypes['EndpointTestResult']> = {
+  certificateThumbprint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataCenterCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endpointUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  httpStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  testId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -2149,6 +2243,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   rejectStructuralChange?: Resolver<ResolversTypes['StructuralChange'], ParentType, ContextType, RequireFields<MutationRejectStructuralChangeArgs, 'expectedVersion' | 'id'>>;
   requestCertificateChallenge?: Resolver<ResolversTypes['CertificateChallenge'], ParentType, ContextType, RequireFields<MutationRequestCertificateChallengeArgs, 'certificate' | 'dataCenterCode'>>;
   revokeCertificate?: Resolver<ResolversTypes['Certificate'], ParentType, ContextType, RequireFields<MutationRevokeCertificateArgs, 'reason' | 'thumbprintSha256'>>;
+  testDataCenterEndpoint?: Resolver<ResolversTypes['EndpointTestResult'], ParentType, ContextType, RequireFields<MutationTestDataCenterEndpointArgs, 'dataCenterCode'>>;
   updateAuthority?: Resolver<ResolversTypes['Authority'], ParentType, ContextType, RequireFields<MutationUpdateAuthorityArgs, 'expectedVersion' | 'input' | 'key'>>;
   updateDataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType, RequireFields<MutationUpdateDataCenterArgs, 'code' | 'expectedVersion' | 'input'>>;
   updateTenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType, RequireFields<MutationUpdateTenantArgs, 'code' | 'expectedVersion' | 'input'>>;
@@ -2226,6 +2321,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   delivery?: Resolver<Maybe<ResolversTypes['Delivery']>, ParentType, ContextType, RequireFields<QueryDeliveryArgs, 'id'>>;
   deliveryStatistics?: Resolver<Array<ResolversTypes['DeliveryStatisticsRow']>, ParentType, ContextType, RequireFields<QueryDeliveryStatisticsArgs, 'from' | 'groupBy' | 'to'>>;
   directoryChanges?: Resolver<ResolversTypes['DirectoryChangeConnection'], ParentType, ContextType, RequireFields<QueryDirectoryChangesArgs, 'first'>>;
+  endpointHealth?: Resolver<Array<ResolversTypes['EndpointHealth']>, ParentType, ContextType, Partial<QueryEndpointHealthArgs>>;
   me?: Resolver<ResolversTypes['Principal'], ParentType, ContextType>;
   municipality?: Resolver<Maybe<ResolversTypes['Municipality']>, ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'ags'>>;
   municipalityHistory?: Resolver<ResolversTypes['MunicipalityHistory'], ParentType, ContextType, RequireFields<QueryMunicipalityHistoryArgs, 'ags'>>;
@@ -2376,6 +2472,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DirectoryChange?: DirectoryChangeResolvers<ContextType>;
   DirectoryChangeConnection?: DirectoryChangeConnectionResolvers<ContextType>;
   ElectronicDelivery?: ElectronicDeliveryResolvers<ContextType>;
+  EndpointHealth?: EndpointHealthResolvers<ContextType>;
+  EndpointTestResult?: EndpointTestResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Jurisdiction?: JurisdictionResolvers<ContextType>;
   JurisdictionCandidate?: JurisdictionCandidateResolvers<ContextType>;

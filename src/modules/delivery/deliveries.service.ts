@@ -1,8 +1,8 @@
 // Reading deliveries back: one by id with its attempts, filtered lists for senders and operators,
 // and statistics.
-import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { deliveries, deliveryAttempts } from '../../db/schema.js';
+import { deliveries, deliveryAttempts, deliveryOutbox } from '../../db/schema.js';
 import { notFound } from '../../lib/errors.js';
 import type { Principal } from '../auth/principal.js';
 
@@ -15,6 +15,12 @@ export async function findDelivery(db: Db, id: string): Promise<DeliveryRow> {
 }
 
 export type AttemptRow = typeof deliveryAttempts.$inferSelect;
+
+/** When each delivery's next attempt is planned, by id; a delivery with nothing planned is absent. */
+export async function nextAttemptsOf(db: Db, ids: string[]): Promise<Map<string, Date>> {
+  const rows = await db.select({ id: deliveryOutbox.deliveryId, at: deliveryOutbox.availableAt }).from(deliveryOutbox).where(inArray(deliveryOutbox.deliveryId, ids));
+  return new Map(rows.map((r) => [r.id, r.at]));
+}
 
 export async function attemptsOf(db: Db, id: string): Promise<AttemptRow[]> {
   return db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, id)).orderBy(asc(deliveryAttempts.id));

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.j
 import { badInput } from '../../lib/errors.js';
 import { requirePrincipal } from '../auth/principal.js';
 import { publicAttemptDetail, publicDeliveryReasons } from '../routing/disclosure.js';
-import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries, type AttemptRow, type DeliveryFilter, type DeliveryRow, type GroupBy } from './deliveries.service.js';
+import { attemptsOf, deliveryStatistics, findDelivery, listDeliveries, nextAttemptsOf, type AttemptRow, type DeliveryFilter, type DeliveryRow, type GroupBy } from './deliveries.service.js';
 import { dispatch, type DispatchInput } from './intake.service.js';
 import { acknowledgeDelivery } from './acknowledge.service.js';
 import type { Receipt } from './receipt.js';
@@ -60,6 +60,8 @@ export const dispatchResolvers: Resolvers = {
       d.acknowledgedAt && (d.status === 'ACCEPTED' || d.status === 'REJECTED')
         ? { outcome: d.status, reason: d.acknowledgementReason, at: d.acknowledgedAt }
         : null,
+    nextAttemptAt: async (d: DeliveryRow, _: unknown, ctx: GraphQLContext) =>
+      (await ctx.load('nextAttemptAt', (ids) => nextAttemptsOf(ctx.deps.database.db, ids))(d.id)) ?? null,
   },
   DeliveryAttempt: {
     detail: withPublicWording((a: AttemptRow) => a.detail, (a: AttemptRow) => publicAttemptDetail(a)),

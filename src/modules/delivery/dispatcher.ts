@@ -10,6 +10,7 @@ import { loggableError, type Logger } from '../../lib/logger.js';
 import { HandOffCrash, HandOffTimeout, type Adapter, type Adapters } from './adapter.js';
 import type { Receipt } from './receipt.js';
 import { findDelivery, type DeliveryRow } from './deliveries.service.js';
+import { recordEndpointOutcome, recovered, warnsAt } from './endpoint-health.js';
 import { book, claim, DEFAULT_HANDOFF_TIMEOUT_MS, type DispatcherSettings } from './outbox.js';
 import { sendWebhooksOnce } from './webhooks.js';
 
@@ -19,11 +20,12 @@ interface Pass {
   clock: Clock;
   adapters: Adapters;
   settings: DispatcherSettings;
+  log?: Logger;
 }
 
 /** One pass: claim, hand off, record. Returns how many deliveries were worked on. */
-export async function dispatchOnce(db: Db, clock: Clock, adapters: Adapters, s: DispatcherSettings): Promise<number> {
-  const pass: Pass = { db, clock, adapters, settings: s };
+export async function dispatchOnce(db: Db, clock: Clock, adapters: Adapters, s: DispatcherSettings, log?: Logger): Promise<number> {
+  const pass: Pass = { db, clock, adapters, settings: s, log };
   const { ids, quarantined } = await claim(db, clock.now(), s);
   for (const q of quarantined) emitDomainEvent('delivery', 'FAILED', q.channel);
   // Hand-offs wait on the network: several run at once; each is booked on its own.
@@ -63,7 +65,8 @@ async function attempt(adapter: Adapter, d: DeliveryRow, budgetMs: number): Prom
   }
 }
 
-async function handOne({ db, clock, adapters, settings }: Pass, id: string): Promise<void> {
+async function handOne(pass: Pass, id: string): Promise<void> {
+  const { db, clock, adapters, settings } = pass;
   const d = await findDelivery(db, id);
   const started = clock.now();
   const { ok, detail, crashed, receipt } = await attempt(adapters[d.channel]!, d, settings.handOffTimeoutMs ?? DEFAULT_HANDOFF_TIMEOUT_MS);
@@ -74,13 +77,30 @@ async function handOne({ db, clock, adapters, settings }: Pass, id: string): Pro
   const booking = { db, settings, delivery: d, ok, detail, started, finished, canPrint: !!adapters.PRINT, crashed, receipt };
   const status = await retryWhileUnavailable(() => book(booking), started.getTime() + settings.leaseMs - 5_000);
   if (status) emitDomainEvent('delivery', status, status === 'REROUTED_TO_PRINT' ? 'PRINT' : d.channel);
+  // Our own worker crashing says nothing about the receiver's endpoint.
+  if (status && d.channel === 'ELECTRONIC' && !crashed) await noteEndpoint(pass, d, { ok, detail, at: finished });
+}
+
+/** Counts the attempt against the recipient's data centre; warns as failures in a row cross thresholds. */
+async function noteEndpoint({ db, log }: Pass, d: DeliveryRow, outcome: { ok: boolean; detail: string; at: Date }): Promise<void> {
+  try {
+    const s = await recordEndpointOutcome(db, d.recipientKey, outcome);
+    if (!s) return;
+    emitDomainEvent('endpoint', s.dataCenterCode, outcome.ok ? 'ok' : 'failed');
+    const fields = { dataCenter: s.dataCenterCode, consecutiveFailures: s.consecutiveFailures };
+    if (!outcome.ok && warnsAt(s.consecutiveFailures)) log?.warn({ ...fields, lastFailure: outcome.detail }, `endpoint of data centre ${s.dataCenterCode} failed ${s.consecutiveFailures} times in a row`);
+    if (recovered(s)) log?.info({ ...fields, failedBefore: s.before }, `endpoint of data centre ${s.dataCenterCode} works again after ${s.before} failures in a row`);
+  } catch (err) {
+    // Health is advice: the attempt is booked already, and the pass goes on.
+    log?.warn({ err: loggableError(err), delivery: d.id }, 'could not note the endpoint outcome');
+  }
 }
 
 export function startDispatcher(db: Db, clock: Clock, adapters: Adapters, settings: DispatcherSettings, intervalMs: number, log: Logger) {
   let stopped = false;
   let running: Promise<void> | undefined;
   const pass = async () => {
-    while (!stopped && (await dispatchOnce(db, clock, adapters, settings)) > 0);
+    while (!stopped && (await dispatchOnce(db, clock, adapters, settings, log)) > 0);
     while (!stopped && (await sendWebhooksOnce(db, clock, { outbound: settings.outbound })) > 0);
   };
   const timer = setInterval(() => {

@@ -9,15 +9,15 @@ import type { OutboundPolicy } from '../../lib/url-policy.js';
 import { deliveries, deliveryAttempts, deliveryOutbox } from '../../db/schema.js';
 import type { DeliveryRow } from './deliveries.service.js';
 import type { Receipt } from './receipt.js';
+import { failuresOnChannel, retryDelay, type RetryPolicy } from './retry.js';
 import { queueStatusNotification } from './webhooks.js';
 
 export interface DispatcherSettings {
   name: string;
   batchSize: number;
   leaseMs: number;
-  maxTransportAttempts: number;
-  /** first retry delay; doubles each time, with ±50 % jitter */
-  backoffMs: number;
+  /** when failed attempts are tried again, per channel; past the last step: paper, or FAILED */
+  retry: RetryPolicy;
   /** hand-offs in flight at once within a batch (default 8) */
   concurrency?: number;
   /** where sender webhooks may be (default: development's policy) */
@@ -43,7 +43,7 @@ export interface Booking {
   detail: string;
   started: Date;
   finished: Date;
-  /** a print adapter runs: an electronic delivery out of attempts is re-routed to print */
+  /** a print adapter runs: an electronic delivery past its retry schedule is re-routed to print */
   canPrint: boolean;
   /** the hand-off crashed or timed out (HandOffCrash), rather than being refused */
   crashed?: boolean;
@@ -144,7 +144,7 @@ export async function book(b: Booking): Promise<string | undefined> {
   });
 }
 
-/** After an attempt: handed off, re-routed to print, failed for good, or due again after a backoff. */
+/** After an attempt: handed off, re-routed to print, failed for good, or due again at the schedule's next step. */
 async function moveOn(tx: Db, b: Booking, crashes: number): Promise<string> {
   const { delivery: d, settings: s, finished } = b;
   const id = d.id;
@@ -157,7 +157,9 @@ async function moveOn(tx: Db, b: Booking, crashes: number): Promise<string> {
     await queueStatusNotification(tx, d, status, finished);
     return status;
   }
-  if (d.channel === 'ELECTRONIC' && attempts >= s.maxTransportAttempts && b.canPrint) {
+  // The next step of the channel's schedule; none left: paper for an electronic delivery, else FAILED.
+  const delay = retryDelay(s.retry, d.channel, failuresOnChannel(d, attempts));
+  if (d.channel === 'ELECTRONIC' && delay === undefined && b.canPrint) {
     // Re-route to print: the next pass hands it to the print adapter; both attempts stay visible.
     await tx
       .update(deliveries)
@@ -167,11 +169,10 @@ async function moveOn(tx: Db, b: Booking, crashes: number): Promise<string> {
     await queueStatusNotification(tx, { ...d, channel: 'PRINT' }, 'REROUTED_TO_PRINT', finished);
     return 'REROUTED_TO_PRINT';
   }
-  if (attempts >= s.maxTransportAttempts) {
+  if (delay === undefined) {
     await fail(tx, d, attempts, `Failed after ${attempts} attempts; the last: ${b.detail}`, finished);
     return 'FAILED';
   }
-  const delay = s.backoffMs * 2 ** (attempts - 1) * (0.5 + Math.random());
   const next = d.status === 'REROUTED_TO_PRINT' ? d.status : 'RETRYING';
   await tx.update(deliveries).set({ status: next, attempts, updatedAt: finished }).where(eq(deliveries.id, id));
   if (next !== d.status) await queueStatusNotification(tx, d, next, finished);

@@ -48,17 +48,20 @@ export function transportAdapter(db: Db, index: () => Promise<DirectoryIndex>, c
   };
 }
 
-interface Seal {
+/** The fields of a message that a hand-off signs (a delivery, or an endpoint test's message). */
+export type SealedMessage = Pick<DeliveryRow, 'id' | 'senderKey' | 'messageType' | 'reference' | 'fileName' | 'contentType' | 'payload'>;
+
+export interface Seal {
   keys: HandoffKeys;
   issuer: string;
   certificate: CertificateRow;
-  d: DeliveryRow;
+  d: SealedMessage;
   recipientKey: string;
   now: Date;
 }
 
 /** Encrypts for the certificate and signs every field with the active key, off the event loop. */
-function sealFor(offload: Offload, s: Seal, signal?: AbortSignal): Promise<Sealed> {
+export function sealFor(offload: Offload, s: Seal, signal?: AbortSignal): Promise<Sealed> {
   const { certificate, d, keys } = s;
   const alg = certificate.keyAlgorithm === 'EC' ? 'ECDH-ES' : 'RSA-OAEP-256';
   const iat = Math.floor(s.now.getTime() / 1000);
