@@ -124,7 +124,7 @@ forEachEngine('signed hand-offs to the reference receiver', (engine) => {
       { maxPayloadBytes: 1024 * 1024 },
     );
   const startServer = async (port?: number) => {
-    app = testApp(database, clock, jwtKeys, ['ES256'], { directory, handoffJwks: keys.jwks });
+    app = testApp(database, clock, jwtKeys, ['ES256'], { directory, handoffJwks: keys.jwks, handoff: { keys, issuer: 'urn:behoerdenverzeichnis' } });
     server = await serveAt(app, port);
   };
   const stored = () => fs.readdirSync(inbox).filter((f) => !f.startsWith('.')).sort();
@@ -210,6 +210,17 @@ forEachEngine('signed hand-offs to the reference receiver', (engine) => {
     expect(again).toMatchObject({ receipt: { token: first.token } });
     expect(stored()).toEqual([ids.first]);
     expect(fs.statSync(path.join(folder, 'receipt.jwt')).mtimeMs).toBe(before);
+  });
+
+  it("a data centre's endpoint test is a signed hand-off the receiver verifies, decrypts and receipts, and does not store", async () => {
+    const before = stored();
+    const res = await read('mutation($c: String!) { testDataCenterEndpoint(dataCenterCode: $c) { ok httpStatus detail testId } }', 'DATA_CENTER', { c: 'krz' });
+    expect(res.body.errors).toBeUndefined();
+    const r = res.body.data!.testDataCenterEndpoint;
+    // The receiver serves only ags:05766020 (--audience), yet takes the test addressed to its data centre.
+    expect(r).toMatchObject({ ok: true, httpStatus: 200, detail: 'endpoint answered HTTP 200; receipt verified' });
+    expect(stored()).toEqual(before);
+    expect(fs.existsSync(path.join(inbox, r.testId))).toBe(false);
   });
 
   it('rotation: a new key first, the old one still published; the receiver holding the old key set takes both', async () => {
