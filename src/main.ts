@@ -85,9 +85,11 @@ function logRetrySchedule(retry: Config['dispatch']['retry'], log: Logger): void
 function startDispatcherFor(config: Config, database: Database, clock: Clock, directory: Directory, log: Logger, keys: HandoffKeys) {
   const d = config.dispatch;
   const index = () => directory.get();
-  // One worker per hand-off in flight: rendering and encryption never run on the event loop.
+  // Rendering and encryption never run on the event loop: workers do them. Hand-offs in flight wait
+  // mostly on the network (on the main thread), so a worker per core serves them; each worker costs
+  // tens of MB, and more workers than cores would only queue at the CPU.
   const concurrency = 8;
-  const workers = new WorkerPool({ size: concurrency });
+  const workers = new WorkerPool({ size: Math.min(concurrency, Math.max(2, os.availableParallelism())) });
   const adapters = {
     ELECTRONIC: transportAdapter(database.db, index, clock, d.transportTimeoutMs, { outbound: config.outbound, offload: workers, keys, issuer: config.handoff.issuer }),
     PRINT: printAdapter(index, clock, { spoolDir: d.printSpoolDir, centerUrl: d.printCenterUrl, centerToken: d.printCenterToken, timeoutMs: d.transportTimeoutMs, offload: workers, outbound: config.outbound }),
