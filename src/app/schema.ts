@@ -7,6 +7,7 @@ import { createSchema } from 'graphql-yoga';
 import type { GraphQLContext } from '../graphql/context.js';
 import { enforceAccess } from '../graphql/access.js';
 import { enforceLimits } from '../graphql/limits.js';
+import { plainArguments } from '../graphql/plain-args.js';
 import { DateScalar, DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 import { auditResolvers } from '../modules/audit/audit.resolvers.js';
 import { authResolvers } from '../modules/auth/auth.resolvers.js';
@@ -52,5 +53,5 @@ export function buildSchema(): GraphQLSchema {
         structuralResolvers,
       ),
   });
-  return enforceAccess(enforceLimits(schema));
+  return enforceAccess(enforceLimits(plainArguments(schema)));
 }

@@ -45,7 +45,7 @@ function challengeOf(args: Args): ChallengeFields {
   const option = args.string('data-center');
   if (option && fields.dataCenter && option !== fields.dataCenter) args.fail(`--data-center ${option} differs from the challenge's ${fields.dataCenter}`);
   const dataCenter = option ?? fields.dataCenter;
-  if (!dataCenter) args.fail('missing --data-center CODE (the challenge is a bare nonce)');
+  if (!dataCenter) args.fail(raw.startsWith('{') ? 'missing --data-center CODE: the challenge JSON has no "dataCenterCode" (select it in requestCertificateChallenge, or give --data-center)' : 'missing --data-center CODE (the challenge is a bare nonce)');
   if (dataCenter.length > 64 || /[\x00-\x1f\x7f]/.test(dataCenter)) args.fail('--data-center must be a code of at most 64 characters');
   return { ...fields, dataCenter };
 }
