@@ -39,6 +39,7 @@ describe('GraphiQL from the server’s own assets [pglite]', () => {
   let on: { url: string; close(): Promise<void> };
   let off: { url: string; close(): Promise<void> };
   let html = '';
+  let csp = '';
 
   beforeAll(async () => {
     database = await engines()[0]!.open();
@@ -48,6 +49,7 @@ describe('GraphiQL from the server’s own assets [pglite]', () => {
     const res = await page(on.url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    csp = res.headers.get('content-security-policy') ?? '';
     html = await res.text();
   });
   afterAll(async () => {
@@ -64,6 +66,18 @@ describe('GraphiQL from the server’s own assets [pglite]', () => {
     const urls = referencedUrls(html);
     expect(urls.length).toBe(7); // icon, stylesheet, boot and GraphiQL scripts, three workers
     for (const u of urls) expect(u, u).toMatch(/^\/graphiql\/[0-9a-f]{16}\/[a-z.]+$/);
+  });
+
+  it('the page carries a policy that lets the browser load and connect only to this server; it has no inline script', () => {
+    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    for (const values of directives.values()) for (const v of values) expect(v, csp).toMatch(/^('self'|'none'|'unsafe-inline'|data:|blob:)$/);
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    for (const [, attributes, body] of scripts) {
+      if (!/type="application\/json"/.test(attributes!)) expect(body, attributes).toBe('');
+    }
   });
 
   it('every asset the page names is served: 200, its content type, cached for a year, and free of other hosts', async () => {

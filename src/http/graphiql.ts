@@ -2,7 +2,7 @@
 // stays at "Loading…" without internet); here the code @graphql-yoga/render-graphiql ships — GraphiQL,
 // its CSS, Monaco's web workers and the icon — is served under /graphiql/, and the page names only
 // those same-origin URLs. Read on first use: where GraphiQL is off (production) its 9 MB stay unread.
-import type { GraphiQLOptions } from 'graphql-yoga';
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import { AssetSet, type Asset, type StaticRoute } from './static-assets.js';
 
 export const GRAPHIQL_PREFIX = '/graphiql/';
@@ -89,4 +89,34 @@ export async function renderGraphiQLPage(options: GraphiQLOptions = {}): Promise
 </body>
 </html>
 `;
+}
+
+/**
+ * The page loads and connects only to this server. Scripts only from our files (the page has no inline
+ * script); Monaco injects style elements and React sets style attributes, so inline styles are allowed;
+ * the stylesheet inlines its font as a data: URI.
+ */
+export const GRAPHIQL_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "img-src 'self' data: blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Yoga plugin: the GraphiQL page (the only HTML Yoga serves here) carries the policy. */
+export function useGraphiQLPolicy(): Plugin {
+  return {
+    onResponse({ response }) {
+      if (!response.headers.get('content-type')?.startsWith('text/html')) return;
+      response.headers.set('content-security-policy', GRAPHIQL_CSP);
+      response.headers.set('x-content-type-options', 'nosniff');
+      response.headers.set('referrer-policy', 'no-referrer');
+    },
+  };
 }
