@@ -237,7 +237,7 @@ forEachEngine('coverage of the national register with the demo directory', (engi
     expect(full.municipalities).toBeGreaterThan(10_000);
     expect(full).toMatchObject({ covered: full.municipalities, uncovered: 0, partiallyCovered: 0, gaps: [] });
     // 400 Kreise, and two ARS prefixes without one: the German-Luxembourg condominium (07000) and
-    // the coastal waters of Mecklenburg-Vorpommern (13000), listed with name null
+    // unincorporated land and coastal waters of Mecklenburg-Vorpommern (13000), listed with name null
     expect(full.districts).toHaveLength(402);
     expect(full.districts.filter((d) => d.name === null).map((d) => d.ars)).toEqual(['07000', '13000']);
     // The Gemeindeverband with the most municipalities: its demo authority goes.

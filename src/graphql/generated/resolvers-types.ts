@@ -550,7 +550,7 @@ export type DistrictCoverage = {
   municipalities: Scalars['Int']['output'];
   /**
    * Null where the register has no Kreis with this ARS: special areas such as the German-Luxembourg
-   * condominium (07000) or the coastal waters of Mecklenburg-Vorpommern (13000).
+   * condominium (07000) or unincorporated land and coastal waters of Mecklenburg-Vorpommern (13000).
    */
   name?: Maybe<Scalars['String']['output']>;
   /** Uncovered, but with street rules for the task: addresses on those streets resolve. */
