@@ -37,6 +37,8 @@ const config: CodegenConfig = {
           StructuralChange: m('structural/plan.js', 'StructuralChangeRow'),
           DirectoryChange: m('structural/history.js', 'FeedRow'),
           Principal: m('auth/principal.js', 'Principal'),
+          Coverage: m('coverage/coverage.js', 'CoverageReport'),
+          UncoveredMunicipality: m('coverage/coverage.js', 'UncoveredMunicipality'),
         },
       },
     },

@@ -92,6 +92,7 @@ const SELECTIONS: Record<string, string> = {
   delivery: '{ id }',
   endpointHealth: '{ dataCenterCode lastFailureReason }',
   testDataCenterEndpoint: '{ dataCenterCode endpointUrl detail }',
+  coverage: '{ municipalities districts { ars } uncoveredMunicipalities { nodes { ags name } } }',
 };
 
 

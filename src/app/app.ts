@@ -2,6 +2,7 @@
 // metrics, body and rate limits). Tests use it in-process; main.ts serves it.
 import { defaultHttpLimits, type HttpLimits } from '../config.js';
 import type { AppDeps } from '../graphql/context.js';
+import { graphiqlRoute } from '../http/graphiql.js';
 import { createHttpHandler, type HttpHandler } from '../http/handler.js';
 import type { Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
@@ -60,6 +61,7 @@ export function createApp(opts: AppOptions): App {
     readyTimeoutMs: opts.readyTimeoutMs,
     metricsToken: opts.metricsToken,
     handoffJwks: opts.handoffJwks,
+    staticRoutes: opts.graphiql ? [graphiqlRoute] : [],
     log: opts.log,
   });
   return { yoga, ...handler };

@@ -13,6 +13,7 @@ import { auditResolvers } from '../modules/audit/audit.resolvers.js';
 import { authResolvers } from '../modules/auth/auth.resolvers.js';
 import { authorityResolvers } from '../modules/authorities/authorities.resolvers.js';
 import { certificateResolvers } from '../modules/certificates/certificates.resolvers.js';
+import { coverageResolvers } from '../modules/coverage/coverage.resolvers.js';
 import { jurisdictionResolvers } from '../modules/jurisdictions/jurisdictions.resolvers.js';
 import { postcodeResolvers } from '../modules/postcodes/postcodes.resolvers.js';
 import { regionResolvers } from '../modules/regions/regions.resolvers.js';
@@ -51,6 +52,7 @@ export function buildSchema(): GraphQLSchema {
         dispatchResolvers,
         endpointResolvers,
         structuralResolvers,
+        coverageResolvers,
       ),
   });
   return enforceAccess(enforceLimits(plainArguments(schema)));

@@ -8,6 +8,7 @@ import type { AppDeps, GraphQLContext } from '../graphql/context.js';
 import { boundedDocumentCache } from '../graphql/document-cache.js';
 import { requestLoaders } from '../graphql/loaders.js';
 import { maskError, securityPlugins } from '../graphql/security.js';
+import { renderGraphiQLPage, useGraphiQLPolicy } from '../http/graphiql.js';
 import { requestIdFrom, type RequestContext } from '../http/request-context.js';
 import type { Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
@@ -65,6 +66,8 @@ export function createYogaServer(opts: YogaOptions): Yoga {
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     graphiql: opts.graphiql,
+    // From the server's own assets (/graphiql/…), not Yoga's CDN.
+    renderGraphiQL: renderGraphiQLPage,
     landingPage: false,
     healthCheckEndpoint: '/yoga-health',
     logging: yogaLogging(opts.log),
@@ -78,6 +81,7 @@ export function createYogaServer(opts: YogaOptions): Yoga {
       ...securityPlugins(limits, opts.log, opts.isDev ?? false),
       // Compiled execution: repeated queries are turned into JavaScript once and cached per document.
       useGraphQlJit({}, { enableIf: compileWhenRepeated(opts.jit ?? true) }),
+      ...(opts.graphiql ? [useGraphiQLPolicy()] : []),
     ],
     context: async ({ request, rc }) => {
       const principal = await opts.verifier(request.headers.get('authorization'));

@@ -7,6 +7,7 @@ import type { Args, OptionName } from './args.js';
 import { certInspect } from './commands/cert-inspect.js';
 import { certProof } from './commands/cert-proof.js';
 import { certUpload } from './commands/cert-upload.js';
+import { coverage } from './commands/coverage.js';
 import { demoAuthorities } from './commands/demo-authorities.js';
 import { importGv100ad } from './commands/import-gv100ad.js';
 import { importPostcodes } from './commands/import-postcodes.js';
@@ -50,6 +51,7 @@ export const COMMANDS: readonly Command[] = [
   importStreets,
   demoAuthorities,
   resolve,
+  coverage,
   certInspect,
   certUpload,
   certProof,

@@ -58,6 +58,9 @@ export const ROOT_ACCESS: Record<string, Access> = {
   'Mutation.createJurisdiction': AUTHORITY_MANAGERS,
   'Mutation.endJurisdiction': AUTHORITY_MANAGERS,
   'Mutation.deleteJurisdiction': AUTHORITY_MANAGERS,
+  // Coverage is about registering jurisdictions, which is ADMIN's and the tenant managers' work (a
+  // TENANT_MANAGER sees its territory, checked in the service); data centres and clients register none.
+  'Query.coverage': AUTHORITY_MANAGERS,
   'Mutation.createTask': ADMIN,
   'Mutation.createDataCenter': ADMIN,
   'Mutation.updateDataCenter': DATA_CENTER_MANAGERS,

@@ -13,6 +13,7 @@ import { clientAddress } from './client-address.js';
 import { httpRequests, rateLimited, renderMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { requestIdFrom, type RequestContext } from './request-context.js';
+import type { StaticRoute } from './static-assets.js';
 
 /** What the handler needs of the Yoga server: its Node and its fetch entry points. */
 export interface GraphQLServer {
@@ -34,6 +35,8 @@ export interface HttpHandlerOptions {
   metricsToken?: string;
   /** public keys receivers verify hand-offs with (JWKS); undefined: this instance has none */
   handoffJwks?: { keys: object[] };
+  /** files served under path prefixes of their own (GraphiQL's assets where it is on) */
+  staticRoutes?: StaticRoute[];
   log?: Logger;
 }
 
@@ -173,6 +176,8 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
   const route = async (req: IncomingMessage, res: ServerResponse, pathname: string, ctx: RequestContext) => {
     if (pathname === '/healthz') return json(res, 200, { status: 'ok' });
     if (pathname === JWKS_PATH) return jwks(opts, res);
+    const files = opts.staticRoutes?.find((r) => pathname.startsWith(r.prefix));
+    if (files) return files.serve(req, res, pathname);
     if (pathname === '/readyz') {
       if (draining) return json(res, 503, { status: 'stopping' });
       const ok = await ready();

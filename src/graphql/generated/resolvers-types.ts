@@ -13,6 +13,7 @@ import type { RoutingDecision as RoutingDecisionModel, Transport as TransportMod
 import type { DeliveryDecision as DeliveryDecisionModel } from '../../modules/directory/delivery-decision.js';
 import type { StructuralChangeRow as StructuralChangeRowModel } from '../../modules/structural/plan.js';
 import type { Principal as PrincipalModel } from '../../modules/auth/principal.js';
+import type { CoverageReport as CoverageReportModel, UncoveredMunicipality as UncoveredMunicipalityModel } from '../../modules/coverage/coverage.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -246,6 +247,55 @@ export type CourtDistricts = {
   localCourt?: Maybe<Scalars['String']['output']>;
   regionalCourt?: Maybe<Scalars['String']['output']>;
 };
+
+/**
+ * How far the registered jurisdictions cover the register: a municipality is covered when a lookup by
+ * its key, for the task on the date, resolves to an authority (exactly what responsibleAuthority answers).
+ */
+export type Coverage = {
+  __typename?: 'Coverage';
+  at: Scalars['Date']['output'];
+  covered: Scalars['Int']['output'];
+  /** The Kreis the report is limited to, if one was asked for. */
+  district?: Maybe<Scalars['String']['output']>;
+  /** The Kreise with municipalities in the report, by ARS; onlyWithGaps: those with uncovered municipalities. */
+  districts: Array<DistrictCoverage>;
+  /** Municipalities in the register on the date (for a TENANT_MANAGER: inside its tenant's areas). */
+  municipalities: Scalars['Int']['output'];
+  /** Uncovered municipalities that have street rules for the task (counted in uncovered too). */
+  partiallyCovered: Scalars['Int']['output'];
+  task: Scalars['String']['output'];
+  uncovered: Scalars['Int']['output'];
+  /** The uncovered municipalities by AGS, a page at a time (first: 1 to 1000). */
+  uncoveredMunicipalities: UncoveredMunicipalityConnection;
+};
+
+
+/**
+ * How far the registered jurisdictions cover the register: a municipality is covered when a lookup by
+ * its key, for the task on the date, resolves to an authority (exactly what responsibleAuthority answers).
+ */
+export type CoverageDistrictsArgs = {
+  onlyWithGaps?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/**
+ * How far the registered jurisdictions cover the register: a municipality is covered when a lookup by
+ * its key, for the task on the date, resolves to an authority (exactly what responsibleAuthority answers).
+ */
+export type CoverageUncoveredMunicipalitiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Why a lookup by a municipality's key names no authority: NO_JURISDICTION, no rule for the task applies;
+ * AMBIGUOUS, rules of equal specificity contradict each other (see candidates).
+ */
+export type CoverageGap =
+  | 'AMBIGUOUS'
+  | 'NO_JURISDICTION';
 
 export type CreateAuthorityInput = {
   acceptedMessageTypes?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -489,6 +539,23 @@ export type DispatchInput = {
   reference: Scalars['String']['input'];
   /** The sending authority; a CLIENT may only send as its own. */
   senderKey: Scalars['String']['input'];
+};
+
+/** Counts of one Kreis in a coverage report. */
+export type DistrictCoverage = {
+  __typename?: 'DistrictCoverage';
+  /** The Kreis's ARS, 5 digits. */
+  ars: Scalars['String']['output'];
+  covered: Scalars['Int']['output'];
+  municipalities: Scalars['Int']['output'];
+  /**
+   * Null where the register has no Kreis with this ARS: special areas such as the German-Luxembourg
+   * condominium (07000) or unincorporated land and coastal waters of Mecklenburg-Vorpommern (13000).
+   */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Uncovered, but with street rules for the task: addresses on those streets resolve. */
+  partiallyCovered: Scalars['Int']['output'];
+  uncovered: Scalars['Int']['output'];
 };
 
 /**
@@ -1081,6 +1148,13 @@ export type Query = {
   authority?: Maybe<Authority>;
   /** ADMIN: all data centres; DATA_CENTER: its own. */
   certificateWarnings: CertificateWarnings;
+  /**
+   * Which municipalities have no responsible authority for a task (default VOLLSTRECKUNGSHILFE) on a date
+   * (default today), with counts per Kreis and totals; `district` (5-digit ARS) limits it to one Kreis.
+   * ADMIN: the whole register. TENANT_MANAGER: the municipalities in its tenant's areas (none without areas).
+   * An unknown task or Kreis is a BAD_USER_INPUT error naming the argument.
+   */
+  coverage: Coverage;
   dataCenter?: Maybe<DataCenter>;
   /** Data centres the caller may see: ADMIN all, DATA_CENTER its own, TENANT_MANAGER its tenant's. */
   dataCenters: Array<DataCenter>;
@@ -1162,6 +1236,13 @@ export type QueryAuthorityArgs = {
 export type QueryCertificateWarningsArgs = {
   at?: InputMaybe<Scalars['DateTime']['input']>;
   days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCoverageArgs = {
+  at?: InputMaybe<Scalars['Date']['input']>;
+  district?: InputMaybe<Scalars['String']['input']>;
+  task?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1562,6 +1643,33 @@ export type Transport = {
   recipientKey: Scalars['String']['output'];
 };
 
+/** A municipality for which a lookup by its key (task and date of the report) names no authority. */
+export type UncoveredMunicipality = {
+  __typename?: 'UncoveredMunicipality';
+  ags: Scalars['String']['output'];
+  ars: Scalars['String']['output'];
+  /** With AMBIGUOUS: the authorities of the contradicting rules. */
+  candidates: Array<Authority>;
+  /** The Kreis, 5-digit ARS. */
+  districtArs: Scalars['String']['output'];
+  districtName?: Maybe<Scalars['String']['output']>;
+  gap: CoverageGap;
+  name: Scalars['String']['output'];
+  /**
+   * Street rules for the task valid on the date (of active authorities). More than 0: the municipality is
+   * partially covered: addresses on those streets resolve, every other address and its key do not.
+   */
+  streetRules: Scalars['Int']['output'];
+};
+
+export type UncoveredMunicipalityConnection = {
+  __typename?: 'UncoveredMunicipalityConnection';
+  nodes: Array<UncoveredMunicipality>;
+  pageInfo: PageInfo;
+  /** All uncovered municipalities of the report. */
+  totalCount: Scalars['Int']['output'];
+};
+
 /** Only the fields given are changed. */
 export type UpdateAuthorityInput = {
   acceptedMessageTypes?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -1698,6 +1806,8 @@ export type ResolversTypes = {
   Contact: ResolverTypeWrapper<Contact>;
   ContactInput: ContactInput;
   CourtDistricts: ResolverTypeWrapper<CourtDistricts>;
+  Coverage: ResolverTypeWrapper<CoverageReportModel>;
+  CoverageGap: CoverageGap;
   CreateAuthorityInput: CreateAuthorityInput;
   CreateDataCenterInput: CreateDataCenterInput;
   CreateJurisdictionInput: CreateJurisdictionInput;
@@ -1722,6 +1832,7 @@ export type ResolversTypes = {
   DirectoryEntity: DirectoryEntity;
   DirectoryOperation: DirectoryOperation;
   DispatchInput: DispatchInput;
+  DistrictCoverage: ResolverTypeWrapper<DistrictCoverage>;
   ElectronicDelivery: ResolverTypeWrapper<DeliveryDecisionModel>;
   EndpointHealth: ResolverTypeWrapper<EndpointHealth>;
   EndpointTestResult: ResolverTypeWrapper<EndpointTestResult>;
@@ -1782,6 +1893,8 @@ export type ResolversTypes = {
   Transfer: ResolverTypeWrapper<Transfer>;
   TransferInput: TransferInput;
   Transport: ResolverTypeWrapper<TransportModel>;
+  UncoveredMunicipality: ResolverTypeWrapper<UncoveredMunicipalityModel>;
+  UncoveredMunicipalityConnection: ResolverTypeWrapper<Omit<UncoveredMunicipalityConnection, 'nodes'> & { nodes: Array<ResolversTypes['UncoveredMunicipality']> }>;
   UpdateAuthorityInput: UpdateAuthorityInput;
   UpdateDataCenterInput: UpdateDataCenterInput;
   UpdateTenantInput: UpdateTenantInput;
@@ -1805,6 +1918,7 @@ export type ResolversParentTypes = {
   Contact: Contact;
   ContactInput: ContactInput;
   CourtDistricts: CourtDistricts;
+  Coverage: CoverageReportModel;
   CreateAuthorityInput: CreateAuthorityInput;
   CreateDataCenterInput: CreateDataCenterInput;
   CreateJurisdictionInput: CreateJurisdictionInput;
@@ -1823,6 +1937,7 @@ export type ResolversParentTypes = {
   DirectoryChange: FeedRowModel;
   DirectoryChangeConnection: Omit<DirectoryChangeConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['DirectoryChange']> };
   DispatchInput: DispatchInput;
+  DistrictCoverage: DistrictCoverage;
   ElectronicDelivery: DeliveryDecisionModel;
   EndpointHealth: EndpointHealth;
   EndpointTestResult: EndpointTestResult;
@@ -1874,6 +1989,8 @@ export type ResolversParentTypes = {
   Transfer: Transfer;
   TransferInput: TransferInput;
   Transport: TransportModel;
+  UncoveredMunicipality: UncoveredMunicipalityModel;
+  UncoveredMunicipalityConnection: Omit<UncoveredMunicipalityConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['UncoveredMunicipality']> };
   UpdateAuthorityInput: UpdateAuthorityInput;
   UpdateDataCenterInput: UpdateDataCenterInput;
   UpdateTenantInput: UpdateTenantInput;
@@ -1992,6 +2109,18 @@ export type CourtDistrictsResolvers<ContextType = GraphQLContext, ParentType ext
   regionalCourt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type CoverageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Coverage'] = ResolversParentTypes['Coverage']> = {
+  at?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  covered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  district?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  districts?: Resolver<Array<ResolversTypes['DistrictCoverage']>, ParentType, ContextType, RequireFields<CoverageDistrictsArgs, 'onlyWithGaps'>>;
+  municipalities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  partiallyCovered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  task?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uncovered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uncoveredMunicipalities?: Resolver<ResolversTypes['UncoveredMunicipalityConnection'], ParentType, ContextType, RequireFields<CoverageUncoveredMunicipalitiesArgs, 'first'>>;
+};
+
 export type DataCenterResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DataCenter'] = ResolversParentTypes['DataCenter']> = {
   activeCertificate?: Resolver<Maybe<ResolversTypes['Certificate']>, ParentType, ContextType, RequireFields<DataCenterActiveCertificateArgs, 'usage'>>;
   certificates?: Resolver<Array<ResolversTypes['Certificate']>, ParentType, ContextType>;
@@ -2084,6 +2213,15 @@ export type DirectoryChangeResolvers<ContextType = GraphQLContext, ParentType ex
 export type DirectoryChangeConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DirectoryChangeConnection'] = ResolversParentTypes['DirectoryChangeConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['DirectoryChange']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type DistrictCoverageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DistrictCoverage'] = ResolversParentTypes['DistrictCoverage']> = {
+  ars?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  covered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  municipalities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partiallyCovered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  uncovered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ElectronicDeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ElectronicDelivery'] = ResolversParentTypes['ElectronicDelivery']> = {
@@ -2315,6 +2453,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   authorities?: Resolver<ResolversTypes['AuthorityConnection'], ParentType, ContextType, RequireFields<QueryAuthoritiesArgs, 'first'>>;
   authority?: Resolver<Maybe<ResolversTypes['Authority']>, ParentType, ContextType, RequireFields<QueryAuthorityArgs, 'key'>>;
   certificateWarnings?: Resolver<ResolversTypes['CertificateWarnings'], ParentType, ContextType, RequireFields<QueryCertificateWarningsArgs, 'days'>>;
+  coverage?: Resolver<ResolversTypes['Coverage'], ParentType, ContextType, Partial<QueryCoverageArgs>>;
   dataCenter?: Resolver<Maybe<ResolversTypes['DataCenter']>, ParentType, ContextType, RequireFields<QueryDataCenterArgs, 'code'>>;
   dataCenters?: Resolver<Array<ResolversTypes['DataCenter']>, ParentType, ContextType>;
   deliveries?: Resolver<ResolversTypes['DeliveryConnection'], ParentType, ContextType, RequireFields<QueryDeliveriesArgs, 'first'>>;
@@ -2446,6 +2585,23 @@ export type TransportResolvers<ContextType = GraphQLContext, ParentType extends 
   recipientKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type UncoveredMunicipalityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UncoveredMunicipality'] = ResolversParentTypes['UncoveredMunicipality']> = {
+  ags?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ars?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  candidates?: Resolver<Array<ResolversTypes['Authority']>, ParentType, ContextType>;
+  districtArs?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  districtName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  gap?: Resolver<ResolversTypes['CoverageGap'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  streetRules?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type UncoveredMunicipalityConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UncoveredMunicipalityConnection'] = ResolversParentTypes['UncoveredMunicipalityConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['UncoveredMunicipality']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   AddressEcho?: AddressEchoResolvers<ContextType>;
   ApplyStructuralChangesResult?: ApplyStructuralChangesResultResolvers<ContextType>;
@@ -2459,6 +2615,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CertificateWarnings?: CertificateWarningsResolvers<ContextType>;
   Contact?: ContactResolvers<ContextType>;
   CourtDistricts?: CourtDistrictsResolvers<ContextType>;
+  Coverage?: CoverageResolvers<ContextType>;
   DataCenter?: DataCenterResolvers<ContextType>;
   DataCenterWarning?: DataCenterWarningResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -2471,6 +2628,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DeliveryStatisticsRow?: DeliveryStatisticsRowResolvers<ContextType>;
   DirectoryChange?: DirectoryChangeResolvers<ContextType>;
   DirectoryChangeConnection?: DirectoryChangeConnectionResolvers<ContextType>;
+  DistrictCoverage?: DistrictCoverageResolvers<ContextType>;
   ElectronicDelivery?: ElectronicDeliveryResolvers<ContextType>;
   EndpointHealth?: EndpointHealthResolvers<ContextType>;
   EndpointTestResult?: EndpointTestResultResolvers<ContextType>;
@@ -2507,6 +2665,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Tenant?: TenantResolvers<ContextType>;
   Transfer?: TransferResolvers<ContextType>;
   Transport?: TransportResolvers<ContextType>;
+  UncoveredMunicipality?: UncoveredMunicipalityResolvers<ContextType>;
+  UncoveredMunicipalityConnection?: UncoveredMunicipalityConnectionResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GraphQLContext> = {
