@@ -8,17 +8,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { openPglite, openPostgres, queryRows, type Database } from '../src/db/client.js';
+import { openPostgres, queryRows, type Database } from '../src/db/client.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { Directory } from '../src/modules/directory/directory.js';
 import { planStructuralChange } from '../src/modules/structural/plan.js';
 import { AUDIENCE, ISSUER, makeKeys, token, type TestKeys } from './helpers/app.js';
-import { engines, forEachEngine, type TestEngine } from './helpers/engines.js';
+import { engines, forEachEngine } from './helpers/engines.js';
 import { registerFingerprint, testActor } from './helpers/fixtures.js';
 import { gvRecord as rec } from './helpers/gv100ad.js';
 import { receiver, setUp } from './helpers/network.js';
 import { privateCluster, postgresBinDir, type Cluster } from './helpers/pg-cluster.js';
 import { childEnv, ROOT, runCli, startServer, type ServerProcess } from './helpers/processes.js';
+import { serverStore, type ServerStore } from './helpers/hostile.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
 
@@ -42,31 +43,8 @@ const berlinToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/B
 
 type Rx = Awaited<ReturnType<typeof receiver>>;
 
-/** Where a server process keeps its data: a PGlite folder or a PostgreSQL database. */
-interface Store {
-  env: Record<string, string>;
-  open(): Promise<Database>;
-  drop(): Promise<void>;
-}
+type Store = ServerStore;
 
-async function store(engine: TestEngine): Promise<Store> {
-  if (engine.name === 'postgres') {
-    const fresh = await engine.url!();
-    return { env: { DATABASE_URL: fresh.url }, open: () => openPostgres(fresh.url, 2), drop: fresh.drop };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-res-'));
-  return {
-    env: { DATA_DIR: dir },
-    open: async () => {
-      const d = await openPglite({ dir, purpose: 'test' });
-      await d.migrate();
-      return d;
-    },
-    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-/** Seed, data centre, authorities and an encryption certificate, as of now. */
 async function prepare(s: Store, rx: Rx) {
   const d = await s.open();
   try {
@@ -139,7 +117,7 @@ forEachEngine('graceful shutdown and crash safety', (engine) => {
   beforeAll(async () => {
     keys = await makeKeys();
     rx = await receiver();
-    s = await store(engine);
+    s = await serverStore(engine);
     await prepare(s, rx);
     bearer = await token(keys, { role: 'CLIENT', scope: 'ags:05766044' });
     adminToken = await token(keys, { role: 'ADMIN' });
@@ -265,7 +243,7 @@ forEachEngine('graceful shutdown and crash safety', (engine) => {
   });
 
   it('kill -9 during a bulk GV100AD import: the register is untouched; run again it imports once', async () => {
-    const fresh = await store(engine);
+    const fresh = await serverStore(engine);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-imp-'));
     try {
       const file = path.join(dir, 'gv.txt');
@@ -409,7 +387,7 @@ describe.skipIf(!pgEngine)('three instances on one PostgreSQL [postgres]', () =>
   beforeAll(async () => {
     keys = await makeKeys();
     rx = await receiver();
-    s = await store(pgEngine!);
+    s = await serverStore(pgEngine!);
     await prepare(s, rx);
     const d = await s.open();
     try {
