@@ -37,6 +37,7 @@ const config: CodegenConfig = {
           StructuralChange: m('structural/plan.js', 'StructuralChangeRow'),
           DirectoryChange: m('structural/history.js', 'FeedRow'),
           Principal: m('auth/principal.js', 'Principal'),
+          AuthorityImportPlan: m('jurisdictions/registration-plan.js', 'ImportPlan'),
         },
       },
     },

@@ -8,6 +8,8 @@ import { certInspect } from './commands/cert-inspect.js';
 import { certProof } from './commands/cert-proof.js';
 import { certUpload } from './commands/cert-upload.js';
 import { demoAuthorities } from './commands/demo-authorities.js';
+import { exportAuthorities } from './commands/export-authorities.js';
+import { importAuthorities } from './commands/import-authorities.js';
 import { importGv100ad } from './commands/import-gv100ad.js';
 import { importPostcodes } from './commands/import-postcodes.js';
 import { importStreets } from './commands/import-streets.js';
@@ -49,6 +51,8 @@ export const COMMANDS: readonly Command[] = [
   importPostcodes,
   importStreets,
   demoAuthorities,
+  exportAuthorities,
+  importAuthorities,
   resolve,
   certInspect,
   certUpload,

@@ -28,6 +28,11 @@ export interface ServiceContext extends ServiceSettings {
   actor: Actor;
   directory: Directory;
   log?: Logger;
+  /**
+   * The services run inside a larger transaction (a bulk import): their changes are not committed
+   * when they return, so they do not reload the directory; the caller does once, after the commit.
+   */
+  deferReload?: boolean;
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = { requireHttps: false, allowlist: EMPTY_ALLOWLIST, anchors: [], overlapMs: 14 * 86_400_000 };

@@ -25,13 +25,13 @@ export async function bumpDirectoryVersion(tx: Db): Promise<void> {
  * next lookup sees it. The change is committed either way: should the reload fail, the directory's
  * periodic version check rebuilds the index, and the mutation still reports success.
  */
-export async function directoryChange<T>(ctx: Pick<ServiceContext, 'db' | 'directory'>, fn: (tx: Db) => Promise<T>): Promise<T> {
+export async function directoryChange<T>(ctx: Pick<ServiceContext, 'db' | 'directory' | 'deferReload'>, fn: (tx: Db) => Promise<T>): Promise<T> {
   const out = await ctx.db.transaction(async (tx) => {
     const r = await fn(tx);
     await bumpDirectoryVersion(tx);
     return r;
   });
-  await ctx.directory.reload().catch(() => undefined);
+  if (!ctx.deferReload) await ctx.directory.reload().catch(() => undefined);
   return out;
 }
 
