@@ -23,9 +23,14 @@ import { forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
 import { setUp } from './helpers/network.js';
 import { makeServiceContext } from '../src/modules/directory/context.js';
+import { COLUMNS } from '../src/modules/jurisdictions/registration-csv.js';
 import { placeholder } from './helpers/schema-walk.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
+
+/** A bulk registration that renames lippe's authority and leaves out its jurisdictions (which would end them). */
+const intruder: Record<string, string> = { key: 'ags:05766020', kind: 'ENFORCEMENT', name: 'Hijacked', street: 'Markt', house_number: '1', postal_code: '32756', city: 'Detmold', tenant: 'lippe' };
+const intruderFile = `${COLUMNS.join(',')}\n${COLUMNS.map((c) => intruder[c] ?? '').join(',')}\n`;
 
 /** Arguments that aim at the protected side: data centre krz, tenant lippe, authorities of lippe. */
 function argumentsFor(field: string, f: { jurisdictionId: string; deliveryId: string; thumbprint: string }): Record<string, unknown> {
@@ -41,6 +46,9 @@ function argumentsFor(field: string, f: { jurisdictionId: string; deliveryId: st
     updateAuthority: { key: 'ags:05766020', expectedVersion: 1, input: { name: 'Hijacked' } },
     deactivateAuthority: { key: 'ags:05766020', expectedVersion: 1 },
     createTask: { code: 'INTRUDER', name: 'x' },
+    importAuthorities: { csv: intruderFile, dryRun: false },
+    deleteAuthority: { key: 'ags:05766020' },
+    deleteTask: { code: 'VOLLSTRECKUNGSHILFE' },
     createJurisdiction: { input: { authorityKey: 'ags:05766020', scope: { level: 'MUNICIPALITY', key: '05766020' } } },
     endJurisdiction: { id: f.jurisdictionId, validTo: '2030-01-01', expectedVersion: 1 },
     deleteJurisdiction: { id: f.jurisdictionId, expectedVersion: 1 },

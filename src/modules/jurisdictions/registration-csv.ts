@@ -290,7 +290,8 @@ export function readRegistrationFile(text: string, streetKey: (s: string) => str
   return { rows: r.rows, errors: r.errors };
 }
 
-function* csvRows(text: string): Generator<CsvRow> {
+function* csvRows(raw: string): Generator<CsvRow> {
+  const text = raw.replace(/^\uFEFF/, ''); // a BOM, as spreadsheets write UTF-8
   const reader = new CsvReader();
   const step = 1 << 16;
   for (let i = 0; i < text.length; i += step) yield* reader.push(text.slice(i, i + step));
