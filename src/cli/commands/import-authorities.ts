@@ -50,7 +50,7 @@ export const importAuthorities: Command = {
     const who = actor();
     const plan = await withDatabase((d) => {
       // Nothing in this process reads the index; servers hear the change (NOTIFY or their version check).
-      const ctx = makeServiceContext({ db: d.db, clock: systemClock, principal: { subject: who.id, role: 'ADMIN', scope: null }, actor: who, directory: new Directory(d, { pollMs: 0 }), deferReload: true });
+      const ctx = makeServiceContext({ db: d.db, clock: systemClock, principal: { subject: who.id, role: 'ADMIN', scope: null }, actor: who, directory: new Directory(d, { pollMs: 0 }), batched: true });
       return runImport(ctx, { text, fileName, dryRun: !!args.flag('dry-run'), endDate });
     });
     if (plan.errors.length) {

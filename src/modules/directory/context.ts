@@ -29,10 +29,11 @@ export interface ServiceContext extends ServiceSettings {
   directory: Directory;
   log?: Logger;
   /**
-   * The services run inside a larger transaction (a bulk import): their changes are not committed
-   * when they return, so they do not reload the directory; the caller does once, after the commit.
+   * The services run as part of a larger transaction (a bulk import): they neither bump the directory
+   * version nor reload the index (nothing is committed when they return); whoever runs the batch does
+   * both once. Bumping per change would update one row thousands of times in one transaction.
    */
-  deferReload?: boolean;
+  batched?: boolean;
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = { requireHttps: false, allowlist: EMPTY_ALLOWLIST, anchors: [], overlapMs: 14 * 86_400_000 };

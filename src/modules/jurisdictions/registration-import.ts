@@ -54,7 +54,7 @@ export async function importAuthorities(ctx: ServiceContext, file: RegistrationF
   if (read.errors.length) return { ...plan, errors: read.errors };
   try {
     await runImport(ctx.db, ctx.clock, { bytes, fileName: file.fileName, dryRun: file.dryRun, actor: ctx.actor }, authorities, async (tx) => {
-      await applyGroups({ ...ctx, db: tx, deferReload: true }, groupsOf(read.rows), plan);
+      await applyGroups({ ...ctx, db: tx, batched: true }, groupsOf(read.rows), plan);
       if (plan.errors.length) throw new Refused();
       const record = planChanges(plan)
         ? { kind: 'authorities', edition: file.endDate, summary: planCounts(plan), audit: { action: 'IMPORT_AUTHORITIES', entityType: 'AuthorityImport', after: { counts: planCounts(plan) } } }
@@ -66,7 +66,7 @@ export async function importAuthorities(ctx: ServiceContext, file: RegistrationF
     throw e;
   }
   plan.applied = !file.dryRun;
-  if (plan.applied && planChanges(plan) && !ctx.deferReload) await awaitDirectory(ctx);
+  if (plan.applied && planChanges(plan) && !ctx.batched) await awaitDirectory(ctx);
   return plan;
 }
 
