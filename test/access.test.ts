@@ -254,6 +254,12 @@ forEachEngine('access rules walked over the whole schema', (engine) => {
     expect(own.body.data!.route.transport).toEqual({ endpointUrl: 'http://127.0.0.1:9/xta', certificate: { thumbprintSha256: fixture.thumbprint } });
   });
 
+  it('deleteAuthority counts deliveries among what references an authority', async () => {
+    const res = await gql(app, `mutation { deleteAuthority(key: "ags:05766044") }`, {}, tokens.ADMIN);
+    expect(res.body.errors?.[0]?.extensions?.code, JSON.stringify(res.body)).toBe('CONFLICT');
+    expect(res.body.errors![0]!.message).toContain(`1 delivery as sender or recipient (#${fixture.deliveryId})`);
+  });
+
   it("nested fields: another tenant's webhook settings are not visible through lookups", async () => {
     const q = `{ responsibleAuthority(input: { ags: "05766020" }) { authority { key } } a: authority(key: "ags:05766008") { key webhookUrl } }`;
     const foreign = await gql(app, q, {}, tokens.TENANT_MANAGER);
