@@ -39,6 +39,7 @@ const config: CodegenConfig = {
           Principal: m('auth/principal.js', 'Principal'),
           Coverage: m('coverage/coverage.js', 'CoverageReport'),
           UncoveredMunicipality: m('coverage/coverage.js', 'UncoveredMunicipality'),
+          AuthorityImportPlan: m('jurisdictions/registration-plan.js', 'ImportPlan'),
         },
       },
     },

@@ -23,9 +23,14 @@ import { forEachEngine } from './helpers/engines.js';
 import { testActor } from './helpers/fixtures.js';
 import { setUp } from './helpers/network.js';
 import { makeServiceContext } from '../src/modules/directory/context.js';
+import { COLUMNS } from '../src/modules/jurisdictions/registration-csv.js';
 import { placeholder } from './helpers/schema-walk.js';
 
 const admin = { subject: 'admin', role: 'ADMIN' as const, scope: null };
+
+/** A bulk registration that renames lippe's authority and leaves out its jurisdictions (which would end them). */
+const intruder: Record<string, string> = { key: 'ags:05766020', kind: 'ENFORCEMENT', name: 'Hijacked', street: 'Markt', house_number: '1', postal_code: '32756', city: 'Detmold', tenant: 'lippe' };
+const intruderFile = `${COLUMNS.join(',')}\n${COLUMNS.map((c) => intruder[c] ?? '').join(',')}\n`;
 
 /** Arguments that aim at the protected side: data centre krz, tenant lippe, authorities of lippe. */
 function argumentsFor(field: string, f: { jurisdictionId: string; deliveryId: string; thumbprint: string }): Record<string, unknown> {
@@ -41,6 +46,9 @@ function argumentsFor(field: string, f: { jurisdictionId: string; deliveryId: st
     updateAuthority: { key: 'ags:05766020', expectedVersion: 1, input: { name: 'Hijacked' } },
     deactivateAuthority: { key: 'ags:05766020', expectedVersion: 1 },
     createTask: { code: 'INTRUDER', name: 'x' },
+    importAuthorities: { csv: intruderFile, dryRun: false },
+    deleteAuthority: { key: 'ags:05766020' },
+    deleteTask: { code: 'VOLLSTRECKUNGSHILFE' },
     createJurisdiction: { input: { authorityKey: 'ags:05766020', scope: { level: 'MUNICIPALITY', key: '05766020' } } },
     endJurisdiction: { id: f.jurisdictionId, validTo: '2030-01-01', expectedVersion: 1 },
     deleteJurisdiction: { id: f.jurisdictionId, expectedVersion: 1 },
@@ -245,6 +253,12 @@ forEachEngine('access rules walked over the whole schema', (engine) => {
     }
     const own = await gql(app, `{ route(input: { recipientKey: "ags:05766020", messageType: "100" }) { transport { endpointUrl certificate { thumbprintSha256 } } } }`, {}, tokens.DATA_CENTER);
     expect(own.body.data!.route.transport).toEqual({ endpointUrl: 'http://127.0.0.1:9/xta', certificate: { thumbprintSha256: fixture.thumbprint } });
+  });
+
+  it('deleteAuthority counts deliveries among what references an authority', async () => {
+    const res = await gql(app, `mutation { deleteAuthority(key: "ags:05766044") }`, {}, tokens.ADMIN);
+    expect(res.body.errors?.[0]?.extensions?.code, JSON.stringify(res.body)).toBe('CONFLICT');
+    expect(res.body.errors![0]!.message).toContain(`1 delivery as sender or recipient (#${fixture.deliveryId})`);
   });
 
   it("nested fields: another tenant's webhook settings are not visible through lookups", async () => {

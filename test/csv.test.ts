@@ -106,6 +106,8 @@ describe('CSV output', () => {
     ['Detmold', 'Detmold'],
     ['', ''],
     [' =1', ' =1'],
+    ["'=x", "''=x"],
+    ["'plain", "'plain"],
   ])('neutralises %j as %j', (cell, expected) => {
     expect(neutralise(cell)).toBe(expected);
   });

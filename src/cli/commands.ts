@@ -9,6 +9,8 @@ import { certProof } from './commands/cert-proof.js';
 import { certUpload } from './commands/cert-upload.js';
 import { coverage } from './commands/coverage.js';
 import { demoAuthorities } from './commands/demo-authorities.js';
+import { exportAuthorities } from './commands/export-authorities.js';
+import { importAuthorities } from './commands/import-authorities.js';
 import { importGv100ad } from './commands/import-gv100ad.js';
 import { importPostcodes } from './commands/import-postcodes.js';
 import { importStreets } from './commands/import-streets.js';
@@ -50,6 +52,8 @@ export const COMMANDS: readonly Command[] = [
   importPostcodes,
   importStreets,
   demoAuthorities,
+  exportAuthorities,
+  importAuthorities,
   resolve,
   coverage,
   certInspect,

@@ -62,6 +62,9 @@ export const ROOT_ACCESS: Record<string, Access> = {
   // TENANT_MANAGER sees its territory, checked in the service); data centres and clients register none.
   'Query.coverage': AUTHORITY_MANAGERS,
   'Mutation.createTask': ADMIN,
+  'Mutation.importAuthorities': AUTHORITY_MANAGERS,
+  'Mutation.deleteAuthority': AUTHORITY_MANAGERS,
+  'Mutation.deleteTask': ADMIN,
   'Mutation.createDataCenter': ADMIN,
   'Mutation.updateDataCenter': DATA_CENTER_MANAGERS,
   'Mutation.createTenant': ADMIN,

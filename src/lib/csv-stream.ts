@@ -19,13 +19,21 @@ export async function* readCsvRows(file: string, progress?: (bytesRead: number) 
 
 export type Cell = string | number | boolean | null | undefined;
 
-// OWASP "CSV injection": spreadsheets run a cell that starts with one of these as a formula.
-const FORMULA_START = /^[=+\-@\t\r]/;
+// OWASP "CSV injection": spreadsheets run a cell that starts with one of these as a formula. A cell
+// that starts with quotes before one of them gets a quote too, so that reading back (readBack) is
+// exact: `'=x` is written `''=x` and read as `'=x`.
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const NEUTRALISED = /^'+[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
 
 /** A cell that a spreadsheet would take for a formula gets a leading `'`; plain numbers (-12, +49) stay. */
 export function neutralise(text: string): string {
   return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** The cell as it was before neutralise: one leading `'` dropped where neutralise added it. */
+export function readBack(cell: string): string {
+  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
 }
 
 const text = (c: Cell) => (c === null || c === undefined ? '' : String(c));

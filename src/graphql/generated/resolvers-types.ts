@@ -13,7 +13,11 @@ import type { RoutingDecision as RoutingDecisionModel, Transport as TransportMod
 import type { DeliveryDecision as DeliveryDecisionModel } from '../../modules/directory/delivery-decision.js';
 import type { StructuralChangeRow as StructuralChangeRowModel } from '../../modules/structural/plan.js';
 import type { Principal as PrincipalModel } from '../../modules/auth/principal.js';
+<<<<<<< HEAD
 import type { CoverageReport as CoverageReportModel, UncoveredMunicipality as UncoveredMunicipalityModel } from '../../modules/coverage/coverage.js';
+=======
+import type { ImportPlan as ImportPlanModel } from '../../modules/jurisdictions/registration-plan.js';
+>>>>>>> i16-bulk
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -143,12 +147,58 @@ export type AuthorityConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+export type AuthorityImportCounts = {
+  __typename?: 'AuthorityImportCounts';
+  authoritiesCreated: Scalars['Int']['output'];
+  authoritiesUnchanged: Scalars['Int']['output'];
+  authoritiesUpdated: Scalars['Int']['output'];
+  errors: Scalars['Int']['output'];
+  jurisdictionsCreated: Scalars['Int']['output'];
+  jurisdictionsEnded: Scalars['Int']['output'];
+  jurisdictionsUnchanged: Scalars['Int']['output'];
+};
+
+/**
+ * What an import of authorities does (dryRun: would do). With errors nothing is written, whatever
+ * dryRun says; the first 100 errors are listed.
+ */
+export type AuthorityImportPlan = {
+  __typename?: 'AuthorityImportPlan';
+  /** True when the changes were written: not a dry run and no errors. */
+  applied: Scalars['Boolean']['output'];
+  authorities: AuthorityPlanLists;
+  counts: AuthorityImportCounts;
+  dryRun: Scalars['Boolean']['output'];
+  /** The import date: jurisdictions of the file's authorities that the file no longer lists end on it. */
+  endDate: Scalars['Date']['output'];
+  errors: Array<ImportRowError>;
+  jurisdictions: JurisdictionPlanLists;
+};
+
 export type AuthorityKind =
   /** Gläubiger / Ersuchenersteller: sends requests. */
   | 'CREDITOR'
   /** Vollstreckungsbehörde: carries out enforcement assistance. */
   | 'ENFORCEMENT'
   | 'OTHER';
+
+/** An authority of the file and what the import does with it. */
+export type AuthorityPlanItem = {
+  __typename?: 'AuthorityPlanItem';
+  change: PlannedChange;
+  /** UPDATE: the file's columns whose values differ from the register, e.g. name, postal_code. */
+  fields: Array<Scalars['String']['output']>;
+  key: Scalars['String']['output'];
+  /** Its first line in the file. */
+  line: Scalars['Int']['output'];
+};
+
+export type AuthorityPlanLists = {
+  __typename?: 'AuthorityPlanLists';
+  created: Array<AuthorityPlanItem>;
+  unchanged: Array<AuthorityPlanItem>;
+  updated: Array<AuthorityPlanItem>;
+};
 
 export type AuthorityStatus =
   | 'ACTIVE'
@@ -620,6 +670,14 @@ export type EndpointTestResult = {
   testId: Scalars['ID']['output'];
 };
 
+/** A row that cannot be imported: its line, the column at fault (null when the row as a whole is), why. */
+export type ImportRowError = {
+  __typename?: 'ImportRowError';
+  column?: Maybe<Scalars['String']['output']>;
+  line: Scalars['Int']['output'];
+  message: Scalars['String']['output'];
+};
+
 /** An authority's responsibility for a task in an area for a time. */
 export type Jurisdiction = {
   __typename?: 'Jurisdiction';
@@ -681,6 +739,38 @@ export type JurisdictionInputEcho = {
   messageType?: Maybe<Scalars['String']['output']>;
   postalCode?: Maybe<Scalars['String']['output']>;
   task: Scalars['String']['output'];
+};
+
+/** A jurisdiction of the file's authorities and what the import does with it. */
+export type JurisdictionPlanItem = {
+  __typename?: 'JurisdictionPlanItem';
+  areaKey: Scalars['String']['output'];
+  authorityKey: Scalars['String']['output'];
+  change: PlannedChange;
+  /** END of a jurisdiction that would only start on or after endsOn: it never held, so it is deleted. */
+  deleted: Scalars['Boolean']['output'];
+  /** END: its first day no longer valid. */
+  endsOn?: Maybe<Scalars['Date']['output']>;
+  houseNumberFrom?: Maybe<Scalars['Int']['output']>;
+  houseNumberTo?: Maybe<Scalars['Int']['output']>;
+  /** Null for one still to be created (dry run). */
+  id?: Maybe<Scalars['ID']['output']>;
+  level: ScopeLevel;
+  /** Its line in the file; null for a jurisdiction the file no longer lists. */
+  line?: Maybe<Scalars['Int']['output']>;
+  parity: Parity;
+  postalCode?: Maybe<Scalars['String']['output']>;
+  street?: Maybe<Scalars['String']['output']>;
+  task: Scalars['String']['output'];
+  validFrom?: Maybe<Scalars['Date']['output']>;
+  validTo?: Maybe<Scalars['Date']['output']>;
+};
+
+export type JurisdictionPlanLists = {
+  __typename?: 'JurisdictionPlanLists';
+  created: Array<JurisdictionPlanItem>;
+  ended: Array<JurisdictionPlanItem>;
+  unchanged: Array<JurisdictionPlanItem>;
 };
 
 export type JurisdictionPolicy = {
@@ -854,12 +944,31 @@ export type Mutation = {
   /** ADMIN only. */
   createTenant: Tenant;
   deactivateAuthority: Authority;
+  /**
+   * Deletes an authority registered by mistake. Refused with CONFLICT, naming them, while anything
+   * references it (jurisdictions, also ended ones; deliveries; planned structural changes): deactivate
+   * it instead. ADMIN, or TENANT_MANAGER for its tenant's authorities inside its territory.
+   */
+  deleteAuthority: Scalars['Boolean']['output'];
   /** Removes a jurisdiction entered by mistake (history of real ones is kept by ending them). A TENANT_MANAGER only inside its territory. */
   deleteJurisdiction: Scalars['Boolean']['output'];
+  /**
+   * Deletes a task entered by mistake. Refused with CONFLICT, naming them, while jurisdictions,
+   * deliveries or planned structural changes use it, and always for VOLLSTRECKUNGSHILFE. ADMIN only.
+   */
+  deleteTask: Scalars['Boolean']['output'];
   /** Decides the channel and queues the message; a dispatcher hands it off after commit. */
   dispatch: Delivery;
   /** Ends a jurisdiction: validTo is its first day no longer valid. A TENANT_MANAGER only inside its territory. */
   endJurisdiction: Jurisdiction;
+  /**
+   * Registers authorities with their jurisdictions from a CSV file (the format of `cli export
+   * authorities`, one row per jurisdiction), all or nothing, through the same checks as the single
+   * mutations. ADMIN, or TENANT_MANAGER for authorities of its tenant inside its territory (a row
+   * outside is FORBIDDEN naming its line, and nothing is written). Run with dryRun: true for the plan,
+   * then with dryRun: false.
+   */
+  importAuthorities: AuthorityImportPlan;
   /** ADMIN: plan a change; validated now, applied on its date. */
   planStructuralChange: StructuralChange;
   /** ADMIN: reject a PROPOSED change. */
@@ -947,9 +1056,19 @@ export type MutationDeactivateAuthorityArgs = {
 };
 
 
+export type MutationDeleteAuthorityArgs = {
+  key: Scalars['String']['input'];
+};
+
+
 export type MutationDeleteJurisdictionArgs = {
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteTaskArgs = {
+  code: Scalars['String']['input'];
 };
 
 
@@ -962,6 +1081,12 @@ export type MutationEndJurisdictionArgs = {
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
   validTo: Scalars['Date']['input'];
+};
+
+
+export type MutationImportAuthoritiesArgs = {
+  csv: Scalars['String']['input'];
+  dryRun: Scalars['Boolean']['input'];
 };
 
 
@@ -1068,6 +1193,14 @@ export type PlanStructuralChangeInput = {
   /** SPLIT / PARTIAL_TRANSFER: which postcodes (or streets) go where. */
   transfers?: InputMaybe<Array<TransferInput>>;
 };
+
+export type PlannedChange =
+  | 'CREATE'
+  /** A jurisdiction that ends: the file no longer lists it (on the import date), or gives it an earlier valid_to. */
+  | 'END'
+  | 'UNCHANGED'
+  /** An authority whose fields differ from the file (see fields). */
+  | 'UPDATE';
 
 /** A municipality as a planned structural change names it. */
 export type PlannedChangeMunicipality = {
@@ -1794,7 +1927,11 @@ export type ResolversTypes = {
   AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnection>;
   Authority: ResolverTypeWrapper<AuthorityRowModel>;
   AuthorityConnection: ResolverTypeWrapper<Omit<AuthorityConnection, 'nodes'> & { nodes: Array<ResolversTypes['Authority']> }>;
+  AuthorityImportCounts: ResolverTypeWrapper<AuthorityImportCounts>;
+  AuthorityImportPlan: ResolverTypeWrapper<ImportPlanModel>;
   AuthorityKind: AuthorityKind;
+  AuthorityPlanItem: ResolverTypeWrapper<AuthorityPlanItem>;
+  AuthorityPlanLists: ResolverTypeWrapper<AuthorityPlanLists>;
   AuthorityStatus: AuthorityStatus;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Certificate: ResolverTypeWrapper<CertificateRowModel>;
@@ -1838,12 +1975,15 @@ export type ResolversTypes = {
   EndpointTestResult: ResolverTypeWrapper<EndpointTestResult>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImportRowError: ResolverTypeWrapper<ImportRowError>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Jurisdiction: ResolverTypeWrapper<JurisdictionRowModel>;
   JurisdictionCandidate: ResolverTypeWrapper<CandidateModel>;
   JurisdictionInput: JurisdictionInput;
   JurisdictionInputEcho: ResolverTypeWrapper<JurisdictionInputEcho>;
+  JurisdictionPlanItem: ResolverTypeWrapper<JurisdictionPlanItem>;
+  JurisdictionPlanLists: ResolverTypeWrapper<JurisdictionPlanLists>;
   JurisdictionPolicy: ResolverTypeWrapper<JurisdictionPolicy>;
   JurisdictionPolicyInput: JurisdictionPolicyInput;
   JurisdictionPolicyMode: JurisdictionPolicyMode;
@@ -1860,6 +2000,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Parity: Parity;
   PlanStructuralChangeInput: PlanStructuralChangeInput;
+  PlannedChange: PlannedChange;
   PlannedChangeMunicipality: ResolverTypeWrapper<PlannedChangeMunicipality>;
   PlannedChangeNotice: ResolverTypeWrapper<PlannedChangeNotice>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
@@ -1910,6 +2051,10 @@ export type ResolversParentTypes = {
   AuditEntryConnection: AuditEntryConnection;
   Authority: AuthorityRowModel;
   AuthorityConnection: Omit<AuthorityConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Authority']> };
+  AuthorityImportCounts: AuthorityImportCounts;
+  AuthorityImportPlan: ImportPlanModel;
+  AuthorityPlanItem: AuthorityPlanItem;
+  AuthorityPlanLists: AuthorityPlanLists;
   Boolean: Scalars['Boolean']['output'];
   Certificate: CertificateRowModel;
   CertificateChallenge: CertificateChallenge;
@@ -1943,12 +2088,15 @@ export type ResolversParentTypes = {
   EndpointTestResult: EndpointTestResult;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
+  ImportRowError: ImportRowError;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Jurisdiction: JurisdictionRowModel;
   JurisdictionCandidate: CandidateModel;
   JurisdictionInput: JurisdictionInput;
   JurisdictionInputEcho: JurisdictionInputEcho;
+  JurisdictionPlanItem: JurisdictionPlanItem;
+  JurisdictionPlanLists: JurisdictionPlanLists;
   JurisdictionPolicy: JurisdictionPolicy;
   JurisdictionPolicyInput: JurisdictionPolicyInput;
   JurisdictionResult: LookupResultModel;
@@ -2057,6 +2205,39 @@ export type AuthorityConnectionResolvers<ContextType = GraphQLContext, ParentTyp
   nodes?: Resolver<Array<ResolversTypes['Authority']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuthorityImportCountsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuthorityImportCounts'] = ResolversParentTypes['AuthorityImportCounts']> = {
+  authoritiesCreated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  authoritiesUnchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  authoritiesUpdated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  jurisdictionsCreated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  jurisdictionsEnded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  jurisdictionsUnchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuthorityImportPlanResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuthorityImportPlan'] = ResolversParentTypes['AuthorityImportPlan']> = {
+  applied?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  authorities?: Resolver<ResolversTypes['AuthorityPlanLists'], ParentType, ContextType>;
+  counts?: Resolver<ResolversTypes['AuthorityImportCounts'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  endDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['ImportRowError']>, ParentType, ContextType>;
+  jurisdictions?: Resolver<ResolversTypes['JurisdictionPlanLists'], ParentType, ContextType>;
+};
+
+export type AuthorityPlanItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuthorityPlanItem'] = ResolversParentTypes['AuthorityPlanItem']> = {
+  change?: Resolver<ResolversTypes['PlannedChange'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuthorityPlanListsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuthorityPlanLists'] = ResolversParentTypes['AuthorityPlanLists']> = {
+  created?: Resolver<Array<ResolversTypes['AuthorityPlanItem']>, ParentType, ContextType>;
+  unchanged?: Resolver<Array<ResolversTypes['AuthorityPlanItem']>, ParentType, ContextType>;
+  updated?: Resolver<Array<ResolversTypes['AuthorityPlanItem']>, ParentType, ContextType>;
 };
 
 export type CertificateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Certificate'] = ResolversParentTypes['Certificate']> = {
@@ -2253,6 +2434,12 @@ export type EndpointTestResultResolvers<ContextType = GraphQLContext, ParentType
   testId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type ImportRowErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ImportRowError'] = ResolversParentTypes['ImportRowError']> = {
+  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -2289,6 +2476,31 @@ export type JurisdictionInputEchoResolvers<ContextType = GraphQLContext, ParentT
   messageType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   task?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type JurisdictionPlanItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['JurisdictionPlanItem'] = ResolversParentTypes['JurisdictionPlanItem']> = {
+  areaKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  authorityKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['PlannedChange'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  endsOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  houseNumberFrom?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  houseNumberTo?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['ScopeLevel'], ParentType, ContextType>;
+  line?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  parity?: Resolver<ResolversTypes['Parity'], ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  street?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  task?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  validFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  validTo?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type JurisdictionPlanListsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['JurisdictionPlanLists'] = ResolversParentTypes['JurisdictionPlanLists']> = {
+  created?: Resolver<Array<ResolversTypes['JurisdictionPlanItem']>, ParentType, ContextType>;
+  ended?: Resolver<Array<ResolversTypes['JurisdictionPlanItem']>, ParentType, ContextType>;
+  unchanged?: Resolver<Array<ResolversTypes['JurisdictionPlanItem']>, ParentType, ContextType>;
 };
 
 export type JurisdictionPolicyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['JurisdictionPolicy'] = ResolversParentTypes['JurisdictionPolicy']> = {
@@ -2374,9 +2586,12 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'code' | 'name'>>;
   createTenant?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType, RequireFields<MutationCreateTenantArgs, 'input'>>;
   deactivateAuthority?: Resolver<ResolversTypes['Authority'], ParentType, ContextType, RequireFields<MutationDeactivateAuthorityArgs, 'expectedVersion' | 'key'>>;
+  deleteAuthority?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAuthorityArgs, 'key'>>;
   deleteJurisdiction?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteJurisdictionArgs, 'expectedVersion' | 'id'>>;
+  deleteTask?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteTaskArgs, 'code'>>;
   dispatch?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationDispatchArgs, 'input'>>;
   endJurisdiction?: Resolver<ResolversTypes['Jurisdiction'], ParentType, ContextType, RequireFields<MutationEndJurisdictionArgs, 'expectedVersion' | 'id' | 'validTo'>>;
+  importAuthorities?: Resolver<ResolversTypes['AuthorityImportPlan'], ParentType, ContextType, RequireFields<MutationImportAuthoritiesArgs, 'csv' | 'dryRun'>>;
   planStructuralChange?: Resolver<ResolversTypes['StructuralChange'], ParentType, ContextType, RequireFields<MutationPlanStructuralChangeArgs, 'input'>>;
   rejectStructuralChange?: Resolver<ResolversTypes['StructuralChange'], ParentType, ContextType, RequireFields<MutationRejectStructuralChangeArgs, 'expectedVersion' | 'id'>>;
   requestCertificateChallenge?: Resolver<ResolversTypes['CertificateChallenge'], ParentType, ContextType, RequireFields<MutationRequestCertificateChallengeArgs, 'certificate' | 'dataCenterCode'>>;
@@ -2609,6 +2824,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   Authority?: AuthorityResolvers<ContextType>;
   AuthorityConnection?: AuthorityConnectionResolvers<ContextType>;
+  AuthorityImportCounts?: AuthorityImportCountsResolvers<ContextType>;
+  AuthorityImportPlan?: AuthorityImportPlanResolvers<ContextType>;
+  AuthorityPlanItem?: AuthorityPlanItemResolvers<ContextType>;
+  AuthorityPlanLists?: AuthorityPlanListsResolvers<ContextType>;
   Certificate?: CertificateResolvers<ContextType>;
   CertificateChallenge?: CertificateChallengeResolvers<ContextType>;
   CertificateUploadResult?: CertificateUploadResultResolvers<ContextType>;
@@ -2632,10 +2851,13 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ElectronicDelivery?: ElectronicDeliveryResolvers<ContextType>;
   EndpointHealth?: EndpointHealthResolvers<ContextType>;
   EndpointTestResult?: EndpointTestResultResolvers<ContextType>;
+  ImportRowError?: ImportRowErrorResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Jurisdiction?: JurisdictionResolvers<ContextType>;
   JurisdictionCandidate?: JurisdictionCandidateResolvers<ContextType>;
   JurisdictionInputEcho?: JurisdictionInputEchoResolvers<ContextType>;
+  JurisdictionPlanItem?: JurisdictionPlanItemResolvers<ContextType>;
+  JurisdictionPlanLists?: JurisdictionPlanListsResolvers<ContextType>;
   JurisdictionPolicy?: JurisdictionPolicyResolvers<ContextType>;
   JurisdictionResult?: JurisdictionResultResolvers<ContextType>;
   KeyForwarding?: KeyForwardingResolvers<ContextType>;

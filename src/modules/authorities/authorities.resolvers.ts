@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.j
 import { decideDelivery } from '../directory/delivery-decision.js';
 import type { AuthorityRow } from '../directory/directory-index.js';
 import { MESSAGE_TYPES } from './message-types.js';
+import { deleteAuthority, deleteTask } from './deletion.js';
 import {
   createAuthority,
   createTask,
@@ -72,6 +73,8 @@ export const authorityResolvers: Resolvers = {
       updateAuthority(serviceContext(ctx), a.key, a.expectedVersion, { status: 'INACTIVE' }, 'DEACTIVATE_AUTHORITY'),
     createTask: (_: unknown, a: { code: string; name: string; description?: string | null }, ctx: GraphQLContext) =>
       createTask(serviceContext(ctx), a.code, a.name, a.description ?? null),
+    deleteAuthority: (_: unknown, a: { key: string }, ctx: GraphQLContext) => deleteAuthority(serviceContext(ctx), a.key),
+    deleteTask: (_: unknown, a: { code: string }, ctx: GraphQLContext) => deleteTask(serviceContext(ctx), a.code),
   },
   Authority: {
     postalAddress: (a: AuthorityRow) => ({

@@ -14,7 +14,7 @@ import { placeOfKey } from '../tenants/territory.js';
 import { checkTerritory } from '../tenants/territory.service.js';
 import { MESSAGE_TYPES } from './message-types.js';
 
-const KEY_FORMAT = /^[a-z][a-z0-9-]*:[A-Za-z0-9._-]+$/;
+export const KEY_FORMAT = /^[a-z][a-z0-9-]*:[A-Za-z0-9._-]+$/;
 
 export interface PostalAddressInput {
   street?: string | null;

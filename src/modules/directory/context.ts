@@ -28,6 +28,12 @@ export interface ServiceContext extends ServiceSettings {
   actor: Actor;
   directory: Directory;
   log?: Logger;
+  /**
+   * The services run as part of a larger transaction (a bulk import): they neither bump the directory
+   * version nor reload the index (nothing is committed when they return); whoever runs the batch does
+   * both once. Bumping per change would update one row thousands of times in one transaction.
+   */
+  batched?: boolean;
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = { requireHttps: false, allowlist: EMPTY_ALLOWLIST, anchors: [], overlapMs: 14 * 86_400_000 };

@@ -21,17 +21,18 @@ export async function bumpDirectoryVersion(tx: Db): Promise<void> {
 }
 
 /**
- * Runs a directory change in one transaction, then waits for the index to include it, so the caller's
- * next lookup sees it. The change is committed either way: should the reload fail, the directory's
- * periodic version check rebuilds the index, and the mutation still reports success.
+ * Runs a directory change in one transaction (a savepoint inside a batch), then waits for the index
+ * to include it, so the caller's next lookup sees it. The change is committed either way: should the
+ * reload fail, the directory's periodic version check rebuilds the index, and the mutation still
+ * reports success.
  */
-export async function directoryChange<T>(ctx: Pick<ServiceContext, 'db' | 'directory'>, fn: (tx: Db) => Promise<T>): Promise<T> {
+export async function directoryChange<T>(ctx: Pick<ServiceContext, 'db' | 'directory' | 'batched'>, fn: (tx: Db) => Promise<T>): Promise<T> {
   const out = await ctx.db.transaction(async (tx) => {
     const r = await fn(tx);
-    await bumpDirectoryVersion(tx);
+    if (!ctx.batched) await bumpDirectoryVersion(tx);
     return r;
   });
-  await ctx.directory.reload().catch(() => undefined);
+  if (!ctx.batched) await ctx.directory.reload().catch(() => undefined);
   return out;
 }
 

@@ -7,6 +7,8 @@ import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import type { JurisdictionRow } from '../directory/directory-index.js';
 import { createJurisdiction, deleteJurisdiction, endJurisdiction, type CreateJurisdictionInput } from './jurisdictions.service.js';
 import { lookupMany, lookupOne, type RawLookupInput } from './lookup.js';
+import { importAuthorities } from './registration-import.js';
+import { planCounts } from './registration-plan.js';
 import type { Candidate, LookupResult } from './resolution/index.js';
 import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
@@ -44,6 +46,11 @@ export const jurisdictionResolvers: Resolvers = {
       endJurisdiction(serviceContext(ctx), idOf(a.id), a.validTo, a.expectedVersion),
     deleteJurisdiction: (_: unknown, a: { id: string; expectedVersion: number }, ctx: GraphQLContext) =>
       deleteJurisdiction(serviceContext(ctx), idOf(a.id), a.expectedVersion),
+    importAuthorities: (_: unknown, a: { csv: string; dryRun: boolean }, ctx: GraphQLContext) =>
+      importAuthorities(serviceContext(ctx), { text: a.csv, fileName: 'importAuthorities(csv)', dryRun: a.dryRun, endDate: today(ctx.deps.clock) }),
+  },
+  AuthorityImportPlan: {
+    counts: planCounts,
   },
   JurisdictionResult: {
     // The delivery step in full for the data centre's insiders; access.ts (FIELD_WORDINGS) gives others the public one.
