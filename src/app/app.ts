@@ -2,6 +2,7 @@
 // metrics, body and rate limits). Tests use it in-process; main.ts serves it.
 import { defaultHttpLimits, type HttpLimits } from '../config.js';
 import type { AppDeps } from '../graphql/context.js';
+import { consoleHandler, type ConsoleOptions } from '../http/console-assets.js';
 import { createHttpHandler, type HttpHandler } from '../http/handler.js';
 import type { Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
@@ -29,6 +30,8 @@ export interface AppOptions extends Omit<AppDeps, 'certificates'> {
   handoffJwks?: { keys: object[] };
   /** the keys and iss endpoint tests are signed with (main passes the dispatcher's) */
   handoff?: AppDeps['handoff'];
+  /** the web console's sign-in settings and build folder; default: the build in dist/console, no sign-in configured */
+  console?: ConsoleOptions;
 }
 
 export interface App extends HttpHandler {
@@ -60,6 +63,7 @@ export function createApp(opts: AppOptions): App {
     readyTimeoutMs: opts.readyTimeoutMs,
     metricsToken: opts.metricsToken,
     handoffJwks: opts.handoffJwks,
+    console: consoleHandler(opts.console ?? { oidc: null }),
     log: opts.log,
   });
   return { yoga, ...handler };

@@ -10,6 +10,7 @@ import { loggableError, type Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { clientAddress } from './client-address.js';
+import { isConsolePath, type ConsoleHandler } from './console-assets.js';
 import { httpRequests, rateLimited, renderMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { requestIdFrom, type RequestContext } from './request-context.js';
@@ -34,6 +35,8 @@ export interface HttpHandlerOptions {
   metricsToken?: string;
   /** public keys receivers verify hand-offs with (JWKS); undefined: this instance has none */
   handoffJwks?: { keys: object[] };
+  /** the web console below /console; undefined: not served */
+  console?: ConsoleHandler;
   log?: Logger;
 }
 
@@ -173,6 +176,7 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
   const route = async (req: IncomingMessage, res: ServerResponse, pathname: string, ctx: RequestContext) => {
     if (pathname === '/healthz') return json(res, 200, { status: 'ok' });
     if (pathname === JWKS_PATH) return jwks(opts, res);
+    if (opts.console && isConsolePath(pathname)) return opts.console(req, res, pathname);
     if (pathname === '/readyz') {
       if (draining) return json(res, 503, { status: 'stopping' });
       const ok = await ready();
@@ -191,7 +195,7 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
     const started = performance.now();
     const ctx: RequestContext = { requestId: requestIdFrom(req.headers['x-request-id'] as string | undefined) };
     const pathname = (req.url ?? '/').split('?')[0]!;
-    const known = KNOWN_PATHS.has(pathname) ? pathname : 'other';
+    const known = KNOWN_PATHS.has(pathname) ? pathname : isConsolePath(pathname) ? '/console' : 'other';
     inFlight++;
     res.setHeader('x-request-id', ctx.requestId);
     if (draining) res.setHeader('connection', 'close');
