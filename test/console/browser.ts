@@ -30,7 +30,7 @@ export function describeInBrowser(title: string, fn: (executable: string) => voi
 }
 
 /** Chromium's own background traffic (updates, sync, field trials) is switched off: the tests allow none. */
-const QUIET = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps'];
+const QUIET = ['--lang=de-DE', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps'];
 
 export function launch(executable: string): Promise<Browser> {
   // Chromium's sandbox needs an unprivileged user; CI runs as root.
@@ -40,8 +40,8 @@ export function launch(executable: string): Promise<Browser> {
 
 export interface Sealed {
   context: BrowserContext;
-  /** requests that tried to leave the allowed origins */
-  blocked: string[];
+  /** requests that tried to leave the allowed origins, and the page that made them */
+  blocked: { url: string; from: string }[];
   /** uncaught errors and console errors of every page (CSP violations land here) */
   problems: string[];
   page(): Promise<Page>;
@@ -58,12 +58,18 @@ const originOf = (url: string) => {
 /** A browser context that may talk to the given origins only. */
 export async function sealedContext(browser: Browser, origins: string[], viewport = { width: 1280, height: 860 }): Promise<Sealed> {
   const context = await browser.newContext({ viewport, locale: 'de-DE', timezoneId: 'Europe/Berlin', serviceWorkers: 'block' });
-  const blocked: string[] = [];
+  const blocked: Sealed['blocked'] = [];
   const problems: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (origins.includes(originOf(url))) return route.continue();
-    blocked.push(url);
+    let from = '';
+    try {
+      from = route.request().frame().url();
+    } catch {
+      /* a service worker or a detached frame */
+    }
+    blocked.push({ url, from });
     return route.abort('blockedbyclient');
   });
   return {
@@ -74,7 +80,8 @@ export async function sealedContext(browser: Browser, origins: string[], viewpor
       const page = await context.newPage();
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
       page.on('console', (m) => {
-        if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(`console: ${m.text()}`);
+        // Blocked requests are counted in `blocked`, with the page that made them.
+        if (m.type() === 'error' && !/status of 40[134]|ERR_BLOCKED_BY_CLIENT/.test(m.text())) problems.push(`console: ${m.text()}`);
       });
       return page;
     },

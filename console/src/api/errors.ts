@@ -25,7 +25,8 @@ export function formErrors(error: CombinedError | undefined, knownFields: readon
   for (const e of error.graphQLErrors) {
     const argument = typeof e.extensions?.argument === 'string' ? e.extensions.argument : undefined;
     const field = argument && knownFields.find((f) => f === argument);
-    if (field && !out.fields[field]) out.fields[field] = e.message;
+    // At its field the message drops the path it starts with ("input.name: must not be empty").
+    if (field && !out.fields[field]) out.fields[field] = e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
     else {
       const code = typeof e.extensions?.code === 'string' ? GENERAL_CODES[e.extensions.code] : undefined;
       out.general.push(code ? `${code}: ${e.message}` : e.message);
