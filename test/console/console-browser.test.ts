@@ -93,7 +93,7 @@ describeInBrowser('console in Chromium: development sign-in [pglite]', (executab
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('an administrator registers an authority and a jurisdiction, and the lookup answer changes', async () => {
+  it('an administrator registers an authority and a jurisdiction, sees the lookup answer change, ends the jurisdiction, edits and deactivates the authority', async () => {
     const sealed = await sealedContext(browser, [server.url]);
     const page = await sealed.page();
     await page.goto(`${server.url}/console/`);
@@ -148,6 +148,17 @@ describeInBrowser('console in Chromium: development sign-in [pglite]', (executab
     await nav(page, 'Behörden');
     await page.getByText('3 Behörden').waitFor();
     await screenshot(page, 'authorities');
+
+    // Editing (optimistic version handled by the form) and deactivating.
+    await page.getByRole('link', { name: 'Stadt Detmold – Stadtkasse' }).click(); // from the list
+    await page.getByRole('link', { name: 'Bearbeiten' }).click();
+    await page.getByLabel(/^Name/).fill('Stadt Detmold – Stadtkasse (Vollstreckung)');
+    await page.getByRole('button', { name: 'Änderungen speichern' }).click();
+    await page.getByRole('heading', { name: 'Stadt Detmold – Stadtkasse (Vollstreckung)' }).waitFor();
+    await page.getByRole('button', { name: 'Deaktivieren' }).click();
+    await page.getByRole('button', { name: 'Ja, deaktivieren' }).click();
+    await page.getByText('deaktiviert', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Zuständigkeit anlegen' }).count()).toBe(0);
 
     await nav(page, 'Gebiete');
     await page.getByLabel(/^Innerhalb von/).fill('05766');
