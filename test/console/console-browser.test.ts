@@ -185,6 +185,8 @@ describeInBrowser('console in Chromium: development sign-in [pglite]', (executab
     const page = await sealed.page();
     await signInAs(page, server.url, 'TENANT_MANAGER', 'lippe');
     expect(await page.getByTestId('user').textContent()).toContain('lippe');
+    await page.getByRole('heading', { name: 'Ihr Mandant: Kreis Lippe' }).waitFor();
+    await page.getByRole('link', { name: '05766', exact: true }).waitFor(); // its territory
     await nav(page, 'Behörden');
     await page.getByRole('link', { name: 'Stadtkasse Lemgo' }).waitFor();
     await page.getByText(/^\d+ Behörden$/).waitFor();
@@ -214,6 +216,24 @@ describeInBrowser('console in Chromium: development sign-in [pglite]', (executab
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/^Keine Berechtigung: .*territory/);
+    expect(sealed.blocked).toEqual([]);
+    expect(sealed.problems).toEqual([]);
+    await sealed.context.close();
+  });
+
+  it('a data centre sees its own data centre with its tenants, and the directory read-only', async () => {
+    const sealed = await sealedContext(browser, [server.url]);
+    const page = await sealed.page();
+    await signInAs(page, server.url, 'DATA_CENTER', 'krz-test');
+    await page.getByRole('heading', { name: 'Ihr Rechenzentrum: Test-Rechenzentrum' }).waitFor();
+    await page.getByText('Hamburg (hamburg), Kreis Lippe (lippe)').waitFor();
+    await nav(page, 'Behörden');
+    await page.getByRole('link', { name: 'Kasse Hamburg' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Neue Behörde' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Stadtkasse Lemgo' }).click();
+    await page.getByRole('heading', { name: 'Stadtkasse Lemgo' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Bearbeiten' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Zuständigkeit anlegen' }).count()).toBe(0);
     expect(sealed.blocked).toEqual([]);
     expect(sealed.problems).toEqual([]);
     await sealed.context.close();
