@@ -102,6 +102,9 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUSTED_PROXIES: z.string().max(2000).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).max(255).optional(),
+  CONSOLE_OIDC_SCOPE: z.string().min(1).max(1000).default('openid'),
+  CONSOLE_OIDC_RESOURCE: z.string().url().max(2048).optional(),
 });
 
 /** Requests per minute and principal, by role; ANONYMOUS is keyed by client address. */
@@ -177,6 +180,8 @@ export interface Config {
   failpoints: string | undefined;
   /** deprecated settings in use, and what they mean now: logged at startup */
   deprecations: string[];
+  /** the web console's OpenID Connect sign-in (against AUTH_ISSUER); clientId undefined: not offered */
+  console: { oidcClientId: string | undefined; oidcScope: string; oidcResource: string | undefined };
 }
 
 export interface HttpLimits {
@@ -283,11 +288,22 @@ function crossFieldProblems(e: z.infer<typeof EnvSchema>): string[] {
   if (e.NODE_ENV === 'production' && e.DISPATCHER && !signingKeyFiles(e).length) {
     problems.push('HANDOFF_SIGNING_KEYS: required in production when the dispatcher runs (DISPATCHER=true): comma-separated PEM PKCS#8 private key files (EC P-256 or RSA), the active one first');
   }
+  problems.push(...consoleProblems(e));
   if (e.FAILPOINTS && e.NODE_ENV === 'production') problems.push('FAILPOINTS: a crash-test hook; not allowed in production');
   if (e.MAX_TRANSPORT_ATTEMPTS !== undefined && e.DELIVERY_RETRY_SCHEDULE) {
     problems.push('MAX_TRANSPORT_ATTEMPTS: deprecated and replaced by DELIVERY_RETRY_SCHEDULE; set only DELIVERY_RETRY_SCHEDULE');
   }
   return problems;
+}
+
+/** The console discovers the identity provider from AUTH_ISSUER, so that must be its URL. */
+function consoleProblems(e: z.infer<typeof EnvSchema>): string[] {
+  if (!e.CONSOLE_OIDC_CLIENT_ID) return [];
+  if (!e.AUTH_ISSUER) return ['CONSOLE_OIDC_CLIENT_ID: needs AUTH_ISSUER, the identity provider the console signs in with'];
+  const https = /^https:\/\//.test(e.AUTH_ISSUER);
+  if (!https && !/^http:\/\//.test(e.AUTH_ISSUER)) return ['AUTH_ISSUER: must be the identity provider\'s URL when CONSOLE_OIDC_CLIENT_ID is set (OpenID Connect discovery)'];
+  if (!https && e.NODE_ENV === 'production') return ['AUTH_ISSUER: must use https in production when CONSOLE_OIDC_CLIENT_ID is set'];
+  return [];
 }
 
 const DEFAULT_STEPS = parseDurationList(DEFAULT_ELECTRONIC_RETRY, RETRY_RULES);
@@ -374,5 +390,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     failpoints: e.FAILPOINTS,
     deprecations: electronic.note ? [electronic.note] : [],
+    console: { oidcClientId: e.CONSOLE_OIDC_CLIENT_ID, oidcScope: e.CONSOLE_OIDC_SCOPE, oidcResource: e.CONSOLE_OIDC_RESOURCE },
   };
 }

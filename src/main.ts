@@ -14,7 +14,9 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { formatDurationList, formatSpan } from './lib/durations.js';
 import { armFailpoints } from './lib/failpoint.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import type { ConsoleOptions } from './http/console-assets.js';
 import { ensureDevKey } from './modules/auth/dev-keys.js';
+import { devSignIn } from './modules/auth/dev-sign-in.js';
 import { createVerifier } from './modules/auth/jwt.js';
 import { loadTrustAnchors } from './modules/certificates/anchors.js';
 import { Directory } from './modules/directory/directory.js';
@@ -106,6 +108,16 @@ function startDispatcherFor(config: Config, database: Database, clock: Clock, di
   };
 }
 
+/** OpenID Connect when a client id is set; the development sign-in only in development with the local key. */
+function consoleOptions(config: Config): ConsoleOptions {
+  const c = config.console;
+  const oidc = c.oidcClientId
+    ? { issuer: config.auth.issuer, clientId: c.oidcClientId, scope: c.oidcScope, resource: c.oidcResource ?? null, allowHttp: config.env !== 'production' }
+    : null;
+  const devKeyInUse = config.env === 'development' && !config.auth.jwks;
+  return { oidc, devSignIn: devKeyInUse ? devSignIn(config.dataDir) : undefined };
+}
+
 async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
@@ -144,11 +156,12 @@ async function main(): Promise<void> {
     isDev: config.env === 'development',
     handoffJwks: handoffKeys?.jwks,
     handoff: handoffKeys && { keys: handoffKeys, issuer: config.handoff.issuer },
+    console: consoleOptions(config),
   });
   const dispatcher = config.dispatch.enabled && handoffKeys ? startDispatcherFor(config, database, clock, directory, log, handoffKeys) : undefined;
 
   const { server, port } = await listen(app, config.host, config.port);
-  log.info({ url: `http://${config.host}:${port}/graphql`, engine: database.engine, startupMs: Math.round(performance.now()) }, 'ready');
+  log.info({ url: `http://${config.host}:${port}/graphql`, console: `http://${config.host}:${port}/console/`, engine: database.engine, startupMs: Math.round(performance.now()) }, 'ready');
   onSignals(log, app.inFlight, () =>
     stopGracefully(app, server, { finish: dispatcher?.stop, close: [() => jobs?.stop(), () => directory.stop(), () => database.close()] }, config.shutdownTimeoutMs, log),
   );

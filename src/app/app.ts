@@ -3,6 +3,7 @@
 import { defaultHttpLimits, type HttpLimits } from '../config.js';
 import type { AppDeps } from '../graphql/context.js';
 import { graphiqlRoute } from '../http/graphiql.js';
+import { consoleHandler, type ConsoleOptions } from '../http/console-assets.js';
 import { createHttpHandler, type HttpHandler } from '../http/handler.js';
 import type { Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
@@ -30,6 +31,8 @@ export interface AppOptions extends Omit<AppDeps, 'certificates'> {
   handoffJwks?: { keys: object[] };
   /** the keys and iss endpoint tests are signed with (main passes the dispatcher's) */
   handoff?: AppDeps['handoff'];
+  /** the web console's sign-in settings and build folder; default: the build in dist/console, no sign-in configured */
+  console?: ConsoleOptions;
 }
 
 export interface App extends HttpHandler {
@@ -62,6 +65,7 @@ export function createApp(opts: AppOptions): App {
     metricsToken: opts.metricsToken,
     handoffJwks: opts.handoffJwks,
     staticRoutes: opts.graphiql ? [graphiqlRoute] : [],
+    console: consoleHandler(opts.console ?? { oidc: null }),
     log: opts.log,
   });
   return { yoga, ...handler };

@@ -10,6 +10,7 @@ import { loggableError, type Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { clientAddress } from './client-address.js';
+import { isConsolePath, type ConsoleHandler } from './console-assets.js';
 import { httpRequests, rateLimited, renderMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { requestIdFrom, type RequestContext } from './request-context.js';
@@ -37,6 +38,8 @@ export interface HttpHandlerOptions {
   handoffJwks?: { keys: object[] };
   /** files served under path prefixes of their own (GraphiQL's assets where it is on) */
   staticRoutes?: StaticRoute[];
+  /** the web console below /console; undefined: not served */
+  console?: ConsoleHandler;
   log?: Logger;
 }
 
@@ -178,6 +181,7 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
     if (pathname === JWKS_PATH) return jwks(opts, res);
     const files = opts.staticRoutes?.find((r) => pathname.startsWith(r.prefix));
     if (files) return files.serve(req, res, pathname);
+    if (opts.console && isConsolePath(pathname)) return opts.console(req, res, pathname);
     if (pathname === '/readyz') {
       if (draining) return json(res, 503, { status: 'stopping' });
       const ok = await ready();
@@ -196,7 +200,7 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
     const started = performance.now();
     const ctx: RequestContext = { requestId: requestIdFrom(req.headers['x-request-id'] as string | undefined) };
     const pathname = (req.url ?? '/').split('?')[0]!;
-    const known = KNOWN_PATHS.has(pathname) ? pathname : 'other';
+    const known = KNOWN_PATHS.has(pathname) ? pathname : isConsolePath(pathname) ? '/console' : 'other';
     inFlight++;
     res.setHeader('x-request-id', ctx.requestId);
     if (draining) res.setHeader('connection', 'close');

@@ -1,5 +1,6 @@
 // Prepares migrated templates once per run: a PGlite data-dir tarball and, when TEST_DATABASE_URL
 // is set, a PostgreSQL template database. Each test file clones from them (fast) instead of migrating.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The console tests need the built console; build it once here when missing or older than its sources.
+  execFileSync(process.execPath, ['scripts/build-console.mjs', '--if-stale'], { stdio: 'inherit' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-test-'));
   const pglite = await openPglite();
   await pglite.migrate();

@@ -1,0 +1,13 @@
+// What the signed-in user may change, as the API will decide it (the API checks again; this only
+// hides buttons that would be refused).
+import type { Principal } from './session';
+
+/** ADMIN everywhere; a tenant manager for its own tenant's authorities (territory is checked by the API). */
+export function canEditAuthority(p: Principal, tenantCode: string | null): boolean {
+  return p.role === 'ADMIN' || (p.role === 'TENANT_MANAGER' && !!p.scope && p.scope === tenantCode);
+}
+
+/** A tenant manager works with its own tenant's authorities only; others see the whole directory. */
+export function canViewAuthority(p: Principal, tenantCode: string | null): boolean {
+  return p.role !== 'TENANT_MANAGER' || (!!p.scope && p.scope === tenantCode);
+}

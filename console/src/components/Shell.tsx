@@ -1,0 +1,71 @@
+// The frame around every page once signed in: skip link, header with the user and sign-out,
+// navigation by role, and the page routes.
+import { NavLink, Route, Routes } from 'react-router';
+import { ROLE_NAMES, useSession, useSessionContext } from '../auth/session';
+import type { Role } from '../auth/settings';
+import { AuthoritiesPage } from '../pages/Authorities';
+import { AuthorityEditPage, AuthorityNewPage } from '../pages/AuthorityForm';
+import { AuthorityPage } from '../pages/AuthorityDetail';
+import { HomePage } from '../pages/Home';
+import { LookupPage } from '../pages/Lookup';
+import { NotFoundPage } from '../pages/NotFound';
+import { RegionPage } from '../pages/RegionDetail';
+import { RegionsPage } from '../pages/Regions';
+
+interface NavItem {
+  to: string;
+  label: string;
+  roles: Role[];
+}
+
+const ALL: Role[] = ['ADMIN', 'TENANT_MANAGER', 'DATA_CENTER'];
+
+/** The console's sections and who sees them. */
+export const NAV: NavItem[] = [
+  { to: '/', label: 'Übersicht', roles: ALL },
+  { to: '/lookup', label: 'Zuständigkeit ermitteln', roles: ALL },
+  { to: '/authorities', label: 'Behörden', roles: ALL },
+  { to: '/regions', label: 'Gebiete', roles: ALL },
+];
+
+export function Shell() {
+  const { principal, via } = useSession();
+  const { signOut } = useSessionContext();
+  const items = NAV.filter((i) => i.roles.includes(principal.role));
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">Zum Inhalt springen</a>
+      <header className="topbar">
+        <span className="brand">Behördenverzeichnis</span>
+        <span className="user" data-testid="user">
+          {ROLE_NAMES[principal.role]}
+          {principal.scope && <> · {principal.scope}</>}
+          {via === 'dev' && <span className="badge">Entwicklung</span>}
+        </span>
+        <button type="button" onClick={() => signOut()}>Abmelden</button>
+      </header>
+      <nav aria-label="Hauptnavigation" className="sidenav">
+        <ul>
+          {items.map((i) => (
+            <li key={i.to}>
+              <NavLink to={i.to} end={i.to === '/'}>{i.label}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content">
+        <Routes>
+          <Route index element={<HomePage />} />
+          <Route path="lookup" element={<LookupPage />} />
+          <Route path="authorities" element={<AuthoritiesPage />} />
+          <Route path="authorities/new" element={<AuthorityNewPage />} />
+          <Route path="authorities/:key" element={<AuthorityPage />} />
+          <Route path="authorities/:key/edit" element={<AuthorityEditPage />} />
+          <Route path="regions" element={<RegionsPage />} />
+          <Route path="regions/:ars" element={<RegionPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}
