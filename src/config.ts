@@ -12,6 +12,9 @@ const boolFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A JWT claim name: printable, no spaces (namespaced names like https://example.org/tenant are fine). */
+const claimName = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be a claim name: 1–200 printable characters without spaces');
+
 const DAY_MS = 86_400_000;
 const RETRY_RULES = { maxChars: 400, maxItems: 20, maxItemMs: 7 * DAY_MS };
 
@@ -49,6 +52,8 @@ const EnvSchema = z.object({
     .default('ES256,RS256')
     .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
     .pipe(z.array(z.enum(ALGORITHMS)).min(1)),
+  AUTH_ROLE_CLAIM: claimName.default('role'),
+  AUTH_SCOPE_CLAIM: claimName.default('scope'),
   SEED_DEMO: boolFromEnv.optional(),
   TRUST_ANCHORS_DIR: z.string().min(1).optional(),
   DIRECTORY_TOKEN: z.string().optional(),
@@ -130,6 +135,8 @@ export interface Config {
     issuer: string;
     audience: string;
     algorithms: string[];
+    roleClaim: string;
+    scopeClaim: string;
   };
   seedDemo: boolean;
   /** most inputs per responsibleAuthorities request */
@@ -348,6 +355,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       issuer: e.AUTH_ISSUER ?? DEV_ISSUER,
       audience: e.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE,
       algorithms: e.AUTH_ALGORITHMS,
+      roleClaim: e.AUTH_ROLE_CLAIM,
+      scopeClaim: e.AUTH_SCOPE_CLAIM,
     },
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',
     bulkMax: e.BULK_MAX_INPUTS,

@@ -11,6 +11,10 @@ export interface VerifierSettings {
   issuer: string;
   audience: string;
   algorithms: string[];
+  /** the claims carrying the role and the tenant or data-centre code (default "role" and "scope");
+   * OpenID Connect providers put OAuth scopes ("openid profile") in "scope", so they need another */
+  roleClaim?: string;
+  scopeClaim?: string;
 }
 
 export type Verifier = (authorization: string | null) => Promise<Principal | null>;
@@ -43,6 +47,8 @@ const CACHE_MS = 60_000;
 
 export function createVerifier(settings: VerifierSettings, clock: Clock): Verifier {
   const cache = new Map<string, { principal: Principal; until: number }>();
+  const roleClaim = settings.roleClaim ?? 'role';
+  const scopeClaim = settings.scopeClaim ?? 'scope';
   const keys = /^https?:\/\//.test(settings.jwks)
     ? createRemoteJWKSet(new URL(settings.jwks), { cooldownDuration: 30_000, timeoutDuration: 5_000 })
     : fileKeySet(settings.jwks);
@@ -67,13 +73,14 @@ export function createVerifier(settings: VerifierSettings, clock: Clock): Verifi
     } catch (e) {
       throw new AuthError(describe(e));
     }
-    const role = payload.role;
+    const role = payload[roleClaim];
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
-      throw new AuthError(`claim "role" must be one of ${ROLES.join(', ')}`);
+      throw new AuthError(`claim "${roleClaim}" must be one of ${ROLES.join(', ')}`);
     }
-    const scope = typeof payload.scope === 'string' && payload.scope ? payload.scope : null;
+    const claimed = payload[scopeClaim];
+    const scope = typeof claimed === 'string' && claimed ? claimed : null;
     const needs = SCOPED_ROLES[role as Role];
-    if (needs && !scope) throw new AuthError(`role ${role} needs claim "scope" (${needs})`);
+    if (needs && !scope) throw new AuthError(`role ${role} needs claim "${scopeClaim}" (${needs})`);
     const principal: Principal = { subject: payload.sub!, role: role as Role, scope };
     // Never beyond the token's own expiry (exp is required), and only for a minute.
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
