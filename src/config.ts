@@ -279,6 +279,12 @@ function crossFieldProblems(e: z.infer<typeof EnvSchema>): string[] {
     if (!e.AUTH_ISSUER) problems.push('AUTH_ISSUER: required in production');
     if (!e.AUTH_AUDIENCE) problems.push('AUTH_AUDIENCE: required in production');
   }
+  if (!e.AUTH_JWKS) {
+    // development tokens (cli token, the console's development sign-in) carry "role" and "scope"
+    for (const [name, value, plain] of [['AUTH_ROLE_CLAIM', e.AUTH_ROLE_CLAIM, 'role'], ['AUTH_SCOPE_CLAIM', e.AUTH_SCOPE_CLAIM, 'scope']]) {
+      if (value !== plain) problems.push(`${name}: needs AUTH_JWKS (development tokens use the claim "${plain}")`);
+    }
+  }
   if (e.AUTH_JWKS && /^http:\/\//.test(e.AUTH_JWKS) && e.NODE_ENV === 'production') {
     problems.push('AUTH_JWKS: a JWKS URL must use https in production');
   }

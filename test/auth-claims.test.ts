@@ -41,9 +41,11 @@ it('defaults to "role" and "scope"', async () => {
   expect(await verifier()(`Bearer ${t}`)).toEqual({ subject: 'user:claims', role: 'DATA_CENTER', scope: 'krz' });
 });
 
-it('AUTH_ROLE_CLAIM and AUTH_SCOPE_CLAIM reach the verifier settings; a claim name with spaces is refused', () => {
-  const config = loadConfig({ NODE_ENV: 'test', AUTH_ROLE_CLAIM: 'bv_role', AUTH_SCOPE_CLAIM: 'bv_tenant' });
+it('AUTH_ROLE_CLAIM and AUTH_SCOPE_CLAIM reach the verifier settings; a claim name with spaces, or a renamed claim without AUTH_JWKS, is refused', () => {
+  const config = loadConfig({ NODE_ENV: 'test', AUTH_JWKS: '/etc/jwks.json', AUTH_ROLE_CLAIM: 'bv_role', AUTH_SCOPE_CLAIM: 'bv_tenant' });
   expect(config.auth).toMatchObject({ roleClaim: 'bv_role', scopeClaim: 'bv_tenant' });
   expect(loadConfig({ NODE_ENV: 'test' }).auth).toMatchObject({ roleClaim: 'role', scopeClaim: 'scope' });
-  expect(() => loadConfig({ NODE_ENV: 'test', AUTH_SCOPE_CLAIM: 'tenant code' })).toThrow(/AUTH_SCOPE_CLAIM/);
+  expect(() => loadConfig({ NODE_ENV: 'test', AUTH_JWKS: '/etc/jwks.json', AUTH_SCOPE_CLAIM: 'tenant code' })).toThrow(/AUTH_SCOPE_CLAIM/);
+  // development tokens carry "role" and "scope", so other names need a real JWKS
+  expect(() => loadConfig({ NODE_ENV: 'test', AUTH_SCOPE_CLAIM: 'bv_tenant' })).toThrow(/AUTH_SCOPE_CLAIM: needs AUTH_JWKS/);
 });
