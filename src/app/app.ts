@@ -3,7 +3,7 @@
 import { defaultHttpLimits, type HttpLimits } from '../config.js';
 import type { AppDeps } from '../graphql/context.js';
 import { graphiqlRoute } from '../http/graphiql.js';
-import { consoleHandler, type ConsoleOptions } from '../http/console-assets.js';
+import { consoleRoute, type ConsoleOptions } from '../http/console-assets.js';
 import { createHttpHandler, type HttpHandler } from '../http/handler.js';
 import type { Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
@@ -64,8 +64,7 @@ export function createApp(opts: AppOptions): App {
     readyTimeoutMs: opts.readyTimeoutMs,
     metricsToken: opts.metricsToken,
     handoffJwks: opts.handoffJwks,
-    staticRoutes: opts.graphiql ? [graphiqlRoute] : [],
-    console: consoleHandler(opts.console ?? { oidc: null }),
+    staticRoutes: [...(opts.graphiql ? [graphiqlRoute] : []), consoleRoute(opts.console ?? { oidc: null })],
     log: opts.log,
   });
   return { yoga, ...handler };

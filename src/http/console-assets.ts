@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DevSignInOutcome } from '../modules/auth/dev-sign-in.js';
 import { BodyTooLarge, readBody } from './body.js';
+import type { StaticRoute } from './static-assets.js';
 
 export const CONSOLE_PATH = '/console';
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console', import.meta.url));
@@ -34,7 +35,7 @@ export interface ConsoleOptions {
   devSignIn?: (body: string) => Promise<DevSignInOutcome>;
 }
 
-export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>;
+type ConsoleHandler = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -154,7 +155,11 @@ function publicSettings(opts: ConsoleOptions) {
   return { oidc: opts.oidc, devSignIn: !!opts.devSignIn };
 }
 
-export function consoleHandler(opts: ConsoleOptions): ConsoleHandler {
+export function consoleRoute(opts: ConsoleOptions): StaticRoute {
+  return { prefix: CONSOLE_PATH, serve: consoleHandler(opts) };
+}
+
+function consoleHandler(opts: ConsoleOptions): ConsoleHandler {
   const dir = opts.dir ?? DEFAULT_CONSOLE_DIR;
   const headers = securityHeaders(contentSecurityPolicy(opts.oidc));
   return async (req, res, pathname) => {
@@ -170,6 +175,3 @@ export function consoleHandler(opts: ConsoleOptions): ConsoleHandler {
     return serveFile(req, res, dir, pathname.slice(CONSOLE_PATH.length + 1), headers);
   };
 }
-
-/** Below /console (the path as the client sent it, before any decoding). */
-export const isConsolePath = (pathname: string) => pathname === CONSOLE_PATH || pathname.startsWith(`${CONSOLE_PATH}/`);

@@ -10,11 +10,10 @@ import { loggableError, type Logger } from '../lib/logger.js';
 import type { Verifier } from '../modules/auth/jwt.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { clientAddress } from './client-address.js';
-import { isConsolePath, type ConsoleHandler } from './console-assets.js';
 import { httpRequests, rateLimited, renderMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { requestIdFrom, type RequestContext } from './request-context.js';
-import type { StaticRoute } from './static-assets.js';
+import { isBelow, type StaticRoute } from './static-assets.js';
 
 /** What the handler needs of the Yoga server: its Node and its fetch entry points. */
 export interface GraphQLServer {
@@ -38,8 +37,6 @@ export interface HttpHandlerOptions {
   handoffJwks?: { keys: object[] };
   /** files served under path prefixes of their own (GraphiQL's assets where it is on) */
   staticRoutes?: StaticRoute[];
-  /** the web console below /console; undefined: not served */
-  console?: ConsoleHandler;
   log?: Logger;
 }
 
@@ -176,12 +173,12 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
   let draining = false;
   let inFlight = 0;
 
+  const staticRoute = (pathname: string) => opts.staticRoutes?.find((r) => isBelow(pathname, r.prefix));
   const route = async (req: IncomingMessage, res: ServerResponse, pathname: string, ctx: RequestContext) => {
     if (pathname === '/healthz') return json(res, 200, { status: 'ok' });
     if (pathname === JWKS_PATH) return jwks(opts, res);
-    const files = opts.staticRoutes?.find((r) => pathname.startsWith(r.prefix));
+    const files = staticRoute(pathname);
     if (files) return files.serve(req, res, pathname);
-    if (opts.console && isConsolePath(pathname)) return opts.console(req, res, pathname);
     if (pathname === '/readyz') {
       if (draining) return json(res, 503, { status: 'stopping' });
       const ok = await ready();
@@ -200,7 +197,7 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
     const started = performance.now();
     const ctx: RequestContext = { requestId: requestIdFrom(req.headers['x-request-id'] as string | undefined) };
     const pathname = (req.url ?? '/').split('?')[0]!;
-    const known = KNOWN_PATHS.has(pathname) ? pathname : isConsolePath(pathname) ? '/console' : 'other';
+    const known = KNOWN_PATHS.has(pathname) ? pathname : (staticRoute(pathname)?.prefix ?? 'other');
     inFlight++;
     res.setHeader('x-request-id', ctx.requestId);
     if (draining) res.setHeader('connection', 'close');

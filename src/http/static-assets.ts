@@ -16,9 +16,14 @@ export interface Asset {
 
 /** What the HTTP handler serves under a path prefix of its own. */
 export interface StaticRoute {
+  /** "/graphiql/" serves what starts with it; "/console" also serves "/console" itself */
   prefix: string;
   serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void>;
 }
+
+/** Whether a path lies below a route's prefix (a prefix without a trailing slash also matches itself). */
+export const isBelow = (pathname: string, prefix: string) =>
+  prefix.endsWith('/') ? pathname.startsWith(prefix) : pathname === prefix || pathname.startsWith(`${prefix}/`);
 
 const gzipAsync = promisify(gzip);
 const YEAR_SECONDS = 365 * 86_400;
