@@ -10,7 +10,7 @@ import { DATA_CENTER_STATUS } from '../text';
 import { CertificateBrief } from './Certificates';
 import { HealthBrief } from './EndpointHealth';
 import {
-  DATA_CENTER_OPERATIONS, DATA_CENTERS, TENANT_AUTHORITY_COUNT, WARNING_DAYS,
+  DATA_CENTER_OPERATIONS, DATA_CENTERS, WARNING_DAYS,
   type DataCenterSummary, type EndpointHealth, type Operations, type TenantSummary,
 } from './tenant-queries';
 
@@ -60,14 +60,6 @@ function DataCenterTable({ list, health }: { list: DataCenterSummary[]; health: 
   );
 }
 
-function AuthorityCount({ tenantCode }: { tenantCode: string }) {
-  const [r] = useQuery<{ authorities: { totalCount: number } }>({ query: TENANT_AUTHORITY_COUNT, variables: { tenantCode } });
-  if (r.error) return <span className="muted">–</span>;
-  if (!r.data) return <span className="muted">…</span>;
-  const n = r.data.authorities.totalCount;
-  return <>{n}</>;
-}
-
 export function Areas({ areas }: { areas: string[] }) {
   if (!areas.length) return <span className="muted">kein Gebiet</span>;
   return <>{areas.map((a) => <Link key={a} to={`/regions/${a}`} className="area">{a}</Link>)}</>;
@@ -86,7 +78,7 @@ function TenantTable({ rows }: { rows: (TenantSummary & { dataCenter: DataCenter
             <td><Link to={`/tenants/${encodeURIComponent(t.code)}`}>{t.name}</Link><br /><code>{t.code}</code></td>
             <td>{t.dataCenter.name}</td>
             <td><Areas areas={t.areas} /></td>
-            <td><AuthorityCount tenantCode={t.code} /></td>
+            <td>{t.authorityCount}</td>
           </tr>
         ))}
         {!rows.length && <tr><td colSpan={4} className="muted">Keine Mandanten.</td></tr>}

@@ -7,7 +7,7 @@ import { canManageTenants } from '../auth/permissions';
 import { useSession } from '../auth/session';
 import { Loading, Page } from '../components/Page';
 import { Areas } from './DataCenters';
-import { TENANT, TENANT_AUTHORITY_COUNT, type TenantDetail } from './tenant-queries';
+import { TENANT, type TenantDetail } from './tenant-queries';
 
 function Outside({ o }: { o: TenantDetail['outsideTerritory'] }) {
   if (!o.authorityCount && !o.jurisdictionCount) return null;
@@ -20,12 +20,6 @@ function Outside({ o }: { o: TenantDetail['outsideTerritory'] }) {
       {o.authorityKeys.length > 0 && <p>{o.authorityKeys.map((k) => <Link key={k} to={`/authorities/${encodeURIComponent(k)}`} className="area">{k}</Link>)}</p>}
     </div>
   );
-}
-
-function AuthorityTotal({ code }: { code: string }) {
-  const [r] = useQuery<{ authorities: { totalCount: number } }>({ query: TENANT_AUTHORITY_COUNT, variables: { tenantCode: code } });
-  if (r.error) return <>{errorText(r.error)}</>;
-  return <>{r.data ? r.data.authorities.totalCount : '…'}</>;
 }
 
 export function TenantPage() {
@@ -45,7 +39,7 @@ export function TenantPage() {
         <dt>Code</dt><dd><code>{t.code}</code></dd>
         <dt>Gebiet</dt><dd><Areas areas={t.areas} /></dd>
         <dt>Rechenzentrum</dt><dd><Link to={`/data-centers/${encodeURIComponent(t.dataCenter.code)}`}>{t.dataCenter.name}</Link> <code>{t.dataCenter.code}</code></dd>
-        <dt>Behörden</dt><dd><AuthorityTotal code={t.code} /></dd>
+        <dt>Behörden</dt><dd>{t.authorityCount}</dd>
       </dl>
       <Outside o={t.outsideTerritory} />
     </Page>

@@ -9,7 +9,7 @@ export const DATA_CENTERS = gql`
     dataCenters {
       code name status endpoints version
       certificates { ${CERTIFICATE_FIELDS} }
-      tenants { code name areas }
+      tenants { code name areas authorityCount }
     }
   }
 `;
@@ -28,7 +28,7 @@ export const DATA_CENTER = gql`
       code name status endpoints version
       contact { name email phone fax website }
       certificates { ${CERTIFICATE_FIELDS} }
-      tenants { code name areas }
+      tenants { code name areas authorityCount }
     }
   }
 `;
@@ -36,17 +36,10 @@ export const DATA_CENTER = gql`
 export const TENANT = gql`
   query ConsoleTenant($code: String!) {
     tenant(code: $code) {
-      code name areas version
+      code name areas authorityCount version
       dataCenter { code name }
       outsideTerritory { authorityKeys authorityCount jurisdictionCount }
     }
-  }
-`;
-
-/** How many authorities a tenant has (the list's total; one row fetched). */
-export const TENANT_AUTHORITY_COUNT = gql`
-  query ConsoleTenantAuthorityCount($tenantCode: String!) {
-    authorities(tenantCode: $tenantCode, first: 1) { totalCount }
   }
 `;
 
@@ -96,6 +89,7 @@ export interface TenantSummary {
   code: string;
   name: string;
   areas: string[];
+  authorityCount: number;
 }
 
 export interface DataCenterSummary {
