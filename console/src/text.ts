@@ -153,13 +153,10 @@ export function formatDateTime(iso: string | null | undefined, fallback = '–')
 
 const DAY_MS = 86_400_000;
 
-/** "läuft in 12 Tagen ab", "läuft heute ab", "seit 3 Tagen abgelaufen" – whole days from now. */
+/** "läuft in 12 Tagen ab", "seit 3 Tagen abgelaufen" – whole days from now. */
 export function expiryText(notAfter: string, now = Date.now()): string {
-  const days = Math.floor((new Date(notAfter).getTime() - now) / DAY_MS);
-  if (new Date(notAfter).getTime() <= now) {
-    const ago = Math.max(1, Math.ceil((now - new Date(notAfter).getTime()) / DAY_MS));
-    return ago === 1 ? 'seit 1 Tag abgelaufen' : `seit ${ago} Tagen abgelaufen`;
-  }
-  if (days === 0) return 'läuft heute ab';
-  return days === 1 ? 'läuft in 1 Tag ab' : `läuft in ${days} Tagen ab`;
+  const ms = new Date(notAfter).getTime() - now;
+  const days = Math.floor(Math.abs(ms) / DAY_MS);
+  if (ms > 0) return days === 0 ? 'läuft in weniger als einem Tag ab' : days === 1 ? 'läuft in 1 Tag ab' : `läuft in ${days} Tagen ab`;
+  return days === 0 ? 'vor weniger als einem Tag abgelaufen' : days === 1 ? 'seit 1 Tag abgelaufen' : `seit ${days} Tagen abgelaufen`;
 }
