@@ -83,7 +83,7 @@ export const CERTIFICATE_STATUS: Record<string, string> = {
 };
 
 export const DELIVERY_STATUS: Record<string, string> = {
-  PENDING: 'angenommen',
+  PENDING: 'wartet auf Übergabe',
   HANDED_OFF: 'übergeben',
   RETRYING: 'neuer Versuch geplant',
   REROUTED_TO_PRINT: 'auf Papier umgeleitet',

@@ -9,7 +9,7 @@ import { DATA_CENTER_STATUS } from '../text';
 import { CertificateTable } from './Certificates';
 import { Areas } from './DataCenters';
 import { EndpointTest, HealthFacts } from './EndpointHealth';
-import { DATA_CENTER, DATA_CENTER_OPERATIONS, WARNING_DAYS, type DataCenterDetail, type Operations } from './tenant-queries';
+import { DATA_CENTER, ENDPOINT_HEALTH, type DataCenterDetail, type Operations } from './tenant-queries';
 
 function Facts({ dc }: { dc: DataCenterDetail }) {
   const c = dc.contact;
@@ -26,7 +26,7 @@ function Facts({ dc }: { dc: DataCenterDetail }) {
 
 /** Health and the test: ADMIN and the data centre itself (the API refuses the others). */
 function Operation({ code }: { code: string }) {
-  const [r] = useQuery<Operations>({ query: DATA_CENTER_OPERATIONS, variables: { code, days: WARNING_DAYS }, requestPolicy: 'network-only' });
+  const [r] = useQuery<Pick<Operations, 'endpointHealth'>>({ query: ENDPOINT_HEALTH, variables: { code }, requestPolicy: 'network-only' });
   const health = r.data?.endpointHealth.find((h) => h.dataCenterCode === code);
   return (
     <section aria-labelledby="health-title" className="card">

@@ -155,7 +155,7 @@ export function DeliveriesPage() {
         <table className="table">
           <caption className="visually-hidden">Zustellungen, neueste zuerst</caption>
           <thead>
-            <tr><th scope="col">Angenommen</th><th scope="col">Status</th><th scope="col">Weg</th><th scope="col">Nachrichtentyp</th><th scope="col">Absender → Empfänger</th><th scope="col">Aktenzeichen</th></tr>
+            <tr><th scope="col">Eingegangen</th><th scope="col">Status</th><th scope="col">Weg</th><th scope="col">Nachrichtentyp</th><th scope="col">Absender → Empfänger</th><th scope="col">Aktenzeichen</th></tr>
           </thead>
           {pages.map((after, i) => (
             <ResultPage key={after ?? 'first'} filter={filter} after={after} last={i === pages.length - 1} onMore={(c) => setPages([...pages, c])} />

@@ -16,9 +16,16 @@ export const DATA_CENTERS = gql`
 
 /** ADMIN and the data centre itself only (endpointHealth, certificateWarnings). */
 export const DATA_CENTER_OPERATIONS = gql`
-  query ConsoleDataCenterOperations($code: String, $days: Int) {
-    endpointHealth(dataCenterCode: $code) { dataCenterCode consecutiveFailures lastSuccessAt lastFailureAt lastFailureReason deliveriesWaiting nextAttemptAt }
+  query ConsoleDataCenterOperations($days: Int) {
+    endpointHealth { dataCenterCode consecutiveFailures lastSuccessAt lastFailureAt lastFailureReason deliveriesWaiting nextAttemptAt }
     certificateWarnings(days: $days) { expiring { thumbprintSha256 } dataCentersWithoutEncryption { dataCenterCode message } }
+  }
+`;
+
+/** One data centre's endpoint health: ADMIN and the data centre itself. */
+export const ENDPOINT_HEALTH = gql`
+  query ConsoleEndpointHealth($code: String!) {
+    endpointHealth(dataCenterCode: $code) { dataCenterCode consecutiveFailures lastSuccessAt lastFailureAt lastFailureReason deliveriesWaiting nextAttemptAt }
   }
 `;
 
