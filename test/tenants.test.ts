@@ -51,6 +51,27 @@ forEachEngine('data centres and tenants', (engine) => {
     expect((await gql(app, q)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it("a tenant's authorityCount counts its authorities, deactivated ones too, as the authorities list does", async () => {
+    const create = `mutation($input: CreateAuthorityInput!) { createAuthority(input: $input) { key version } }`;
+    const address = { poBox: '1', postalCode: '32756', city: 'Detmold' };
+    for (const [key, tenantCode] of [['kasse:count-1', 'lippe'], ['kasse:count-2', 'lippe'], ['kasse:count-3', 'hamburg'], ['kasse:count-4', null]]) {
+      const r = await gql(app, create, { input: { key, kind: 'ENFORCEMENT', name: key, postalAddress: address, tenantCode } }, admin);
+      expect(r.body.errors).toBeUndefined();
+    }
+    const off = await gql(app, `mutation { deactivateAuthority(key: "kasse:count-2", expectedVersion: 1) { status } }`, {}, admin);
+    expect(off.body.errors).toBeUndefined();
+    const counts = await gql(app, `{ dataCenters { tenants { code authorityCount } } }`, {}, admin);
+    expect(counts.body.data!.dataCenters.flatMap((d: { tenants: unknown[] }) => d.tenants)).toEqual([
+      { code: 'hamburg', authorityCount: 1 },
+      { code: 'stormarn', authorityCount: 0 },
+      { code: 'lippe', authorityCount: 2 },
+    ]);
+    const listed = await gql(app, `{ authorities(tenantCode: "lippe") { totalCount } }`, {}, admin);
+    expect(listed.body.data!.authorities.totalCount).toBe(2);
+    const own = await gql(app, `{ tenant(code: "lippe") { authorityCount } }`, {}, await as('TENANT_MANAGER', 'lippe'));
+    expect(own.body.data!.tenant).toEqual({ authorityCount: 2 });
+  });
+
   it('a data centre manages its own endpoints, not another one’s, and not its status', async () => {
     const dp = await as('DATA_CENTER', 'dataport');
     const own = await gql(app, UPDATE_DC, { code: 'dataport', v: 1, input: { endpoints: ['https://xta2.dataport.example/osci', 'https://xta.dataport.example/osci'] } }, dp);

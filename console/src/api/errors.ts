@@ -24,9 +24,10 @@ export function formErrors(error: CombinedError | undefined, knownFields: readon
   if (error.networkError) out.general.push(`Der Server ist nicht erreichbar: ${error.networkError.message}`);
   for (const e of error.graphQLErrors) {
     const argument = typeof e.extensions?.argument === 'string' ? e.extensions.argument : undefined;
-    const field = argument && knownFields.find((f) => f === argument);
+    // A list item's error ("input.areas[2]") belongs to the list's field.
+    const field = argument && knownFields.find((f) => f === argument || argument.startsWith(`${f}[`));
     // At its field the message drops the path it starts with ("input.name: must not be empty").
-    if (field && !out.fields[field]) out.fields[field] = e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+    if (argument && field && !out.fields[field]) out.fields[field] = e.message.startsWith(`${argument}: `) ? e.message.slice(argument.length + 2) : e.message;
     else {
       const code = typeof e.extensions?.code === 'string' ? GENERAL_CODES[e.extensions.code] : undefined;
       out.general.push(code ? `${code}: ${e.message}` : e.message);

@@ -11,3 +11,18 @@ export function canEditAuthority(p: Principal, tenantCode: string | null): boole
 export function canViewAuthority(p: Principal, tenantCode: string | null): boolean {
   return p.role !== 'TENANT_MANAGER' || (!!p.scope && p.scope === tenantCode);
 }
+
+/** Data centres and tenants are created and changed by ADMIN (a data centre may edit its own, not the status). */
+export function canManageTenants(p: Principal): boolean {
+  return p.role === 'ADMIN';
+}
+
+/** Endpoint health, certificate warnings and the endpoint test: ADMIN, or the data centre itself. */
+export function canOperateDataCenter(p: Principal, dataCenterCode: string): boolean {
+  return p.role === 'ADMIN' || (p.role === 'DATA_CENTER' && p.scope === dataCenterCode);
+}
+
+/** Deliveries, their statistics and the audit log are ADMIN's (the API answers others FORBIDDEN). */
+export function canSeeOperations(p: Principal): boolean {
+  return p.role === 'ADMIN';
+}

@@ -1,5 +1,5 @@
 // Labelled form controls whose error is tied to them (aria-invalid, aria-describedby).
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 
 interface FieldProps {
   label: string;
@@ -38,6 +38,21 @@ export function SelectField({ label, error, hint, children, ...select }: FieldPr
       <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy([hint && `${id}-hint`, error && `${id}-error`])} {...select}>
         {children}
       </select>
+      {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
+      {error && <p className="error" id={`${id}-error`}>{error}</p>}
+    </div>
+  );
+}
+
+export function TextAreaField({ label, error, hint, ...area }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>
+        {label}
+        {area.required && <span aria-hidden="true"> *</span>}
+      </label>
+      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy([hint && `${id}-hint`, error && `${id}-error`])} {...area} />
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
       {error && <p className="error" id={`${id}-error`}>{error}</p>}
     </div>

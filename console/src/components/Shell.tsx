@@ -6,11 +6,18 @@ import type { Role } from '../auth/settings';
 import { AuthoritiesPage } from '../pages/Authorities';
 import { AuthorityEditPage, AuthorityNewPage } from '../pages/AuthorityForm';
 import { AuthorityPage } from '../pages/AuthorityDetail';
+import { AuditLogPage } from '../pages/AuditLog';
+import { DataCenterPage } from '../pages/DataCenterDetail';
+import { DataCenterEditPage, DataCenterNewPage } from '../pages/DataCenterForm';
+import { DataCentersPage } from '../pages/DataCenters';
+import { DeliveriesPage } from '../pages/Deliveries';
 import { HomePage } from '../pages/Home';
 import { LookupPage } from '../pages/Lookup';
 import { NotFoundPage } from '../pages/NotFound';
 import { RegionPage } from '../pages/RegionDetail';
 import { RegionsPage } from '../pages/Regions';
+import { TenantPage } from '../pages/TenantDetail';
+import { TenantEditPage, TenantNewPage } from '../pages/TenantForm';
 
 interface NavItem {
   to: string;
@@ -26,6 +33,9 @@ export const NAV: NavItem[] = [
   { to: '/lookup', label: 'Zuständigkeit ermitteln', roles: ALL },
   { to: '/authorities', label: 'Behörden', roles: ALL },
   { to: '/regions', label: 'Gebiete', roles: ALL },
+  { to: '/data-centers', label: 'Rechenzentren und Mandanten', roles: ALL },
+  { to: '/deliveries', label: 'Zustellungen', roles: ['ADMIN'] },
+  { to: '/audit', label: 'Protokoll', roles: ['ADMIN'] },
 ];
 
 export function Shell() {
@@ -63,6 +73,15 @@ export function Shell() {
           <Route path="authorities/:key/edit" element={<AuthorityEditPage />} />
           <Route path="regions" element={<RegionsPage />} />
           <Route path="regions/:ars" element={<RegionPage />} />
+          <Route path="data-centers" element={<DataCentersPage />} />
+          <Route path="data-centers/new" element={<DataCenterNewPage />} />
+          <Route path="data-centers/:code" element={<DataCenterPage />} />
+          <Route path="data-centers/:code/edit" element={<DataCenterEditPage />} />
+          <Route path="tenants/new" element={<TenantNewPage />} />
+          <Route path="tenants/:code" element={<TenantPage />} />
+          <Route path="tenants/:code/edit" element={<TenantEditPage />} />
+          <Route path="deliveries" element={<DeliveriesPage />} />
+          <Route path="audit" element={<AuditLogPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>

@@ -1738,6 +1738,8 @@ export type Tenant = {
    * an AGS area or whose ARS starts with an ARS area. Empty: the manager can place nothing.
    */
   areas: Array<Scalars['String']['output']>;
+  /** How many authorities belong to it, active and deactivated (as authorities(tenantCode).totalCount). */
+  authorityCount: Scalars['Int']['output'];
   code: Scalars['String']['output'];
   dataCenter: DataCenter;
   name: Scalars['String']['output'];
@@ -2777,6 +2779,7 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
 
 export type TenantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Tenant'] = ResolversParentTypes['Tenant']> = {
   areas?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  authorityCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dataCenter?: Resolver<ResolversTypes['DataCenter'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

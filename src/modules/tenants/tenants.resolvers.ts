@@ -7,6 +7,7 @@ import { today } from '../../lib/clock.js';
 import { requirePrincipal } from '../auth/principal.js';
 import { outsideTerritory } from './territory.service.js';
 import {
+  authorityCounts,
   createDataCenter,
   createTenant,
   findTenant,
@@ -58,6 +59,8 @@ export const tenantResolvers: Resolvers = {
   },
   Tenant: {
     dataCenter: (t: TenantRow, _: unknown, ctx: GraphQLContext) => dataCenterById(ctx, t.dataCenterId),
+    authorityCount: async (t: TenantRow, _: unknown, ctx: GraphQLContext) =>
+      (await ctx.load('authorityCountOfTenant', (codes) => authorityCounts(ctx.deps.database.db, codes))(t.code)) ?? 0,
     outsideTerritory: async (t: TenantRow, _: unknown, ctx: GraphQLContext) => {
       const o = await outsideTerritory(ctx.deps.database.db, t.code, t.areas, today(ctx.deps.clock));
       return { ...o, jurisdictionIds: o.jurisdictionIds.map(String) };

@@ -3,7 +3,7 @@
 // a TENANT_MANAGER sees its own tenant. A tenant's areas (its territory) are set by ADMIN only.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { dataCenters, tenants, type Contact } from '../../db/schema.js';
+import { authorities, dataCenters, tenants, type Contact } from '../../db/schema.js';
 import { today } from '../../lib/clock.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { checkOutboundUrl, type OutboundPolicy } from '../../lib/url-policy.js';
@@ -208,4 +208,14 @@ export async function tenantsOf(db: Db, p: Principal, dataCenterIds?: number[]):
   return rows
     .filter((r) => p.role === 'ADMIN' || (p.role === 'DATA_CENTER' && r.dcCode === p.scope) || (p.role === 'TENANT_MANAGER' && r.t.code === p.scope))
     .map((r) => r.t);
+}
+
+/** Authorities per tenant code (active and deactivated), for the given codes in one query; absent codes have none. */
+export async function authorityCounts(db: Db, codes: string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ code: authorities.tenantCode, n: sql<number>`count(*)::int` })
+    .from(authorities)
+    .where(inArray(authorities.tenantCode, codes))
+    .groupBy(authorities.tenantCode);
+  return new Map(rows.map((r) => [r.code!, Number(r.n)]));
 }
