@@ -68,3 +68,29 @@ export function formatValidity(from: string | null | undefined, to: string | nul
 export function todayInGermany(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
 }
+
+export const CHANGE_STATUS: Record<string, string> = {
+  PLANNED: 'geplant',
+  PROPOSED: 'vorgeschlagen',
+  APPLIED: 'durchgeführt',
+  REJECTED: 'abgelehnt',
+  CANCELLED: 'storniert',
+};
+
+export const POLICY_MODES: Record<string, string> = {
+  KEEP_SUCCESSOR: 'Regeln des Nachfolgers bleiben',
+  FROM_PREDECESSOR: 'übernimmt die Regeln von',
+  AUTHORITY: 'neue Regel für die Behörde',
+};
+
+export const COVERAGE_GAPS: Record<string, string> = {
+  NO_JURISDICTION: 'keine Regel für die Aufgabe',
+  AMBIGUOUS: 'mehrdeutig: widersprüchliche Regeln',
+};
+
+/** The day before an ISO date (a municipality's last day before a change). */
+export function dayBefore(iso: string): string {
+  const d = new Date(`${iso}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -11,3 +11,13 @@ export function canEditAuthority(p: Principal, tenantCode: string | null): boole
 export function canViewAuthority(p: Principal, tenantCode: string | null): boolean {
   return p.role !== 'TENANT_MANAGER' || (!!p.scope && p.scope === tenantCode);
 }
+
+/** Structural changes are planned, confirmed, rejected, corrected and cancelled by ADMIN only. */
+export function canManageStructuralChanges(p: Principal): boolean {
+  return p.role === 'ADMIN';
+}
+
+/** Coverage and bulk registration are the work of those who register jurisdictions (a tenant manager: its territory). */
+export function canRegisterJurisdictions(p: Principal): boolean {
+  return p.role === 'ADMIN' || p.role === 'TENANT_MANAGER';
+}

@@ -11,6 +11,10 @@ import { LookupPage } from '../pages/Lookup';
 import { NotFoundPage } from '../pages/NotFound';
 import { RegionPage } from '../pages/RegionDetail';
 import { RegionsPage } from '../pages/Regions';
+import { StructuralChangesPage } from '../pages/StructuralChanges';
+import { StructuralChangePage } from '../pages/StructuralChangeDetail';
+import { CoveragePage } from '../pages/Coverage';
+import { BulkImportPage } from '../pages/BulkImport';
 
 interface NavItem {
   to: string;
@@ -26,6 +30,9 @@ export const NAV: NavItem[] = [
   { to: '/lookup', label: 'Zuständigkeit ermitteln', roles: ALL },
   { to: '/authorities', label: 'Behörden', roles: ALL },
   { to: '/regions', label: 'Gebiete', roles: ALL },
+  { to: '/structural-changes', label: 'Gebietsänderungen', roles: ALL },
+  { to: '/coverage', label: 'Abdeckung', roles: ['ADMIN', 'TENANT_MANAGER'] },
+  { to: '/import', label: 'Sammelimport', roles: ['ADMIN', 'TENANT_MANAGER'] },
 ];
 
 export function Shell() {
@@ -63,6 +70,10 @@ export function Shell() {
           <Route path="authorities/:key/edit" element={<AuthorityEditPage />} />
           <Route path="regions" element={<RegionsPage />} />
           <Route path="regions/:ars" element={<RegionPage />} />
+          <Route path="structural-changes" element={<StructuralChangesPage />} />
+          <Route path="structural-changes/:id" element={<StructuralChangePage />} />
+          <Route path="coverage" element={<CoveragePage />} />
+          <Route path="import" element={<BulkImportPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>
