@@ -116,7 +116,7 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('an administrator confirms a proposal, corrects the planned date, rejects another, and reloads after a stale version', async () => {
+  it('an administrator confirms a proposal, corrects the planned date, rejects another, reloads after a stale version and cancels', async () => {
     const sealed = await sealedContext(browser, [server.url]);
     const page = await sealed.page();
     await signInAs(page, server.url, 'ADMIN');
@@ -167,11 +167,16 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
     await screenshot(page, 'structural-change-stale');
     await page.getByRole('button', { name: 'Neu laden' }).click();
     await page.getByRole('heading', { name: 'Korrigieren' }).waitFor();
+    // Now planned: cancelled before its date.
+    await page.getByRole('button', { name: 'Stornieren' }).click();
+    await page.getByRole('button', { name: 'Ja, stornieren' }).click();
+    await page.getByRole('status').getByText('storniert', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Stichtag ändern' }).count()).toBe(0);
 
     const stored = await ok(app, admin, '{ structuralChanges { nodes { predecessors status effectiveDate } } }');
     expect(stored.structuralChanges.nodes).toEqual([
       { predecessors: ['05766020'], status: 'REJECTED', effectiveDate: '2027-01-01' },
-      { predecessors: ['05766016'], status: 'PLANNED', effectiveDate: '2027-01-01' },
+      { predecessors: ['05766016'], status: 'CANCELLED', effectiveDate: '2027-01-01' },
       { predecessors: ['05766044'], status: 'PLANNED', effectiveDate: '2027-02-01' },
     ]);
     expect(sealed.blocked).toEqual([]);
@@ -204,7 +209,7 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
     await sealed.context.close();
   });
 
-  it("a tenant manager's coverage covers its territory only (on a tablet)", async () => {
+  it("a tenant manager's coverage covers its territory only, and it sees structural changes without decisions (on a tablet)", async () => {
     const sealed = await sealedContext(browser, [server.url], { width: 820, height: 1180 });
     const page = await sealed.page();
     await signInAs(page, server.url, 'TENANT_MANAGER', 'lippe');
@@ -218,6 +223,12 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
     expect(await districts.nth(1).textContent()).toContain('05766');
     expect(await page.getByText(/^02/).count()).toBe(0);
     await screenshot(page, 'coverage-tenant-manager-tablet');
+    // Structural changes: read, but no decisions (the API would refuse them).
+    await nav(page, 'Gebietsänderungen');
+    await page.getByRole('navigation', { name: 'Status' }).getByRole('link', { name: 'Geplant' }).click();
+    await page.getByRole('row', { name: /Lemgo, Alte Hansestadt/ }).getByRole('link').click();
+    await page.getByRole('heading', { name: /^Umbenennung zum/ }).waitFor();
+    expect(await page.getByRole('button').filter({ hasText: /Stichtag ändern|Stornieren|Bestätigen/ }).count()).toBe(0);
     expect(sealed.blocked).toEqual([]);
     expect(sealed.problems).toEqual([]);
     await sealed.context.close();
