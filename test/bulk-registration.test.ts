@@ -1,7 +1,7 @@
 // Bulk registration (issue #16): authorities with their jurisdictions from a CSV file. The file format
 // on its own; the CLI export and import with real files on both engines (dry run, broken rows, update,
 // end and unchanged detection, formulas neutralised and read back); the GraphQL mutation with its
-// territory rules; deleting an unreferenced authority or task.
+// territory rules and the export query; deleting an unreferenced authority or task.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -332,5 +332,20 @@ forEachEngine('importAuthorities, deleteAuthority and deleteTask (GraphQL)', (en
     expect((await ok(`{ tasks { code } }`, {})).tasks.map((t: { code: string }) => t.code)).not.toContain('HUNDESTEUER');
     const [entry] = await queryRows<{ entity_id: string }>(database.db, sql`select entity_id from audit_log where action = 'DELETE_TASK'`);
     expect(entry!.entity_id).toBe('HUNDESTEUER');
+  });
+
+  it("exportAuthorities: the CLI's CSV; a tenant manager gets its own tenant's only; importing it back changes nothing", async () => {
+    const EXPORT = `query($t: String) { exportAuthorities(tenantCode: $t) }`;
+    const all = (await ok(EXPORT, {})).exportAuthorities as string;
+    expect(exportLines(all)[0]).toBe(COLUMNS.join(','));
+    expect(exportLines(all).slice(1).map((l) => l.split(',')[0])).toContain('kasse:bund');
+    const own = (await ok(EXPORT, {}, manager)).exportAuthorities as string;
+    expect(own).toBe((await ok(EXPORT, { t: 'lippe' })).exportAuthorities);
+    const keys = new Set(exportLines(own).slice(1).map((l) => l.split(',')[0]));
+    expect([...keys]).toEqual(['ags:05766020']);
+    const dry = (await ok(IMPORT, { csv: own, dry: true }, manager)).importAuthorities;
+    expect(dry.counts).toMatchObject({ authoritiesCreated: 0, authoritiesUpdated: 0, authoritiesUnchanged: 1, jurisdictionsCreated: 0, jurisdictionsEnded: 0, errors: 0 });
+    await refused(EXPORT, { t: 'hamburg' }, 'FORBIDDEN', /^TENANT_MANAGER of tenant lippe may not export the authorities of tenant hamburg/);
+    await refused(EXPORT, {}, 'FORBIDDEN', /^Role CLIENT may not use Query.exportAuthorities/, client);
   });
 });

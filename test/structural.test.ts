@@ -458,6 +458,45 @@ forEachEngine('structural changes that open a Gemeindeverband', (engine) => {
   });
 });
 
+forEachEngine('correcting a planned change (editStructuralChange)', (engine) => {
+  const clock = new ManualClock('2026-11-22T10:00:00Z');
+  let t: Awaited<ReturnType<typeof worldWithApp>>;
+  beforeAll(async () => {
+    t = await worldWithApp(engine, clock);
+  });
+  afterAll(async () => {
+    await t?.database.close();
+  });
+  const EDIT = `mutation($id: ID!, $v: Int!, $e: StructuralChangeEdits!) { editStructuralChange(id: $id, expectedVersion: $v, edits: $e) { id status effectiveDate version } }`;
+  const edit = (id: number, v: number, e: Record<string, unknown>) => gql(t.app, EDIT, { id: String(id), v, e }, t.adminToken);
+  const stored = async (id: number) => (await t.database.db.select().from(structuralChanges).where(sql`id = ${id}`))[0]!;
+
+  it('moves the effective date, validated like a new plan against the other plans on the new date; stale versions and other statuses are CONFLICT', async () => {
+    const merger = await planStructuralChange(t.ctx, nordlippe);
+    const rename = await planStructuralChange(t.ctx, { kind: 'RENAME', effectiveDate: '2027-02-01', predecessors: ['05766012'], successors: [{ ags: '05766012', name: 'Barntrup, Hansestadt' }] });
+
+    const clash = await edit(merger.id, merger.version, { effectiveDate: '2027-02-01' });
+    expect(clash.body.errors?.[0]).toMatchObject({ message: `Municipality 05766012 is already part of structural change #${rename.id} on 2027-02-01`, extensions: { code: 'CONFLICT' } });
+    expect(await stored(merger.id)).toMatchObject({ effectiveDate: '2027-01-01', version: merger.version });
+    const empty = await edit(merger.id, merger.version, {});
+    expect(empty.body.errors?.[0]).toMatchObject({ message: 'edits: name at least one field to change', extensions: { code: 'BAD_USER_INPUT' } });
+
+    const moved = await edit(merger.id, merger.version, { effectiveDate: '2027-03-01' });
+    expect(moved.body.data).toEqual({ editStructuralChange: { id: String(merger.id), status: 'PLANNED', effectiveDate: '2027-03-01', version: merger.version + 1 } });
+    // Lookups warn from the new date on, no longer from the old one.
+    expect(await t.ask({ ags: '05766024', at: '2027-01-05' })).toMatchObject({ plannedChanges: [] });
+    expect((await t.ask({ ags: '05766024', at: '2027-03-01' })).plannedChanges).toMatchObject([{ changeId: String(merger.id), effectiveDate: '2027-03-01' }]);
+    const [audit] = await queryRows<{ action: string }>(t.database.db, sql`select action from audit_log where entity_id = ${String(merger.id)} order by id desc limit 1`);
+    expect(audit!.action).toBe('EDIT_STRUCTURAL_CHANGE');
+
+    const stale = await edit(merger.id, merger.version, { effectiveDate: '2027-04-01' });
+    expect(stale.body.errors?.[0]).toMatchObject({ message: `Structural change #${merger.id} is at version ${merger.version + 1}, not ${merger.version}`, extensions: { code: 'CONFLICT' } });
+    await cancelStructuralChange(t.ctx, rename.id, rename.version);
+    const cancelled = await edit(rename.id, rename.version + 1, { effectiveDate: '2027-04-01' });
+    expect(cancelled.body.errors?.[0]).toMatchObject({ message: `Structural change #${rename.id} is CANCELLED; this needs PLANNED`, extensions: { code: 'CONFLICT' } });
+  });
+});
+
 const pg = engines().find((e) => e.name === 'postgres');
 describe.skipIf(!pg)('two instances on one PostgreSQL [postgres]', () => {
   it('apply each change exactly once', async () => {

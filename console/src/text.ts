@@ -160,3 +160,29 @@ export function expiryText(notAfter: string, now = Date.now()): string {
   if (ms > 0) return days === 0 ? 'läuft in weniger als einem Tag ab' : days === 1 ? 'läuft in 1 Tag ab' : `läuft in ${days} Tagen ab`;
   return days === 0 ? 'vor weniger als einem Tag abgelaufen' : days === 1 ? 'seit 1 Tag abgelaufen' : `seit ${days} Tagen abgelaufen`;
 }
+
+export const CHANGE_STATUS: Record<string, string> = {
+  PLANNED: 'geplant',
+  PROPOSED: 'vorgeschlagen',
+  APPLIED: 'durchgeführt',
+  REJECTED: 'abgelehnt',
+  CANCELLED: 'storniert',
+};
+
+export const POLICY_MODES: Record<string, string> = {
+  KEEP_SUCCESSOR: 'Regeln des Nachfolgers bleiben',
+  FROM_PREDECESSOR: 'übernimmt die Regeln von',
+  AUTHORITY: 'neue Regel für die Behörde',
+};
+
+export const COVERAGE_GAPS: Record<string, string> = {
+  NO_JURISDICTION: 'keine Regel für die Aufgabe',
+  AMBIGUOUS: 'mehrdeutig: widersprüchliche Regeln',
+};
+
+/** The day before an ISO date (a municipality's last day before a change). */
+export function dayBefore(iso: string): string {
+  const d = new Date(`${iso}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}

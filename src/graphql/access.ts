@@ -62,6 +62,7 @@ export const ROOT_ACCESS: Record<string, Access> = {
   // TENANT_MANAGER sees its territory, checked in the service); data centres and clients register none.
   'Query.coverage': AUTHORITY_MANAGERS,
   'Mutation.createTask': ADMIN,
+  'Query.exportAuthorities': AUTHORITY_MANAGERS,
   'Mutation.importAuthorities': AUTHORITY_MANAGERS,
   'Mutation.deleteAuthority': AUTHORITY_MANAGERS,
   'Mutation.deleteTask': ADMIN,
@@ -78,6 +79,7 @@ export const ROOT_ACCESS: Record<string, Access> = {
   'Mutation.cancelStructuralChange': ADMIN,
   'Mutation.confirmStructuralChange': ADMIN,
   'Mutation.rejectStructuralChange': ADMIN,
+  'Mutation.editStructuralChange': ADMIN,
   'Mutation.applyDueStructuralChanges': ADMIN,
 };
 

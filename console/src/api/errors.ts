@@ -41,3 +41,11 @@ export function errorText(error: CombinedError): string {
   if (error.networkError) return `Der Server ist nicht erreichbar: ${error.networkError.message}`;
   return error.graphQLErrors.map((e) => e.message).join('; ');
 }
+
+/**
+ * A CONFLICT because someone else changed the record since it was loaded (the API names the current
+ * version): the page says so and offers a reload instead of a bare error.
+ */
+export function isStale(error: CombinedError | undefined): boolean {
+  return !!error?.graphQLErrors.some((e) => e.extensions?.code === 'CONFLICT' && e.extensions.currentVersion !== undefined);
+}

@@ -26,3 +26,13 @@ export function canOperateDataCenter(p: Principal, dataCenterCode: string): bool
 export function canSeeOperations(p: Principal): boolean {
   return p.role === 'ADMIN';
 }
+
+/** Structural changes are planned, confirmed, rejected, corrected and cancelled by ADMIN only. */
+export function canManageStructuralChanges(p: Principal): boolean {
+  return p.role === 'ADMIN';
+}
+
+/** Coverage and bulk registration are the work of those who register jurisdictions (a tenant manager: its territory). */
+export function canRegisterJurisdictions(p: Principal): boolean {
+  return p.role === 'ADMIN' || p.role === 'TENANT_MANAGER';
+}

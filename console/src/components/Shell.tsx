@@ -18,6 +18,10 @@ import { RegionPage } from '../pages/RegionDetail';
 import { RegionsPage } from '../pages/Regions';
 import { TenantPage } from '../pages/TenantDetail';
 import { TenantEditPage, TenantNewPage } from '../pages/TenantForm';
+import { StructuralChangesPage } from '../pages/StructuralChanges';
+import { StructuralChangePage } from '../pages/StructuralChangeDetail';
+import { CoveragePage } from '../pages/Coverage';
+import { BulkImportPage } from '../pages/BulkImport';
 
 interface NavItem {
   to: string;
@@ -36,6 +40,9 @@ export const NAV: NavItem[] = [
   { to: '/data-centers', label: 'Rechenzentren und Mandanten', roles: ALL },
   { to: '/deliveries', label: 'Zustellungen', roles: ['ADMIN'] },
   { to: '/audit', label: 'Protokoll', roles: ['ADMIN'] },
+  { to: '/structural-changes', label: 'Gebietsänderungen', roles: ALL },
+  { to: '/coverage', label: 'Abdeckung', roles: ['ADMIN', 'TENANT_MANAGER'] },
+  { to: '/import', label: 'Sammelimport', roles: ['ADMIN', 'TENANT_MANAGER'] },
 ];
 
 export function Shell() {
@@ -82,6 +89,10 @@ export function Shell() {
           <Route path="tenants/:code/edit" element={<TenantEditPage />} />
           <Route path="deliveries" element={<DeliveriesPage />} />
           <Route path="audit" element={<AuditLogPage />} />
+          <Route path="structural-changes" element={<StructuralChangesPage />} />
+          <Route path="structural-changes/:id" element={<StructuralChangePage />} />
+          <Route path="coverage" element={<CoveragePage />} />
+          <Route path="import" element={<BulkImportPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>

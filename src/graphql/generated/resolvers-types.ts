@@ -956,6 +956,11 @@ export type Mutation = {
   deleteTask: Scalars['Boolean']['output'];
   /** Decides the channel and queues the message; a dispatcher hands it off after commit. */
   dispatch: Delivery;
+  /**
+   * ADMIN: correct a PLANNED change before it applies (its effective date, above all), with the same
+   * edits as confirming; validated like a new plan (errors name edits.<field>); it stays PLANNED.
+   */
+  editStructuralChange: StructuralChange;
   /** Ends a jurisdiction: validTo is its first day no longer valid. A TENANT_MANAGER only inside its territory. */
   endJurisdiction: Jurisdiction;
   /**
@@ -1071,6 +1076,13 @@ export type MutationDeleteTaskArgs = {
 
 export type MutationDispatchArgs = {
   input: DispatchInput;
+};
+
+
+export type MutationEditStructuralChangeArgs = {
+  edits: StructuralChangeEdits;
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1301,6 +1313,12 @@ export type Query = {
    * code may be left out). Most failures in a row first.
    */
   endpointHealth: Array<EndpointHealth>;
+  /**
+   * The authorities with their jurisdictions as a bulk registration CSV, the format importAuthorities
+   * reads (as `cli export authorities` writes it): jurisdictions in force on `at` (default today) or
+   * starting later. ADMIN: all authorities, or one tenant's; TENANT_MANAGER: its own tenant's only.
+   */
+  exportAuthorities: Scalars['String']['output'];
   /** The authenticated caller. Any role. */
   me: Principal;
   /**
@@ -1408,6 +1426,12 @@ export type QueryDirectoryChangesArgs = {
 
 export type QueryEndpointHealthArgs = {
   dataCenterCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryExportAuthoritiesArgs = {
+  at?: InputMaybe<Scalars['Date']['input']>;
+  tenantCode?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1661,7 +1685,7 @@ export type StructuralChangeConnection = {
   pageInfo: PageInfo;
 };
 
-/** Edits made while confirming a proposal; omitted fields keep the proposal's values. */
+/** Edits made while confirming a proposal or correcting a planned change; omitted fields keep the stored values. */
 export type StructuralChangeEdits = {
   effectiveDate?: InputMaybe<Scalars['Date']['input']>;
   kind?: InputMaybe<StructuralChangeKind>;
@@ -2589,6 +2613,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   deleteJurisdiction?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteJurisdictionArgs, 'expectedVersion' | 'id'>>;
   deleteTask?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteTaskArgs, 'code'>>;
   dispatch?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationDispatchArgs, 'input'>>;
+  editStructuralChange?: Resolver<ResolversTypes['StructuralChange'], ParentType, ContextType, RequireFields<MutationEditStructuralChangeArgs, 'edits' | 'expectedVersion' | 'id'>>;
   endJurisdiction?: Resolver<ResolversTypes['Jurisdiction'], ParentType, ContextType, RequireFields<MutationEndJurisdictionArgs, 'expectedVersion' | 'id' | 'validTo'>>;
   importAuthorities?: Resolver<ResolversTypes['AuthorityImportPlan'], ParentType, ContextType, RequireFields<MutationImportAuthoritiesArgs, 'csv' | 'dryRun'>>;
   planStructuralChange?: Resolver<ResolversTypes['StructuralChange'], ParentType, ContextType, RequireFields<MutationPlanStructuralChangeArgs, 'input'>>;
@@ -2675,6 +2700,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   deliveryStatistics?: Resolver<Array<ResolversTypes['DeliveryStatisticsRow']>, ParentType, ContextType, RequireFields<QueryDeliveryStatisticsArgs, 'from' | 'groupBy' | 'to'>>;
   directoryChanges?: Resolver<ResolversTypes['DirectoryChangeConnection'], ParentType, ContextType, RequireFields<QueryDirectoryChangesArgs, 'first'>>;
   endpointHealth?: Resolver<Array<ResolversTypes['EndpointHealth']>, ParentType, ContextType, Partial<QueryEndpointHealthArgs>>;
+  exportAuthorities?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<QueryExportAuthoritiesArgs>>;
   me?: Resolver<ResolversTypes['Principal'], ParentType, ContextType>;
   municipality?: Resolver<Maybe<ResolversTypes['Municipality']>, ParentType, ContextType, RequireFields<QueryMunicipalityArgs, 'ags'>>;
   municipalityHistory?: Resolver<ResolversTypes['MunicipalityHistory'], ParentType, ContextType, RequireFields<QueryMunicipalityHistoryArgs, 'ags'>>;

@@ -7,7 +7,9 @@ import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
 import type { JurisdictionRow } from '../directory/directory-index.js';
 import { createJurisdiction, deleteJurisdiction, endJurisdiction, type CreateJurisdictionInput } from './jurisdictions.service.js';
 import { lookupMany, lookupOne, type RawLookupInput } from './lookup.js';
+import { exportAuthoritiesCsv, exportTenantFor } from './registration-export.js';
 import { importAuthorities } from './registration-import.js';
+import { requirePrincipal } from '../auth/principal.js';
 import { planCounts } from './registration-plan.js';
 import type { Candidate, LookupResult } from './resolution/index.js';
 import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
@@ -37,6 +39,10 @@ export const jurisdictionResolvers: Resolvers = {
       const rs = lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax, ctx.deps.clock.now());
       for (const r of rs) emitDomainEvent('lookup', r.status);
       return rs;
+    },
+    exportAuthorities: (_: unknown, a: { at?: string | null; tenantCode?: string | null }, ctx: GraphQLContext) => {
+      const tenant = exportTenantFor(requirePrincipal(ctx.principal), a.tenantCode?.trim() || undefined);
+      return exportAuthoritiesCsv(ctx.deps.database.db, { at: a.at ?? today(ctx.deps.clock), tenant });
     },
   },
   Mutation: {

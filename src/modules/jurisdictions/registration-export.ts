@@ -3,7 +3,9 @@
 import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authorities, jurisdictions } from '../../db/schema.js';
-import type { Cell } from '../../lib/csv-stream.js';
+import { safeCsvLine, type Cell } from '../../lib/csv-stream.js';
+import { forbidden } from '../../lib/errors.js';
+import type { Principal } from '../auth/principal.js';
 import type { AuthorityRow, JurisdictionRow } from '../directory/directory-index.js';
 import { COLUMNS, RULE_COLUMNS } from './registration-csv.js';
 
@@ -56,4 +58,19 @@ export async function exportAuthorities(db: Db, o: ExportOptions): Promise<Cell[
     for (const r of own) out.push([...authorityCells(a), ...ruleCells(r)]);
   }
   return out;
+}
+
+/**
+ * Whose authorities a caller may export: ADMIN anyone's (all without a tenant); a TENANT_MANAGER its
+ * own tenant's only, also when it names none.
+ */
+export function exportTenantFor(p: Principal, tenant: string | undefined): string | undefined {
+  if (p.role === 'ADMIN') return tenant;
+  if (p.role === 'TENANT_MANAGER' && p.scope && (!tenant || tenant === p.scope)) return p.scope;
+  throw forbidden(p.role === 'TENANT_MANAGER' ? `TENANT_MANAGER of tenant ${p.scope} may not export the authorities of ${tenant ? `tenant ${tenant}` : 'other tenants'}` : `Role ${p.role} may not export authorities`);
+}
+
+/** The export as CSV text, as the CLI writes it (cells that a spreadsheet would run as formulas neutralised). */
+export async function exportAuthoritiesCsv(db: Db, o: ExportOptions): Promise<string> {
+  return (await exportAuthorities(db, o)).map((r) => safeCsvLine(r)).join('');
 }

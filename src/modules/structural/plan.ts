@@ -323,20 +323,33 @@ export const cancelStructuralChange = (ctx: ServiceContext, id: number, expected
 export const rejectProposal = (ctx: ServiceContext, id: number, expectedVersion: number) =>
   transition(ctx, id, expectedVersion, ['PROPOSED'], 'REJECT_STRUCTURAL_CHANGE', async () => ({ status: 'REJECTED' }), false);
 
+/** The change as it would be with the edits; omitted fields keep the stored values. */
+function withEdits(row: StructuralChangeRow, edits: Partial<PlanInput>): PlanInput {
+  return {
+    kind: edits.kind ?? row.kind,
+    effectiveDate: edits.effectiveDate ?? row.effectiveDate,
+    predecessors: edits.predecessors ?? row.predecessors,
+    successors: edits.successors ?? row.successors,
+    policies: edits.policies ?? row.policies,
+    transfers: edits.transfers ?? row.transfers,
+    sourceReference: edits.sourceReference ?? row.sourceReference,
+  };
+}
+
 /** Confirms a proposal, optionally with edits (any field of the plan); validated like a new plan. */
 export const confirmProposal = (ctx: ServiceContext, id: number, expectedVersion: number, edits: Partial<PlanInput> = {}) =>
   transition(ctx, id, expectedVersion, ['PROPOSED'], 'CONFIRM_STRUCTURAL_CHANGE', async (tx, row) => {
-    const merged: PlanInput = {
-      kind: edits.kind ?? row.kind,
-      effectiveDate: edits.effectiveDate ?? row.effectiveDate,
-      predecessors: edits.predecessors ?? row.predecessors,
-      successors: edits.successors ?? row.successors,
-      policies: edits.policies ?? row.policies,
-      transfers: edits.transfers ?? row.transfers,
-      sourceReference: edits.sourceReference ?? row.sourceReference,
-    };
-    return { ...(await validatePlan(tx, merged, 'edits', id)), status: 'PLANNED' as const };
+    return { ...(await validatePlan(tx, withEdits(row, edits), 'edits', id)), status: 'PLANNED' as const };
   });
+
+/**
+ * Corrects a PLANNED change before it applies (a moved effective date, above all), validated like a
+ * new plan against the register and the other plans on the new date; it stays PLANNED.
+ */
+export const editPlannedChange = (ctx: ServiceContext, id: number, expectedVersion: number, edits: Partial<PlanInput>) => {
+  if (!Object.keys(edits).length) throw badInput('edits', 'name at least one field to change');
+  return transition(ctx, id, expectedVersion, ['PLANNED'], 'EDIT_STRUCTURAL_CHANGE', async (tx, row) => validatePlan(tx, withEdits(row, edits), 'edits', id));
+};
 
 export interface ChangeQuery {
   status?: StructuralChangeStatus | null;

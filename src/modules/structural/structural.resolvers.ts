@@ -9,6 +9,7 @@ import { feedAfter, municipalityHistory, upcomingChanges, type FeedRow, type Mun
 import {
   cancelStructuralChange,
   confirmProposal,
+  editPlannedChange,
   findChange,
   listChanges,
   planStructuralChange,
@@ -17,7 +18,7 @@ import {
   type PlanInput,
   type StructuralChangeRow,
 } from './plan.js';
-import type { MutationConfirmStructuralChangeArgs, Resolvers } from '../../graphql/generated/resolvers-types.js';
+import type { MutationConfirmStructuralChangeArgs, MutationEditStructuralChangeArgs, Resolvers } from '../../graphql/generated/resolvers-types.js';
 import { withoutNulls } from '../../graphql/inputs.js';
 
 function idOf(raw: string): number {
@@ -77,6 +78,8 @@ export const structuralResolvers: Resolvers = {
       cancelStructuralChange(serviceContext(ctx), idOf(a.id), a.expectedVersion),
     confirmStructuralChange: (_: unknown, a: MutationConfirmStructuralChangeArgs, ctx: GraphQLContext) =>
       confirmProposal(serviceContext(ctx), idOf(a.id), a.expectedVersion, withoutNulls(a.edits) as Partial<PlanInput>),
+    editStructuralChange: (_: unknown, a: MutationEditStructuralChangeArgs, ctx: GraphQLContext) =>
+      editPlannedChange(serviceContext(ctx), idOf(a.id), a.expectedVersion, withoutNulls(a.edits) as Partial<PlanInput>),
     rejectStructuralChange: (_: unknown, a: { id: string; expectedVersion: number }, ctx: GraphQLContext) =>
       rejectProposal(serviceContext(ctx), idOf(a.id), a.expectedVersion),
     applyDueStructuralChanges: async (_: unknown, a: { at: string }, ctx: GraphQLContext) => {
