@@ -19,6 +19,7 @@ import { loadDemoSeed } from '../../seed/load.js';
 import { gql, serve } from '../helpers/app.js';
 import { engines } from '../helpers/engines.js';
 import { describeInBrowser, launch, screenshot, sealedContext } from './browser.js';
+import { lookUp, nav, signInAs } from './steps.js';
 
 async function setUpData(app: Parameters<typeof gql>[0], admin: string) {
   const run = async (query: string, variables: Record<string, unknown>) => {
@@ -38,31 +39,6 @@ async function setUpData(app: Parameters<typeof gql>[0], admin: string) {
   ]) {
     await run('mutation($i: CreateAuthorityInput!) { createAuthority(input: $i) { key } }', { i: a });
   }
-}
-
-async function signInAs(page: Page, url: string, role: string, scope?: string) {
-  await page.goto(`${url}/console/`);
-  await page.getByRole('heading', { name: 'Entwicklungsanmeldung' }).waitFor();
-  await page.getByLabel('Rolle').selectOption(role);
-  if (scope) {
-    const field = page.getByLabel(/\(Code\)/);
-    await field.fill(scope);
-    await field.press('Enter'); // keyboard: Enter in a field submits the form
-  } else {
-    await page.getByRole('button', { name: 'Als Entwickler anmelden' }).click();
-  }
-  await page.getByRole('heading', { name: 'Übersicht' }).waitFor();
-}
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name, exact: true }).click();
-
-async function lookUp(page: Page, ags: string, messageType?: string) {
-  await nav(page, 'Zuständigkeit ermitteln');
-  await page.getByLabel('Suchen nach').selectOption('ags');
-  await page.getByLabel(/Gemeindeschlüssel/).fill(ags);
-  if (messageType) await page.getByLabel(/Nachrichtentyp/).selectOption(messageType);
-  await page.getByRole('button', { name: 'Zuständigkeit ermitteln' }).click();
-  return page.locator('section.result').first().waitFor().then(() => page.locator('section.result h2').textContent());
 }
 
 describeInBrowser('console in Chromium: development sign-in [pglite]', (executable) => {

@@ -24,6 +24,7 @@ import { loadDemoSeed } from '../../seed/load.js';
 import { gql, serve } from '../helpers/app.js';
 import { engines } from '../helpers/engines.js';
 import { describeInBrowser, launch, screenshot, sealedContext } from './browser.js';
+import { lookUp, nav, signInAs } from './steps.js';
 
 type App = Parameters<typeof gql>[0];
 
@@ -57,26 +58,6 @@ async function propose(database: Database) {
     rename('05766016', 'Blomberg, Nelkenstadt', 0.8),
   ]).returning();
   return rows.map((r) => ({ id: String(r.id), version: r.version }));
-}
-
-async function signInAs(page: Page, url: string, role: string, scope?: string) {
-  await page.goto(`${url}/console/`);
-  await page.getByRole('heading', { name: 'Entwicklungsanmeldung' }).waitFor();
-  await page.getByLabel('Rolle').selectOption(role);
-  if (scope) await page.getByLabel(/\(Code\)/).fill(scope);
-  await page.getByRole('button', { name: 'Als Entwickler anmelden' }).click();
-  await page.getByRole('heading', { name: 'Übersicht' }).waitFor();
-}
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name, exact: true }).click();
-
-async function lookUp(page: Page, ags: string) {
-  await nav(page, 'Zuständigkeit ermitteln');
-  await page.getByLabel('Suchen nach').selectOption('ags');
-  await page.getByLabel(/Gemeindeschlüssel/).fill(ags);
-  await page.getByRole('button', { name: 'Zuständigkeit ermitteln' }).click();
-  await page.locator('section.result').first().waitFor();
-  return page.locator('section.result h2').textContent();
 }
 
 type Row = Partial<Record<Column, string>>;

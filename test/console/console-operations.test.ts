@@ -26,6 +26,7 @@ import { gql, serve } from '../helpers/app.js';
 import { engines } from '../helpers/engines.js';
 import { receiver, setUp } from '../helpers/network.js';
 import { describeInBrowser, launch, screenshot, sealedContext } from './browser.js';
+import { nav, signInAs } from './steps.js';
 
 const DAY = 86_400_000;
 
@@ -43,17 +44,6 @@ async function addCertificate(database: Database, dataCenter: string, usage: 'EN
   const values = certificateValues(info, { dataCenterId: dc!.id, usage, activationAt: new Date(now - 30 * DAY), status: revoked ? 'REVOKED' : 'ACTIVE', uploadedBy: 'test' });
   await database.db.insert(certificates).values(revoked ? { ...values, revokedAt: new Date(now - DAY), revocationReason: 'Schlüssel kompromittiert' } : values);
 }
-
-async function signInAs(page: Page, url: string, role: string, scope?: string) {
-  await page.goto(`${url}/console/`);
-  await page.getByRole('heading', { name: 'Entwicklungsanmeldung' }).waitFor();
-  await page.getByLabel('Rolle').selectOption(role);
-  if (scope) await page.getByLabel(/\(Code\)/).fill(scope);
-  await page.getByRole('button', { name: 'Als Entwickler anmelden' }).click();
-  await page.getByRole('heading', { name: 'Übersicht' }).waitFor();
-}
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name, exact: true }).click();
 
 /** Follows a link typed or pasted into the address bar, without a reload (the token lives in memory). */
 const openPath = (page: Page, p: string) =>

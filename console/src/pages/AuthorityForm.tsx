@@ -1,5 +1,4 @@
 // Creating and editing an authority; the API's validation messages appear at their fields.
-import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { errorText, formErrors } from '../api/errors';
@@ -7,6 +6,7 @@ import { canEditAuthority } from '../auth/permissions';
 import { useSession } from '../auth/session';
 import { ErrorSummary, Fieldset, SelectField, TextField } from '../components/Field';
 import { Loading, Page } from '../components/Page';
+import { useDraft } from '../components/use-draft';
 import { AUTHORITY_KINDS, MESSAGE_TYPES } from '../text';
 import { AUTHORITY, CREATE_AUTHORITY, UPDATE_AUTHORITY, type AuthorityDetail } from './authority-queries';
 
@@ -114,13 +114,8 @@ interface FormProps {
 }
 
 function AuthorityFormView({ initial, creating, fixedTenant, busy, errors, onSubmit, cancelTo }: FormProps) {
-  const [d, setD] = useState<Draft>(initial);
-  const set = (p: Partial<Draft>) => setD((x) => ({ ...x, ...p }));
+  const { d, set, submit } = useDraft(initial, onSubmit);
   const err = errors.fields;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onSubmit(d);
-  };
   return (
     <form onSubmit={submit} className="card" noValidate aria-label={creating ? 'Neue Behörde' : 'Behörde bearbeiten'}>
       <ErrorSummary errors={errors.general} />

@@ -1,6 +1,5 @@
 // Creating (ADMIN) and editing (ADMIN, or the data centre itself without the status) a data centre;
 // the API's validation messages appear at their fields (an endpoint's error at the endpoints).
-import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { errorText, formErrors, type FormErrors } from '../api/errors';
@@ -8,6 +7,7 @@ import { canManageTenants, canOperateDataCenter } from '../auth/permissions';
 import { useSession } from '../auth/session';
 import { ErrorSummary, Fieldset, SelectField, TextAreaField, TextField } from '../components/Field';
 import { Loading, Page } from '../components/Page';
+import { useDraft } from '../components/use-draft';
 import { DATA_CENTER_STATUS } from '../text';
 import { CREATE_DATA_CENTER, DATA_CENTER, UPDATE_DATA_CENTER, type DataCenterDetail } from './tenant-queries';
 
@@ -57,13 +57,8 @@ interface FormProps {
 }
 
 function DataCenterFormView({ initial, creating, withStatus, busy, errors, onSubmit, cancelTo }: FormProps) {
-  const [d, setD] = useState<Draft>(initial);
-  const set = (p: Partial<Draft>) => setD((x) => ({ ...x, ...p }));
+  const { d, set, submit } = useDraft(initial, onSubmit);
   const err = errors.fields;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onSubmit(d);
-  };
   return (
     <form onSubmit={submit} className="card" noValidate aria-label={creating ? 'Neues Rechenzentrum' : 'Rechenzentrum bearbeiten'}>
       <ErrorSummary errors={errors.general} />

@@ -1,6 +1,5 @@
 // Creating and editing a tenant with its territory (ADMIN only); an area the register does not know is
 // named by the API at the territory field.
-import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { errorText, formErrors, type FormErrors } from '../api/errors';
@@ -8,6 +7,7 @@ import { canManageTenants } from '../auth/permissions';
 import { useSession } from '../auth/session';
 import { ErrorSummary, SelectField, TextField } from '../components/Field';
 import { Loading, Page } from '../components/Page';
+import { useDraft } from '../components/use-draft';
 import { CREATE_TENANT, DATA_CENTERS, TENANT, UPDATE_TENANT, type DataCenterSummary, type TenantDetail } from './tenant-queries';
 
 interface Draft {
@@ -33,13 +33,8 @@ interface FormProps {
 }
 
 function TenantFormView({ initial, creating, dataCenters, busy, errors, onSubmit, cancelTo }: FormProps) {
-  const [d, setD] = useState<Draft>(initial);
-  const set = (p: Partial<Draft>) => setD((x) => ({ ...x, ...p }));
+  const { d, set, submit } = useDraft(initial, onSubmit);
   const err = errors.fields;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onSubmit(d);
-  };
   return (
     <form onSubmit={submit} className="card" noValidate aria-label={creating ? 'Neuer Mandant' : 'Mandant bearbeiten'}>
       <ErrorSummary errors={errors.general} />
