@@ -70,6 +70,13 @@ describe('the registration file', () => {
     ]);
   });
 
+  it('refuses text that lost characters on the way (a Windows-1252 file read as UTF-8)', () => {
+    const latin1ReadAsUtf8 = new TextDecoder('utf-8').decode(Buffer.from(csv({ ...detmold, city: 'Lügde' }), 'latin1'));
+    expect(read(latin1ReadAsUtf8).errors).toEqual([
+      { line: 2, column: 'city', message: expect.stringMatching(/^holds U\+FFFD, a character lost when the file was read as UTF-8: save the file as UTF-8/) },
+    ]);
+  });
+
   it('refuses a header without every column, and cells over their limit', () => {
     expect(read('key,kind,name\nags:1,ENFORCEMENT,x\n').errors[0]).toMatchObject({ line: 1, column: null, message: expect.stringMatching(/^header: missing street, house_number, .*valid_to \(expected the columns key,kind,name,/) });
     expect(read(csv({ ...detmold, name: 'x'.repeat(201) })).errors).toEqual([{ line: 2, column: 'name', message: 'at most 200 characters, got 201' }]);

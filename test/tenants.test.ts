@@ -107,6 +107,9 @@ forEachEngine('data centres and tenants', (engine) => {
       [{ code: 'ok-code', name: 'x', endpoints: ['not a url'] }, 'input.endpoints[0]', /not a URL/],
       [{ code: 'ok-code', name: 'x', endpoints: ['https://a.example/', 'ftp://b.example/'] }, 'input.endpoints[1]', /must use https/],
       [{ code: 'ok-code', name: 'x', endpoints: ['https://user:pw@a.example/'] }, 'input.endpoints[0]', /credentials/],
+      [{ code: 'ok-code', name: 'x', contact: { email: 'kein-email' } }, 'input.contact.email', /not an e-mail address/],
+      [{ code: 'ok-code', name: 'x', contact: { website: 'javascript:alert(3)' } }, 'input.contact.website', /only https:\/\/ and http:\/\//],
+      [{ code: 'ok-code', name: 'x', contact: { website: 'www.example.org' } }, 'input.contact.website', /not a web address/],
     ];
     for (const [input, argument, message] of cases) {
       const r = await gql(app, CREATE_DC, { input }, admin);

@@ -3,6 +3,7 @@
 import { and, asc, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authorities, jurisdictions, tasks, tenants, type Contact } from '../../db/schema.js';
+import { checkContact } from '../../lib/contact.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { checkOutboundUrl, type OutboundPolicy } from '../../lib/url-policy.js';
 import { writeAudit } from '../audit/audit.service.js';
@@ -71,12 +72,7 @@ function validateFields(f: AuthorityFields, field: string, outbound: OutboundPol
     if (poBox && !/^\d[\d ]*$/.test(poBox)) throw badInput(`${at}.poBox`, `"${poBox}" is not a PO box number`);
     Object.assign(out, { street, houseNumber: a.houseNumber?.trim() || null, poBox, postcode: a.postalCode.trim(), city: a.city.trim() });
   }
-  if (f.contact) {
-    if (f.contact.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(f.contact.email)) {
-      throw badInput(`${field}.contact.email`, `"${f.contact.email}" is not an e-mail address`);
-    }
-    out.contact = Object.fromEntries(Object.entries(f.contact).filter(([, v]) => v !== null && v !== undefined && v !== ''));
-  }
+  if (f.contact) out.contact = checkContact(`${field}.contact`, f.contact);
   if (f.acceptedMessageTypes) {
     const bad = f.acceptedMessageTypes.filter((t) => !(MESSAGE_TYPES as readonly string[]).includes(t));
     if (bad.length) throw badInput(`${field}.acceptedMessageTypes`, `unknown XAmtshilfe message type ${bad.join(', ')} (known: ${MESSAGE_TYPES.join(', ')})`);

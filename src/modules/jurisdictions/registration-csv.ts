@@ -208,11 +208,16 @@ function headerOf(fields: string[]): Map<Column, number> {
   return at;
 }
 
+/** What a decoder writes for bytes it could not read: the text was not UTF-8 before it reached us. */
+const LOST = '\uFFFD';
+const LOST_MESSAGE = 'holds U+FFFD, a character lost when the file was read as UTF-8: save the file as UTF-8 ("CSV UTF-8") and send it again';
+
 function cellsOf(fields: string[], at: Map<Column, number>): Cells {
   if (fields.length > at.size) throw new CellError(null, `has ${fields.length} fields, the header has ${at.size}`);
   const cells = {} as Cells;
   for (const [column, i] of at) {
     const v = readBack(fields[i] ?? '').trim();
+    if (v.includes(LOST)) throw new CellError(column, LOST_MESSAGE);
     if (v.length > MAX_CHARS[column]) throw new CellError(column, `at most ${MAX_CHARS[column]} characters, got ${v.length}`);
     cells[column] = v;
   }

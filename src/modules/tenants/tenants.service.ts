@@ -5,6 +5,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authorities, dataCenters, tenants, type Contact } from '../../db/schema.js';
 import { today } from '../../lib/clock.js';
+import { checkContact } from '../../lib/contact.js';
 import { badInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { checkOutboundUrl, type OutboundPolicy } from '../../lib/url-policy.js';
 import { writeAudit } from '../audit/audit.service.js';
@@ -70,7 +71,7 @@ function dataCenterValues(ctx: ServiceContext, input: DataCenterInput) {
     if (!input.name.trim()) throw badInput('input.name', 'must not be empty');
     v.name = input.name.trim();
   }
-  if (input.contact) v.contact = Object.fromEntries(Object.entries(input.contact).filter(([, x]) => x !== null && x !== undefined && x !== ''));
+  if (input.contact) v.contact = checkContact('input.contact', input.contact);
   if (input.endpoints) v.endpoints = checkEndpoints('input.endpoints', input.endpoints, savingPolicy(ctx));
   if (input.status) v.status = input.status;
   return v;
