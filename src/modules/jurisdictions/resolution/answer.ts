@@ -7,6 +7,7 @@ import { describeRule, label } from './describe.js';
 import type { Explanation } from './explanation.js';
 import { plannedChanges } from './planned.js';
 import { germanDayStart } from './instant.js';
+import { nearStreetRule } from './near-street.js';
 import { lookupResult } from './result.js';
 import { chooseRules, municipalityAreaKeys, regionAreaKeys, type RuleChoice } from './rules.js';
 import type { Candidate, Found, LookupInput, LookupResult } from './types.js';
@@ -14,17 +15,18 @@ import type { Candidate, Found, LookupInput, LookupResult } from './types.js';
 export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, found: Found): LookupResult {
   const { municipality, regionArs, forwardedFrom, place } = found;
   const ags = municipality?.ags ?? null;
-  const confidence = place?.confidence ?? 1;
   // Every answer about this municipality carries the planned changes. The outcomes are spelled out:
   // spreading a shared object here made exact lookups 2-3x slower (measured, #14).
   const planned = plannedChanges(ix, municipality, input.at, ex);
   if (!ix.taskCodes.has(input.task)) {
     ex.step(`Task ${input.task} is not in the task list.`);
-    return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs, plannedChanges: planned, confidence });
+    return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs, plannedChanges: planned, confidence: place?.confidence ?? 1 });
   }
   if (place?.houseNumber === undefined && input.address?.houseNumber) {
     ex.warn(`House number "${input.address.houseNumber}" is not a house number; street rules with number ranges cannot apply.`);
   }
+  if (municipality && place) nearStreetRule(ix, input.task, input.at, municipality, place, ex);
+  const confidence = place?.confidence ?? 1;
   const areaKeys = municipality ? municipalityAreaKeys(municipality) : regionAreaKeys(regionArs!);
   const choice = chooseRules(ix, input.task, input.at, areaKeys, place, ex);
   const forWhat = `task ${input.task} on ${input.at}`;
