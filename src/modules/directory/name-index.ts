@@ -75,6 +75,21 @@ export class NameIndex {
       .flatMap((f) => this.targets[f.id]!.map((key) => ({ key, distance: f.d })));
   }
 
+  /** The names fewer than `d` edits from the folded input (within the allowed edits): a cheaper question. */
+  closerThan(folded: string, d: number): NameHit[] {
+    const l = looseCityKey(folded);
+    if (!l || l.length > MAX_NAME_LENGTH || d < 1) return [];
+    const same = this.ids.get(l);
+    const hits = same === undefined ? [] : this.targets[same]!.map((key) => ({ key, distance: 0 }));
+    const max = Math.min(d - 1, allowedEdits(l.length));
+    if (max < 1) return hits;
+    for (const id of this.candidates(l, max)) {
+      const dist = id === same ? max + 1 : editDistance(l, this.loose[id]!, max);
+      if (dist <= max) for (const key of this.targets[id]!) hits.push({ key, distance: dist });
+    }
+    return hits;
+  }
+
   /** Names sharing enough trigrams to be within `max` edits (each edit spoils at most four: a swap). */
   private candidates(l: string, max: number): number[] {
     const grams = trigrams(l);

@@ -78,6 +78,14 @@ export function nearInCountry(s: Search): NearMiss {
   return nearMiss(hits.map((h) => ({ name: spelling(s, h.key), d: h.distance, municipalities: municipalitiesOfKey(s, h.key) })));
 }
 
+/** Municipalities off the postcode whose names are within the allowed edits of the city (at most MAX_NEAR_MISSES). */
+export function nearElsewhere(s: Search): RegionEntry[] {
+  const hits = s.ix.cityNames().closerThan(s.cityK!, allowedEdits(looseCityKey(s.cityK!).length) + 1);
+  return unique(hits.flatMap((h) => municipalitiesOfKey(s, h.key)))
+    .filter((m) => !s.inPostcode.includes(m))
+    .slice(0, MAX_NEAR_MISSES);
+}
+
 /** A city key as the directory writes it: the municipality's name, or the locality's. */
 function spelling(s: Search, key: string): string {
   const m = s.ix.municipalitiesByCity.get(key)?.[0];
@@ -99,10 +107,11 @@ export function conflictWithPostcode(s: Search, near: NearMiss, elsewhere: Regio
     s.ex.step(`City "${s.city}" is the name of ${elsewhere.map(label).join(', ')}, and close to ${near.municipalities.map(label).join(', ')} with postcode ${s.place.postcode}.`);
     return unique([...near.municipalities, ...elsewhere]);
   }
-  const far = nearInCountry(s);
-  if (far.distance >= near.distance) return undefined;
-  const closer = far.municipalities.filter((m) => !s.inPostcode.includes(m));
+  // Only a name strictly nearer elsewhere contradicts the postcode (as near: the postcode decides).
+  const hits = s.ix.cityNames().closerThan(s.cityK!, near.distance);
+  const closer = unique(hits.flatMap((h) => municipalitiesOfKey(s, h.key))).filter((m) => !s.inPostcode.includes(m));
   if (!closer.length) return undefined;
-  s.ex.step(`City "${s.city}" is closer to ${far.spelled.map((n) => `"${n}"`).join(', ')} than to the municipalities of postcode ${s.place.postcode}.`);
+  const names = [...new Set(hits.map((h) => `"${spelling(s, h.key)}"`))].join(', ');
+  s.ex.step(`City "${s.city}" is closer to ${names} than to the municipalities of postcode ${s.place.postcode}.`);
   return unique([...near.municipalities, ...closer]);
 }

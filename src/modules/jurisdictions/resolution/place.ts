@@ -9,7 +9,7 @@ import { assume, CONFIDENCE } from './confidence.js';
 import { label } from './describe.js';
 import type { Explanation } from './explanation.js';
 import { entryMunicipalities } from './forwarding.js';
-import { assumeSpelling, conflictWithPostcode, MAX_NEAR_MISSES, nearInCountry, nearInPostcode, type NearMiss } from './near-miss.js';
+import { assumeSpelling, conflictWithPostcode, MAX_NEAR_MISSES, nearElsewhere, nearInCountry, nearInPostcode, type NearMiss } from './near-miss.js';
 import { byPostcodeRegion } from './nearby.js';
 import { byStreetOrAmbiguous, settle, settleByPostcodeOrCity, withCandidates, type Search } from './settle.js';
 import type { AddressInput, LookupInput, Place } from './types.js';
@@ -78,10 +78,10 @@ function cityNotInPostcode(s: Search): Place {
     assume(s.place, CONFIDENCE.oneSide);
     return settle(s, elsewhere, `City "${s.city}" matches {m}, which does not have postcode ${s.place.postcode}.`);
   }
-  const far = elsewhere.length ? undefined : nearInCountry(s);
-  if (far?.municipalities.length) {
-    s.ex.step(`City "${s.city}" is close to ${far.spelled.map((n) => `"${n}"`).join(', ')}, not to the municipalities of postcode ${s.place.postcode}.`);
-    return withCandidates(s, unique([...s.inPostcode, ...far.municipalities.slice(0, MAX_NEAR_MISSES)]), settleByPostcodeOrCity);
+  const far = elsewhere.length ? [] : nearElsewhere(s);
+  if (far.length) {
+    s.ex.step(`City "${s.city}" is close to the name of ${far.map(label).join(', ')}, not to the municipalities of postcode ${s.place.postcode}.`);
+    return withCandidates(s, unique([...s.inPostcode, ...far]), settleByPostcodeOrCity);
   }
   if (s.inPostcode.length === 1 && elsewhere.length === 0) {
     s.ex.warn(`City "${s.city}" is not known for postcode ${s.place.postcode}; resolved by the postcode. Check the city.`);
