@@ -85,6 +85,14 @@ describe('a misspelt city', () => {
     expect(r.explanation.slice(0, 2)).toEqual(['City "Detmodl" is not known as written; read as "Detmold" (one letter off).', 'That is Detmold, Stadt (05766020).']);
   });
 
+  it('with an unknown postcode: taken only when the postcode lies in the municipality\'s postal region', () => {
+    const { b } = world();
+    expect(lookup(b, { postalCode: '32999', city: 'Detmodl' })).toMatchObject({ status: 'RESOLVED', ags: '05766020', confidence: 0.8 });
+    const r = lookup(b, { postalCode: '10999', city: 'Detmodl' });
+    expect(r).toMatchObject({ status: 'AMBIGUOUS', confidence: 0 });
+    expect(r.candidates.map((c) => [c.ags, c.settleBy])).toEqual([['05766020', 'the correct postcode of Detmold']]);
+  });
+
   it('is never guessed between names as near (or one edit further): AMBIGUOUS with each', () => {
     const { b } = world();
     const r = lookup(b, { city: 'Hernigsdorf' });

@@ -1,7 +1,7 @@
 // Misspelt and variant city names, tried only once the exact maps have missed. A near miss is taken
-// only when it is clearly best (the one name within the allowed edits at the smallest distance,
-// name-index.ts) and agrees with the postcode; where the postcode and the name point apart, or
-// several names are as near, the answer lists them all (never a guess).
+// only when it is clearly best (one municipality at the smallest distance within the allowed edits of
+// name-index.ts, and no other within one more edit) and agrees with the postcode; where the postcode
+// and the name point apart, or several names are as near, the answer lists them all (never a guess).
 import { firstHalf, looseCityKey, nameAliases } from '../../addresses/name-variants.js';
 import { cityKey } from '../../addresses/normalize.js';
 import { editDistance } from '../../addresses/similarity.js';

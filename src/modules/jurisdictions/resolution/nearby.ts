@@ -14,6 +14,11 @@ function withPostcodePrefix(s: Search, among: RegionEntry[], prefix: string): Re
   return among.filter((m) => (s.ix.postcodesByAgs.get(m.ags!) ?? []).some((p) => p.postcode.startsWith(prefix) && isValidAt(p, s.at)));
 }
 
+/** Whether the municipality has a known postcode in the postal routing region (first two digits) of the input's. */
+export function inPostcodeRegion(s: Search, m: RegionEntry): boolean {
+  return withPostcodePrefix(s, [m], s.place.postcode!.slice(0, 2)).length === 1;
+}
+
 /** The district (AGS, 5 digits) of the nearest known postcodes, if they agree on one. */
 function districtOfNeighbours(s: Search, postcode: string): string | undefined {
   const n = Number(postcode);

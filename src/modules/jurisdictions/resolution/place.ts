@@ -10,7 +10,7 @@ import { label } from './describe.js';
 import type { Explanation } from './explanation.js';
 import { entryMunicipalities } from './forwarding.js';
 import { assumeSpelling, conflictWithPostcode, MAX_NEAR_MISSES, nearElsewhere, nearInCountry, nearInPostcode, type NearMiss } from './near-miss.js';
-import { byPostcodeRegion } from './nearby.js';
+import { byPostcodeRegion, inPostcodeRegion } from './nearby.js';
 import { byStreetOrAmbiguous, settle, settleByPostcodeOrCity, withCandidates, type Search } from './settle.js';
 import type { AddressInput, LookupInput, Place } from './types.js';
 
@@ -93,7 +93,7 @@ function cityNotInPostcode(s: Search): Place {
   return withCandidates(s, unique([...s.inPostcode, ...elsewhere]), settleByPostcodeOrCity);
 }
 
-/** A near miss of a name under the postcode: taken unless the city is nearer (or equal) to a name elsewhere. */
+/** A near miss of a name under the postcode: taken unless the city is another municipality's name or nearer to one elsewhere. */
 function nearMissInPostcode(s: Search, near: NearMiss, elsewhere: RegionEntry[]): Place {
   const conflict = conflictWithPostcode(s, near, elsewhere);
   if (conflict) return withCandidates(s, conflict, settleByPostcodeOrCity);
@@ -124,9 +124,15 @@ function nearMissAlone(s: Search): Place {
     return s.place;
   }
   assumeSpelling(s, far, false);
-  if (far.clear) {
+  // An unknown postcode still names its region: a near miss elsewhere is not taken against it.
+  const agrees = !s.place.postcode || inPostcodeRegion(s, far.municipalities[0]!);
+  if (far.clear && agrees) {
     if (s.place.postcode) s.ex.warn(`Postcode ${s.place.postcode} is unknown; resolved by the city name. Check the postcode.`);
     return settle(s, far.municipalities, `That is {m}.`);
+  }
+  if (far.clear) {
+    s.ex.step(`${label(far.municipalities[0]!)} has no postcode in the region of ${s.place.postcode}.`);
+    return withCandidates(s, far.municipalities, settleByPostcodeOrCity);
   }
   s.ex.step(`Not clearly one: ${n} municipalities have names as near or one letter further: ${far.municipalities.map(label).join(', ')}.`);
   return s.place.postcode ? byPostcodeRegion(s, far.municipalities) : byStreetOrAmbiguous(s, far.municipalities);
