@@ -103,6 +103,15 @@ describe('a misspelt city', () => {
     ]);
   });
 
+  it('as near to two names, with an unknown postcode: the postcode\'s region settles, no spelling is assumed', () => {
+    const { b } = world();
+    b.postcode('16761', '12065136', 'Hennigsdorf').postcode('17424', '13075049', 'Heringsdorf');
+    const r = lookup(b, { postalCode: '16999', city: 'Hernigsdorf' });
+    expect(r).toMatchObject({ status: 'RESOLVED', ags: '12065136', confidence: 0.72 });
+    expect(r.warnings).toEqual(['City "Hernigsdorf" is not known as written. Check the city.']);
+    expect(r.explanation).toContain('Postcode 16999 is unknown, but only Hennigsdorf, Stadt (12065136) has postcodes starting with 16.');
+  });
+
   it('that is near the name of a municipality elsewhere, not the postcode one: AMBIGUOUS with both', () => {
     const { b } = world();
     const r = lookup(b, { postalCode: '32756', city: 'Lemgi' });

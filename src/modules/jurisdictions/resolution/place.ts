@@ -123,19 +123,21 @@ function nearMissAlone(s: Search): Place {
     s.ex.step(`City "${s.city}" is not a municipality or locality known on ${s.at}${n ? ` (too many names are as close: ${n})` : ''}.`);
     return s.place;
   }
+  if (!far.clear) {
+    // Several names as near: none is assumed; the postcode's region or the street may still settle.
+    s.ex.step(`City "${s.city}" is not known as written, and not clearly one name: ${n} municipalities have names as near or one letter further: ${far.municipalities.map(label).join(', ')}.`);
+    s.ex.warn(`City "${s.city}" is not known as written. Check the city.`);
+    assume(s.place, CONFIDENCE.near);
+    return s.place.postcode ? byPostcodeRegion(s, far.municipalities) : byStreetOrAmbiguous(s, far.municipalities);
+  }
   assumeSpelling(s, far, false);
   // An unknown postcode still names its region: a near miss elsewhere is not taken against it.
-  const agrees = !s.place.postcode || inPostcodeRegion(s, far.municipalities[0]!);
-  if (far.clear && agrees) {
-    if (s.place.postcode) s.ex.warn(`Postcode ${s.place.postcode} is unknown; resolved by the city name. Check the postcode.`);
-    return settle(s, far.municipalities, `That is {m}.`);
-  }
-  if (far.clear) {
+  if (s.place.postcode && !inPostcodeRegion(s, far.municipalities[0]!)) {
     s.ex.step(`${label(far.municipalities[0]!)} has no postcode in the region of ${s.place.postcode}.`);
     return withCandidates(s, far.municipalities, settleByPostcodeOrCity);
   }
-  s.ex.step(`Not clearly one: ${n} municipalities have names as near or one letter further: ${far.municipalities.map(label).join(', ')}.`);
-  return s.place.postcode ? byPostcodeRegion(s, far.municipalities) : byStreetOrAmbiguous(s, far.municipalities);
+  if (s.place.postcode) s.ex.warn(`Postcode ${s.place.postcode} is unknown; resolved by the city name. Check the postcode.`);
+  return settle(s, far.municipalities, `That is {m}.`);
 }
 
 /** The city fits a municipality of the postcode by its name or by a locality under this postcode. */
