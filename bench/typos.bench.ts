@@ -1,6 +1,6 @@
 // Accuracy of the place matching on the national data set (issue #18): seeded typo sets and the
 // town-hall set, run through the resolution in process.
-//   npx tsx bench/typos.bench.ts            (BENCH_TYPOS=1500 per set, BENCH_SEED=18)
+//   npx tsx bench/typos.bench.ts            (BENCH_TYPOS=1500 per set, BENCH_SEED=18, BENCH_EDITS=1 typos per name)
 // Data: the GV100AD 2025 edition, the postcode mapping and the demo authorities, loaded once into a
 // PGlite folder (BENCH_TYPOS_DB, default /tmp/bv-typos-db) that later runs reuse.
 // Sets:
@@ -33,6 +33,7 @@ const POSTCODES = path.join(shared, 'postcodes/zuordnung_plz_ort.csv');
 const DB_DIR = process.env.BENCH_TYPOS_DB ?? '/tmp/bv-typos-db';
 const N = Number(process.env.BENCH_TYPOS ?? 1500);
 const SEED = Number(process.env.BENCH_SEED ?? 18);
+const EDITS = Number(process.env.BENCH_EDITS ?? 1);
 export const AT = '2026-11-22';
 const actor = { id: 'bench' };
 
@@ -96,13 +97,14 @@ export function typo(name: string, rnd: () => number): string {
 }
 
 /** Typo cases: a name that folds to a real municipality or locality is not a typo and is skipped. */
-export function typoCases(ix: DirectoryIndex, all: Municipality[], n: number, seed: number, withPostcode: boolean): Case[] {
+export function typoCases(ix: DirectoryIndex, all: Municipality[], n: number, seed: number, withPostcode: boolean, edits = 1): Case[] {
   const rnd = random(seed);
   const pool = all.filter((m) => !withPostcode || m.townHallPostcode);
   const out: Case[] = [];
   while (out.length < n) {
     const m = pool[Math.floor(rnd() * pool.length)]!;
-    const city = typo(m.city, rnd);
+    let city = m.city;
+    for (let e = 0; e < edits; e++) city = typo(city, rnd);
     const k = cityKey(city);
     if (k === cityKey(m.city) || ix.municipalitiesByCity.has(k) || ix.postcodesByLocality.has(k)) continue;
     out.push(withPostcode ? { ags: m.ags, city, postalCode: m.townHallPostcode! } : { ags: m.ags, city });
@@ -151,8 +153,8 @@ async function main() {
   const townHall = all.filter((m) => m.townHallPostcode).map((m) => ({ ags: m.ags, city: m.city, postalCode: m.townHallPostcode! }));
   const sets: [string, Case[]][] = [
     ['town hall', townHall],
-    ['typo+postcode', typoCases(ix, all, N, SEED, true)],
-    ['typo alone', typoCases(ix, all, N, SEED + 1, false)],
+    ['typo+postcode', typoCases(ix, all, N, SEED, true, EDITS)],
+    ['typo alone', typoCases(ix, all, N, SEED + 1, false, EDITS)],
   ];
   for (const [name, cases] of sets) {
     const t0 = performance.now();
