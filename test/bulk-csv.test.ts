@@ -87,7 +87,7 @@ forEachEngine('resolve CSV: hostile input and output', (engine) => {
       path.join(dir, 'stray.csv'),
       ['id,ags', '1,05766020', '2,0576"6020', '3,"05766020', '4,05766020', '5,05766020,extra', '6,05766020', ''].join('\n'),
     );
-    expect(rows.map((r) => [r[0], r[2], r[11]])).toEqual([
+    expect(rows.map((r) => [r[0], r[2], r[12]])).toEqual([
       ['1', 'RESOLVED', ''],
       ['', 'ERROR', 'line 3: stray quote inside unquoted field 2'],
       ['', 'ERROR', 'line 4: unterminated quoted field (field 2)'],
@@ -122,7 +122,7 @@ forEachEngine('resolve CSV: hostile input and output', (engine) => {
     // Only the well-formed kinds (0 and 2) resolve; every other line is its own ERROR row.
     const resolvable = lines.slice(1).filter((_, i) => i % kinds.length === 0 || i % kinds.length === 2).length;
     expect(summary.byStatus).toEqual({ RESOLVED: resolvable, ERROR: lines.length - 1 - resolvable });
-    expect(rows.filter((r) => r[2] === 'ERROR').every((r) => /^line \d+: /.test(r[11]!))).toBe(true);
+    expect(rows.filter((r) => r[2] === 'ERROR').every((r) => /^line \d+: /.test(r[12]!))).toBe(true);
     expect(csvParseCalls.n).toBeGreaterThan(0);
   }, 120_000);
 });

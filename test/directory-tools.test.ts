@@ -119,13 +119,16 @@ forEachEngine('demo directory and CSV resolution', (engine) => {
     const summary = await resolveCsv({ input, output, index: ix, today: '2026-11-22' });
     expect(summary).toEqual({ rows: 5, byStatus: { RESOLVED: 3, AMBIGUOUS: 1, ERROR: 1 } });
     const lines = chunks.join('').trim().split('\n');
-    expect(lines[0]).toBe('id,street,houseNumber,postalCode,city,status,authority_key,authority_name,authority_postal_code,authority_city,electronic,ags,candidates,warnings,error');
+    expect(lines[0]).toBe('id,street,houseNumber,postalCode,city,status,authority_key,authority_name,authority_postal_code,authority_city,electronic,ags,confidence,candidates,warnings,error');
     expect(lines[1]).toMatch(/^1,Mittelstraße,12,32657,Lemgo,RESOLVED,demo:057660044,\[DEMO\] Vollstreckungsstelle Lemgo, Stadt|^1,Mittelstraße,12,32657,Lemgo,RESOLVED,demo:057660044,"\[DEMO\]/);
     expect(lines[2]).toMatch(/^2,"Hauptstraße, Hinterhaus",3,22113,,AMBIGUOUS,/);
     expect(lines[2]).toContain('01062053:demo:010620053 02000000:demo:020000000');
     expect(lines[3]).toMatch(/^3,Bahnhofstr\.,1,22113,Oststeinbek,RESOLVED,demo:010620053,/);
-    expect(lines[4]).toBe(`4,Dorfstraße,1,1234X,Nirgendwo,ERROR,,,,,,,,,"line 5.address.postalCode: ""1234X"" is not a postcode: expected 5 digits"`);
+    expect(lines[4]).toBe(`4,Dorfstraße,1,1234X,Nirgendwo,ERROR,,,,,,,,,,"line 5.address.postalCode: ""1234X"" is not a postcode: expected 5 digits"`);
     expect(lines[5]).toMatch(/^5,Marktplatz,1,01067,Dresden,RESOLVED,demo:146120000,/);
+    // confidence: 1 as written, 0 between places
+    expect(lines[1]).toContain(',05766044,1,');
+    expect(lines[2]).toContain(',,0,01062053:demo:010620053');
     // With a message type the column is route's decision: demo authorities have no data centre, so post, and why.
     const routed: string[] = [];
     const out2 = new (await import('node:stream')).PassThrough();

@@ -12,7 +12,7 @@ import { clock, testActor } from './helpers/fixtures.js';
 
 const RESULT = `status authority { key name kind postalAddress { street houseNumber poBox postalCode city } acceptedMessageTypes }
   municipality { ags name } jurisdiction { id level areaKey } candidates { municipality { ags name } authority { key } settleBy }
-  explanation warnings acceptsMessageType input { task at messageType postalCode city ags address { street houseNumber postalCode city } }`;
+  explanation warnings acceptsMessageType confidence input { task at messageType postalCode city ags address { street houseNumber postalCode city } }`;
 const LOOKUP = `query($input: JurisdictionInput!) { responsibleAuthority(input: $input) { ${RESULT} } }`;
 
 const CREATE_AUTHORITY = `mutation($input: CreateAuthorityInput!) { createAuthority(input: $input) { id key version status tenantCode } }`;
@@ -161,10 +161,18 @@ forEachEngine('jurisdictions and lookups', (engine) => {
     });
 
     it('flags a city that does not fit the postcode and resolves by the postcode', async () => {
-      const r = await lookup({ address: { postalCode: '32756', city: 'Detmolt' } });
+      const r = await lookup({ address: { postalCode: '32756', city: 'Hinterwald' } });
       expect(r.status).toBe('RESOLVED');
       expect(r.municipality.ags).toBe('05766020');
-      expect(r.warnings[0]).toMatch(/City "Detmolt" is not known for postcode 32756/);
+      expect(r.warnings[0]).toMatch(/City "Hinterwald" is not known for postcode 32756/);
+      expect(r.confidence).toBe(0.8);
+    });
+
+    it('reads a misspelt city as the postcode municipality\'s name, says so, and lowers the confidence', async () => {
+      const r = await lookup({ address: { postalCode: '32756', city: 'Detmolt' } });
+      expect(r).toMatchObject({ status: 'RESOLVED', municipality: { ags: '05766020' }, confidence: 0.9 });
+      expect(r.warnings).toEqual(['City "Detmolt" is not known as written; assumed "Detmold". Check the city.']);
+      expect((await lookup({ address: { postalCode: '32756', city: 'Detmold' } })).confidence).toBe(1);
     });
 
     it('a city alone resolves when it is unique', async () => {

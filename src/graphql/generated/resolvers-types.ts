@@ -802,6 +802,13 @@ export type JurisdictionResult = {
   acceptsMessageType?: Maybe<Scalars['Boolean']['output']>;
   authority?: Maybe<Authority>;
   candidates: Array<JurisdictionCandidate>;
+  /**
+   * How sure the matched place is, 0–1: 1 when the input matched as written (or by key); less when a
+   * spelling, a variant of the name, a postcode's region, or one side of a disagreeing postcode and city
+   * was assumed (explanation and warnings say which); 0 when no one place was matched (AMBIGUOUS between
+   * municipalities, NOT_FOUND). README, "Confidence".
+   */
+  confidence: Scalars['Float']['output'];
   /** With messageType, for a RESOLVED lookup: route's decision for the lookup's instant, with its reasons. Null otherwise. */
   electronicDelivery?: Maybe<ElectronicDelivery>;
   /**
@@ -2537,6 +2544,7 @@ export type JurisdictionResultResolvers<ContextType = GraphQLContext, ParentType
   acceptsMessageType?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   authority?: Resolver<Maybe<ResolversTypes['Authority']>, ParentType, ContextType>;
   candidates?: Resolver<Array<ResolversTypes['JurisdictionCandidate']>, ParentType, ContextType>;
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   electronicDelivery?: Resolver<Maybe<ResolversTypes['ElectronicDelivery']>, ParentType, ContextType>;
   explanation?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   forwardedFrom?: Resolver<Maybe<ResolversTypes['KeyForwarding']>, ParentType, ContextType>;

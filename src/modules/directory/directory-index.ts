@@ -1,7 +1,9 @@
 // The in-memory directory: everything a lookup needs, loaded from the database (the source of
 // truth) and rebuilt whenever the directory changes. Lookups never wait on the database.
 import type { authorities, dataCenters, jurisdictions, RegionLevel, StructuralChangeKind } from '../../db/schema.js';
+import { nameAliases } from '../addresses/name-variants.js';
 import { cityKey, municipalityCityKey } from '../addresses/normalize.js';
+import { NameIndex } from './name-index.js';
 
 export interface Validity {
   validFrom: string | null;
@@ -102,6 +104,8 @@ export class DirectoryIndex {
   readonly municipalitiesByCity = new Map<string, RegionEntry[]>();
   readonly postcodes = new Map<string, PostcodeEntry[]>();
   readonly postcodesByLocality = new Map<string, PostcodeEntry[]>();
+  /** AGS → its postcode entries (where an unknown postcode lies, among homonyms) */
+  readonly postcodesByAgs = new Map<string, PostcodeEntry[]>();
   readonly streets = new Map<string, StreetEntry[]>(); // `${postcode}:${streetKey}`
   readonly streetsInMunicipality = new Map<string, StreetEntry[]>(); // `${ags}:${streetKey}`
   /** task → area key → rules */
@@ -117,6 +121,10 @@ export class DirectoryIndex {
   readonly tenants = new Map<string, TenantFact>();
   /** data centre id → status, endpoints and encryption certificates (for the delivery decision) */
   readonly dataCenters = new Map<number, DataCenterFact>();
+
+  /** Built on first use (a lookup the exact maps miss), dropped when names or streets are added. */
+  private nearMissCities: NameIndex | undefined;
+  private nearMissStreets: Map<string, string[]> | undefined;
 
   constructor(
     readonly version: number,
@@ -143,6 +151,7 @@ export class DirectoryIndex {
     if (r.level === 'MUNICIPALITY') {
       push(this.municipalitiesByArs, r.ars, entry);
       push(this.municipalitiesByCity, entry.cityKey, entry);
+      this.nearMissCities = undefined;
     }
   }
 
@@ -150,11 +159,40 @@ export class DirectoryIndex {
     const entry: PostcodeEntry = { ...p, localityKey: cityKey(p.locality) };
     push(this.postcodes, p.postcode, entry);
     push(this.postcodesByLocality, entry.localityKey, entry);
+    push(this.postcodesByAgs, p.ags, entry);
+    this.nearMissCities = undefined;
   }
 
   addStreet(s: StreetEntry): void {
     push(this.streets, `${s.postcode}:${s.streetKey}`, s);
     push(this.streetsInMunicipality, `${s.ags}:${s.streetKey}`, s);
+    this.nearMissStreets = undefined;
+  }
+
+  /** Every municipality name, locality and alias, for near misses of a city (built once, lazily). */
+  cityNames(): NameIndex {
+    if (this.nearMissCities) return this.nearMissCities;
+    const names = new NameIndex();
+    for (const [key, entries] of this.municipalitiesByCity) {
+      names.add(key);
+      for (const m of entries) for (const alias of nameAliases(m.name, m.ags!)) names.add(key, alias);
+    }
+    for (const key of this.postcodesByLocality.keys()) names.add(key);
+    return (this.nearMissCities = names);
+  }
+
+  /** The street keys of the directory under a postcode (`P:${postcode}`) or in a municipality (`M:${ags}`). */
+  streetKeysIn(where: string): string[] {
+    if (!this.nearMissStreets) {
+      const m = new Map<string, string[]>();
+      for (const k of this.streets.keys()) push(m, `P:${k.slice(0, 5)}`, k.slice(6));
+      for (const k of this.streetsInMunicipality.keys()) {
+        const i = k.indexOf(':');
+        push(m, `M:${k.slice(0, i)}`, k.slice(i + 1));
+      }
+      this.nearMissStreets = m;
+    }
+    return this.nearMissStreets.get(where) ?? [];
   }
 
   addAuthority(a: AuthorityRow): void {

@@ -49,6 +49,7 @@ export const RESULT_COLUMNS = [
   'authority_city',
   'electronic',
   'ags',
+  'confidence',
   'candidates',
   'warnings',
   'error',
@@ -74,7 +75,7 @@ export interface BulkSummary {
 
 type Out = (string | number | boolean | null)[];
 
-const errorResult = (message: string): Out => ['ERROR', null, null, null, null, null, null, null, null, message];
+const errorResult = (message: string): Out => ['ERROR', null, null, null, null, null, null, null, null, null, message];
 
 /** The columns the header names; a header without any address or key column is refused. */
 function columnsOf(header: string[], file: string, line: number): Columns {
@@ -115,6 +116,7 @@ function resolveRow(o: BulkOptions, cols: Columns, line: number, fields: string[
       // The routing decision itself (empty without a message type), with its reasons when it is post.
       r.electronicDelivery ? r.electronicDelivery.electronic : null,
       r.ags,
+      r.confidence,
       r.candidates.map((c) => `${c.ags ?? ''}:${c.authority?.key ?? ''}`).join(' ') || null,
       [...r.warnings, ...(r.electronicDelivery && !r.electronicDelivery.electronic ? r.electronicDelivery.reasons.map((x) => x.text) : [])].join(' ') || null,
       null,

@@ -7,6 +7,7 @@ import { describeRule, label } from './describe.js';
 import type { Explanation } from './explanation.js';
 import { plannedChanges } from './planned.js';
 import { germanDayStart } from './instant.js';
+import { nearStreetRule } from './near-street.js';
 import { lookupResult } from './result.js';
 import { chooseRules, municipalityAreaKeys, regionAreaKeys, type RuleChoice } from './rules.js';
 import type { Candidate, Found, LookupInput, LookupResult } from './types.js';
@@ -19,11 +20,13 @@ export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, 
   const planned = plannedChanges(ix, municipality, input.at, ex);
   if (!ix.taskCodes.has(input.task)) {
     ex.step(`Task ${input.task} is not in the task list.`);
-    return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs, plannedChanges: planned });
+    return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs, plannedChanges: planned, confidence: place?.confidence ?? 1 });
   }
   if (place?.houseNumber === undefined && input.address?.houseNumber) {
     ex.warn(`House number "${input.address.houseNumber}" is not a house number; street rules with number ranges cannot apply.`);
   }
+  if (municipality && place) nearStreetRule(ix, input.task, input.at, municipality, place, ex);
+  const confidence = place?.confidence ?? 1;
   const areaKeys = municipality ? municipalityAreaKeys(municipality) : regionAreaKeys(regionArs!);
   const choice = chooseRules(ix, input.task, input.at, areaKeys, place, ex);
   const forWhat = `task ${input.task} on ${input.at}`;
@@ -31,22 +34,22 @@ export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, 
   if (choice.needsHouseNumber.length && (!choice.winners.length || choice.winners[0]!.specificity < STREET_RANGE_SPECIFICITY)) {
     ex.step(`The street has rules by house number; without a valid house number they cannot be decided.`);
     const candidates = houseNumberCandidates(ix, choice, municipality);
-    return lookupResult(input, ex, forwardedFrom, 'AMBIGUOUS', { ags, regionArs, candidates, plannedChanges: planned });
+    return lookupResult(input, ex, forwardedFrom, 'AMBIGUOUS', { ags, regionArs, candidates, plannedChanges: planned, confidence });
   }
   if (!choice.winners.length) {
     ex.step(`No jurisdiction for ${forWhat} covers ${municipality ? label(municipality) : `region ${regionArs}`}.`);
-    return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs, plannedChanges: planned });
+    return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs, plannedChanges: planned, confidence });
   }
   if (choice.winners.length > 1) {
     ex.step(`${choice.winners.length} rules of equal specificity apply: ${choice.winners.map((r) => `#${r.id}`).join(', ')}.`);
     const candidates = choice.winners.map((r) => ruleCandidate(ix, r, municipality, equalRuleSettleBy(r)));
-    return lookupResult(input, ex, forwardedFrom, 'AMBIGUOUS', { ags, regionArs, candidates, plannedChanges: planned });
+    return lookupResult(input, ex, forwardedFrom, 'AMBIGUOUS', { ags, regionArs, candidates, plannedChanges: planned, confidence });
   }
   const rule = choice.winners[0]!;
   const authority = ix.authoritiesById.get(rule.authorityId)!;
   ex.step(`Most specific for ${forWhat}: ${describeRule(rule, authority)}.`);
   const electronicDelivery = input.messageType ? deliveryStep(ix, authority, input, ex) : null;
-  return lookupResult(input, ex, forwardedFrom, 'RESOLVED', { ags, regionArs, authority, rule, electronicDelivery, plannedChanges: planned });
+  return lookupResult(input, ex, forwardedFrom, 'RESOLVED', { ags, regionArs, authority, rule, electronicDelivery, plannedChanges: planned, confidence });
 }
 
 /** Route's decision for the lookup's instant, as the last step. */

@@ -23,6 +23,8 @@ export interface Outcome {
   acceptsMessageType?: boolean | null;
   plannedChanges?: PlannedChange[];
   electronicDelivery?: DeliveryDecision | null;
+  /** of the matched place; without one (AMBIGUOUS between places, NOT_FOUND) 0 */
+  confidence?: number;
 }
 
 const NOTHING: Outcome = Object.freeze({});
@@ -42,6 +44,7 @@ export function lookupResult(input: LookupInput, ex: Explanation, forwardedFrom:
     plannedChanges: o.plannedChanges ?? [],
     acceptsMessageType: o.electronicDelivery ? o.electronicDelivery.electronic : null,
     electronicDelivery: o.electronicDelivery ?? null,
+    confidence: o.confidence ?? 0,
     input,
   };
 }

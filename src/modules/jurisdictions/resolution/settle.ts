@@ -1,8 +1,9 @@
 // How a place search ends: with one municipality, or with candidates and what would settle them.
 // The street directory is the last tiebreaker between municipalities.
-import { isValidAt, type DirectoryIndex, type PostcodeEntry, type RegionEntry } from '../../directory/directory-index.js';
+import { isValidAt, type DirectoryIndex, type PostcodeEntry, type RegionEntry, type StreetEntry } from '../../directory/directory-index.js';
 import { cityOf, label } from './describe.js';
 import type { Explanation } from './explanation.js';
+import { assumeStreet, directoryStreetKeys, nearestStreetKey } from './near-street.js';
 import type { Place } from './types.js';
 
 /** One place search under way: the input read so far and what it matched. */
@@ -33,14 +34,25 @@ export function settle(s: Search, list: RegionEntry[], how: string): Place {
 
 /** The municipalities among `among` that have the street of the input, by the street directory. */
 function withStreet(s: Search, among: RegionEntry[]): RegionEntry[] {
-  const { place, ix } = s;
+  const { place } = s;
   if (!place.streetKey) return [];
-  const hits = place.postcode
-    ? (ix.streets.get(`${place.postcode}:${place.streetKey}`) ?? [])
-    : among.flatMap((m) => ix.streetsInMunicipality.get(`${m.ags}:${place.streetKey}`) ?? []);
-  const ags = new Set<string>();
-  for (const h of hits) if (isValidAt(h, s.at)) ags.add(h.ags);
+  let hits = streetEntries(s, among, place.streetKey);
+  if (!hits.length) {
+    // Not as written: a misspelling of one street the directory clearly knows there?
+    const near = nearestStreetKey(directoryStreetKeys(s.ix, place, among), place.streetKey);
+    hits = near === undefined ? [] : streetEntries(s, among, near);
+    if (hits.length) assumeStreet(place, near!, hits[0]!.name, s.ex, 'street directory');
+  }
+  const ags = new Set(hits.map((h) => h.ags));
   return among.filter((m) => ags.has(m.ags!));
+}
+
+/** The street directory's entries of the street key valid on the date, under the postcode or in `among`. */
+function streetEntries(s: Search, among: RegionEntry[], key: string): StreetEntry[] {
+  const hits = s.place.postcode
+    ? (s.ix.streets.get(`${s.place.postcode}:${key}`) ?? [])
+    : among.flatMap((m) => s.ix.streetsInMunicipality.get(`${m.ags}:${key}`) ?? []);
+  return hits.filter((h) => isValidAt(h, s.at));
 }
 
 export function byStreetOrAmbiguous(s: Search, among: RegionEntry[]): Place {

@@ -64,6 +64,8 @@ export interface LookupResult {
   acceptsMessageType: boolean | null;
   /** with a message type, for a RESOLVED lookup: route's decision for the lookup's instant */
   electronicDelivery: DeliveryDecision | null;
+  /** how sure the matched place is: 1 as written, less for an assumed spelling or region; 0 without one place */
+  confidence: number;
   input: LookupInput;
 }
 
@@ -74,6 +76,8 @@ export interface Place {
   forwards: Map<string, Forwarding>;
   /** set when the place could not be settled */
   candidates?: Candidate[];
+  /** 1, or less for each assumption made on the way (confidence.ts) */
+  confidence: number;
   postcode?: string;
   street?: string;
   streetKey?: string;

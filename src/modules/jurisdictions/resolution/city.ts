@@ -1,0 +1,26 @@
+// The municipalities a city name stands for: by the municipality's name or by a locality's.
+import { isValidAt, type RegionEntry } from '../../directory/directory-index.js';
+import { entryMunicipalities } from './forwarding.js';
+import type { Search } from './settle.js';
+
+/** Municipalities whose name or a locality of which has the city key, on the date. */
+export function municipalitiesOfKey(s: Search, key: string): RegionEntry[] {
+  const byName = (s.ix.municipalitiesByCity.get(key) ?? []).filter((m) => isValidAt(m, s.at));
+  const byLocality = (s.ix.postcodesByLocality.get(key) ?? [])
+    .filter((p) => isValidAt(p, s.at))
+    .flatMap((p) => entryMunicipalities(s.ix, p, s.at, s.place.forwards));
+  return unique([...byName, ...byLocality]);
+}
+
+/** The input city's municipalities (looked up once). */
+export function municipalitiesOfCity(s: Search): RegionEntry[] {
+  if (s.byCity) return s.byCity;
+  return (s.byCity = s.cityK ? municipalitiesOfKey(s, s.cityK) : []);
+}
+
+/** Each municipality once, by AGS. */
+export function unique(list: RegionEntry[]): RegionEntry[] {
+  const seen = new Map<string, RegionEntry>();
+  for (const m of list) if (m.ags && !seen.has(m.ags)) seen.set(m.ags, m);
+  return [...seen.values()].sort((a, b) => a.ags!.localeCompare(b.ags!));
+}
