@@ -245,7 +245,7 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
     await page.getByRole('heading', { name: 'Vorschau – noch nichts geschrieben' }).waitFor();
     await page.getByRole('heading', { name: 'Neue Behörden (1)' }).waitFor();
     await page.getByRole('heading', { name: 'Neue Zuständigkeiten (2)' }).waitFor();
-    expect(await page.getByRole('status', { name: 'Änderungen' }).textContent()).toContain('1 Behörden neu');
+    expect(await page.getByRole('status', { name: 'Änderungen' }).textContent()).toContain('1 Behörde neu');
     await screenshot(page, 'import-preview');
     expect(await lookUp(page, '05766020')).toBe('Keine Behörde zuständig');
     expect(await authorities()).toBe(before);

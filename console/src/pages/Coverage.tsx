@@ -9,7 +9,7 @@ import { canRegisterJurisdictions } from '../auth/permissions';
 import { useSession } from '../auth/session';
 import { ErrorSummary, SelectField, TextField } from '../components/Field';
 import { Loading, Page } from '../components/Page';
-import { COVERAGE_GAPS, formatDate, todayInGermany } from '../text';
+import { count, COVERAGE_GAPS, formatDate, plural, todayInGermany } from '../text';
 
 const TASKS = gql`
   query ConsoleCoverageTasks {
@@ -96,7 +96,7 @@ function Report({ question, onDistrict }: { question: Question; onDistrict: (ars
     <section aria-labelledby="report">
       <h2 id="report">{c.task} am {formatDate(c.at)}{c.district && `, Kreis ${c.district}`}</h2>
       <ul className="totals" role="status">
-        <li><strong>{c.municipalities}</strong> Gemeinden</li>
+        <li><strong>{c.municipalities}</strong> {plural(c.municipalities, 'Gemeinde', 'Gemeinden')}</li>
         <li><strong className="ok">{c.covered}</strong> abgedeckt</li>
         <li><strong className={c.uncovered ? 'warn' : 'ok'}>{c.uncovered}</strong> nicht abgedeckt</li>
         <li><strong>{c.partiallyCovered}</strong> davon mit Straßenregeln</li>
@@ -159,7 +159,7 @@ function UncoveredPage({ question, after, first, last, onMore }: { question: Que
           <td>{m.candidates.length ? m.candidates.map((a, i) => <span key={a.key}>{i > 0 && ', '}<Link to={`/authorities/${encodeURIComponent(a.key)}`}>{a.name}</Link></span>) : '–'}</td>
         </tr>
       ))}
-      {data && after === null && <tr className="summary"><td colSpan={6}>{data.totalCount} Gemeinden ohne zuständige Behörde</td></tr>}
+      {data && after === null && <tr className="summary"><td colSpan={6}>{count(data.totalCount, 'Gemeinde', 'Gemeinden')} ohne zuständige Behörde</td></tr>}
       {data && last && data.pageInfo.hasNextPage && data.pageInfo.endCursor && (
         <tr><td colSpan={6}><button type="button" onClick={() => onMore(data.pageInfo.endCursor!)}>Weitere laden</button></td></tr>
       )}
