@@ -9,6 +9,7 @@ import { canRegisterJurisdictions } from '../auth/permissions';
 import { useSession } from '../auth/session';
 import { ErrorSummary, SelectField, TextField } from '../components/Field';
 import { Loading, Page } from '../components/Page';
+import { UnknownScope, useTenantKnown } from '../components/UnknownScope';
 import { count, COVERAGE_GAPS, formatDate, plural, todayInGermany } from '../text';
 
 const TASKS = gql`
@@ -51,6 +52,7 @@ export function CoveragePage() {
   const [draft, setDraft] = useState<Question>({ task: 'VOLLSTRECKUNGSHILFE', at: todayInGermany(), district: '' });
   const [asked, setAsked] = useState<Asked>({ q: draft, n: 0 });
   const [tasks] = useQuery<{ tasks: { code: string; name: string }[] }>({ query: TASKS });
+  const tenantKnown = useTenantKnown(principal.role === 'TENANT_MANAGER' ? principal.scope : null);
   if (!canRegisterJurisdictions(principal)) return <Page title="Kein Zugriff"><p>Die Abdeckung sehen die Administration und die Mandantenverwaltung.</p></Page>;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -66,6 +68,7 @@ export function CoveragePage() {
         Gemeinden, für die eine Ermittlung nach ihrem Schlüssel keine zuständige Behörde ergibt
         {principal.role === 'TENANT_MANAGER' && <> – im Gebiet Ihres Mandanten <strong>{principal.scope}</strong></>}.
       </p>
+      {tenantKnown === false && <UnknownScope what="Der Mandant" code={principal.scope ?? ''} />}
       <form role="search" aria-label="Abdeckung ermitteln" onSubmit={submit} className="card filters">
         <SelectField label="Aufgabe" value={draft.task} onChange={(e) => setDraft({ ...draft, task: e.target.value })}>
           {(tasks.data?.tasks ?? [{ code: 'VOLLSTRECKUNGSHILFE', name: 'Vollstreckungshilfe' }]).map((t) => <option key={t.code} value={t.code}>{t.name}</option>)}
@@ -103,7 +106,9 @@ function Report({ question, onDistrict }: { question: Question; onDistrict: (ars
       </ul>
       {c.districts.length > 0 && <Districts districts={c.districts} current={c.district} onDistrict={onDistrict} />}
       <h3>Gemeinden ohne zuständige Behörde</h3>
-      {c.uncovered === 0 ? (
+      {c.municipalities === 0 ? (
+        <p>Das Gebiet ist leer: Es enthält keine Gemeinden, daher lässt sich nichts über die Abdeckung sagen.</p>
+      ) : c.uncovered === 0 ? (
         <p className="ok">Alle Gemeinden sind abgedeckt.</p>
       ) : (
         <table className="table">
