@@ -135,7 +135,7 @@ function Districts({ districts, current, onDistrict }: { districts: District[]; 
             <tr key={d.ars}>
               <td>{d.name ? <Link to={`/regions/${d.ars}`}>{d.name}</Link> : 'Gebiet ohne Kreis'} <code>{d.ars}</code></td>
               <td>{d.municipalities}</td><td>{d.covered}</td><td>{d.uncovered}</td><td>{d.partiallyCovered}</td>
-              <td>{current !== d.ars && <button type="button" onClick={() => onDistrict(d.ars)} aria-label={`Nur ${d.name ?? d.ars} zeigen`}>Nur diesen Kreis</button>}</td>
+              <td>{current !== d.ars && <button type="button" className="nowrap" onClick={() => onDistrict(d.ars)} aria-label={`Nur ${d.name ?? d.ars} zeigen`}>Nur diesen Kreis</button>}</td>
             </tr>
           ))}
         </tbody>
