@@ -24,7 +24,7 @@ import { loadDemoSeed } from '../../seed/load.js';
 import { gql, serve } from '../helpers/app.js';
 import { engines } from '../helpers/engines.js';
 import { describeInBrowser, launch, screenshot, sealedContext } from './browser.js';
-import { lookUp, nav, signInAs } from './steps.js';
+import { expectNoPageScroll, lookUp, nav, signInAs } from './steps.js';
 
 type App = Parameters<typeof gql>[0];
 
@@ -204,9 +204,12 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
     expect(await districts.nth(1).textContent()).toContain('05766');
     expect(await page.getByText(/^02/).count()).toBe(0);
     await screenshot(page, 'coverage-tenant-manager-tablet');
+    await expectNoPageScroll(page);
     // Structural changes: read, but no decisions (the API would refuse them).
     await nav(page, 'Gebietsänderungen');
     await page.getByRole('navigation', { name: 'Status' }).getByRole('link', { name: 'Geplant' }).click();
+    await page.getByRole('row', { name: /Lemgo, Alte Hansestadt/ }).waitFor();
+    await expectNoPageScroll(page);
     await page.getByRole('row', { name: /Lemgo, Alte Hansestadt/ }).getByRole('link').click();
     await page.getByRole('heading', { name: /^Umbenennung zum/ }).waitFor();
     expect(await page.getByRole('button').filter({ hasText: /Stichtag ändern|Stornieren|Bestätigen/ }).count()).toBe(0);

@@ -27,7 +27,7 @@ describe('chart scale', () => {
       expect(ticks.every(Number.isInteger)).toBe(true);
       expect(ticks[ticks.length - 1]).toBeGreaterThanOrEqual(max);
       expect(ticks.length).toBeLessThanOrEqual(6);
-      expect(new Set(ticks.slice(1).map((t, i) => t - ticks[i])).size).toBe(1);
+      expect(new Set(ticks.slice(1).map((t, i) => t - ticks[i]!)).size).toBe(1);
     }
   });
 
