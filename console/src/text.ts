@@ -186,3 +186,13 @@ export function dayBefore(iso: string): string {
   d.setUTCDate(d.getUTCDate() - 1);
   return d.toISOString().slice(0, 10);
 }
+
+/** The word for a count: singular for exactly 1 ("1 Behörde", "2 Behörden", "0 Behörden"). */
+export function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
+/** A count with its word, e.g. count(1, 'Gemeinde', 'Gemeinden') → "1 Gemeinde". */
+export function count(n: number, one: string, many: string): string {
+  return `${n} ${plural(n, one, many)}`;
+}

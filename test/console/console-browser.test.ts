@@ -105,8 +105,16 @@ describeInBrowser('console in Chromium: development sign-in [pglite]', (executab
     await page.getByRole('button', { name: 'Zuständigkeit anlegen' }).click();
     await page.getByLabel(/Gemeindeschlüssel \(AGS/).fill('05766020');
     await page.getByRole('button', { name: 'Zuständigkeit anlegen' }).click();
-    await page.getByRole('cell', { name: 'Gemeinde 05766020' }).waitFor();
+    // The task by its name, the municipality with its name beside the key.
+    await page.getByRole('cell', { name: 'Gemeinde 05766020 (Detmold, Stadt)' }).waitFor();
+    await page.getByRole('cell', { name: 'Vollstreckungshilfe' }).waitFor();
     await screenshot(page, 'authority');
+
+    // "Prüfen" asks the lookup the rule's question at once.
+    await page.getByRole('link', { name: 'Ergebnis in der Zuständigkeitsermittlung prüfen' }).click();
+    await page.getByRole('heading', { name: 'Zuständige Behörde gefunden' }).waitFor();
+    expect(await page.getByLabel(/Gemeindeschlüssel/).inputValue()).toBe('05766020');
+    expect(await page.getByLabel('Aufgabe').inputValue()).toBe('VOLLSTRECKUNGSHILFE');
 
     expect(await lookUp(page, '05766020', '100')).toBe('Zuständige Behörde gefunden');
     await page.getByRole('link', { name: 'Stadt Detmold – Stadtkasse' }).waitFor();
@@ -202,6 +210,8 @@ describeInBrowser('console in Chromium: development sign-in [pglite]', (executab
     const page = await sealed.page();
     await signInAs(page, server.url, 'DATA_CENTER', 'krz-test');
     await page.getByRole('heading', { name: 'Ihr Rechenzentrum: Test-Rechenzentrum' }).waitFor();
+    // The start page offers nothing a data centre may not do.
+    expect(await page.locator('.tiles').textContent()).not.toMatch(/anlegen|bearbeiten/);
     await page.getByText('Hamburg (hamburg), Kreis Lippe (lippe)').waitFor();
     await nav(page, 'Behörden');
     await page.getByRole('link', { name: 'Kasse Hamburg' }).waitFor();
@@ -210,6 +220,37 @@ describeInBrowser('console in Chromium: development sign-in [pglite]', (executab
     await page.getByRole('heading', { name: 'Stadtkasse Lemgo' }).waitFor();
     expect(await page.getByRole('link', { name: 'Bearbeiten' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Zuständigkeit anlegen' }).count()).toBe(0);
+    expect(sealed.blocked).toEqual([]);
+    expect(sealed.problems).toEqual([]);
+    await sealed.context.close();
+  });
+  it('a sign-in without the code is stopped at the field; a code the directory does not know is named, not shown as empty or covered', async () => {
+    const sealed = await sealedContext(browser, [server.url]);
+    const page = await sealed.page();
+    await page.goto(`${server.url}/console/`);
+    await page.getByRole('heading', { name: 'Entwicklungsanmeldung' }).waitFor();
+    let tokenRequests = 0;
+    page.on('request', (r) => { if (r.url().endsWith('/console/dev-token')) tokenRequests++; });
+    for (const [role, message] of [['TENANT_MANAGER', 'Pflichtfeld: Geben Sie den Code Ihres Mandanten an.'], ['DATA_CENTER', 'Pflichtfeld: Geben Sie den Code Ihres Rechenzentrums an.']] as const) {
+      await page.getByLabel('Rolle').selectOption(role);
+      await page.getByRole('button', { name: 'Als Entwickler anmelden' }).click();
+      const field = page.getByLabel(/\(Code\)/);
+      await page.getByText(message).waitFor();
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      expect(await field.evaluate((e) => e === document.activeElement)).toBe(true);
+    }
+    expect(tokenRequests).toBe(0);
+
+    await signInAs(page, server.url, 'TENANT_MANAGER', 'gibt-es-nicht');
+    await page.getByText('Der Mandant „gibt-es-nicht“ ist dem Verzeichnis nicht bekannt.', { exact: false }).waitFor();
+    await nav(page, 'Abdeckung');
+    await page.getByText('Der Mandant „gibt-es-nicht“ ist dem Verzeichnis nicht bekannt.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Abdeckung ermitteln' }).click();
+    await page.getByText(/^Das Gebiet ist leer/).waitFor();
+    expect(await page.getByText('Alle Gemeinden sind abgedeckt.').count()).toBe(0);
+
+    await signInAs(page, server.url, 'DATA_CENTER', 'krz-unbekannt');
+    await page.getByText('Das Rechenzentrum „krz-unbekannt“ ist dem Verzeichnis nicht bekannt.', { exact: false }).waitFor();
     expect(sealed.blocked).toEqual([]);
     expect(sealed.problems).toEqual([]);
     await sealed.context.close();

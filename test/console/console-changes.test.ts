@@ -24,7 +24,7 @@ import { loadDemoSeed } from '../../seed/load.js';
 import { gql, serve } from '../helpers/app.js';
 import { engines } from '../helpers/engines.js';
 import { describeInBrowser, launch, screenshot, sealedContext } from './browser.js';
-import { lookUp, nav, signInAs } from './steps.js';
+import { expectNoPageScroll, lookUp, nav, signInAs } from './steps.js';
 
 type App = Parameters<typeof gql>[0];
 
@@ -204,9 +204,12 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
     expect(await districts.nth(1).textContent()).toContain('05766');
     expect(await page.getByText(/^02/).count()).toBe(0);
     await screenshot(page, 'coverage-tenant-manager-tablet');
+    await expectNoPageScroll(page);
     // Structural changes: read, but no decisions (the API would refuse them).
     await nav(page, 'Gebietsänderungen');
     await page.getByRole('navigation', { name: 'Status' }).getByRole('link', { name: 'Geplant' }).click();
+    await page.getByRole('row', { name: /Lemgo, Alte Hansestadt/ }).waitFor();
+    await expectNoPageScroll(page);
     await page.getByRole('row', { name: /Lemgo, Alte Hansestadt/ }).getByRole('link').click();
     await page.getByRole('heading', { name: /^Umbenennung zum/ }).waitFor();
     expect(await page.getByRole('button').filter({ hasText: /Stichtag ändern|Stornieren|Bestätigen/ }).count()).toBe(0);
@@ -215,7 +218,7 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
     await sealed.context.close();
   });
 
-  it('bulk import: a preview changes nothing, applying does; a broken CSV names its line; too large a file is refused; the export downloads', async () => {
+  it('bulk import: a preview changes nothing, applying does; a broken CSV names its line; too large a file and one not in UTF-8 are refused; the export downloads', async () => {
     const sealed = await sealedContext(browser, [server.url]);
     const page = await sealed.page();
     await signInAs(page, server.url, 'ADMIN');
@@ -236,16 +239,27 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
     // Too large a file is refused in the browser, before it is sent.
     await page.getByLabel('CSV-Datei').setInputFiles({ name: 'gross.csv', mimeType: 'text/csv', buffer: Buffer.alloc(8 * 1024 * 1024 + 1, 'x') });
     await page.getByText(/Die Datei gross\.csv ist zu groß \(8\.0 MiB\): der Server nimmt höchstens 8 MiB an/).waitFor();
+    await page.getByText(/Höchstens 8 MiB und 50\.000 Zeilen/).waitFor();
     expect(await page.getByRole('button', { name: 'Vorschau' }).isDisabled()).toBe(true);
+
+    // Excel's "CSV" in Windows-1252 (here Latin-1, "Lügde" with a single byte ü) is refused in the browser: nothing is guessed or previewed.
+    const lugde = { ...detmold, key: 'ags:05766048', name: 'Stadtkasse Lügde', city: 'Lügde', postal_code: '32676', scope_level: 'MUNICIPALITY', scope_key: '05766048' };
+    await page.getByLabel('CSV-Datei').setInputFiles({ name: 'luegde.csv', mimeType: 'text/csv', buffer: Buffer.from(csv(lugde), 'latin1') });
+    await page.getByRole('alert').getByText(/Die Datei luegde\.csv ist nicht in UTF-8 kodiert.*„CSV UTF-8/).waitFor();
+    expect(await page.getByRole('button', { name: 'Vorschau' }).isDisabled()).toBe(true);
+    expect(await page.getByLabel('oder CSV einfügen').inputValue()).toBe('');
+    expect(await page.getByRole('heading', { name: /^Vorschau/ }).count()).toBe(0);
+    expect(await page.getByText('nicht übernehmbar').count()).toBe(0);
 
     // A good file: the preview lists what would change, and the lookup is unchanged until it is applied.
     const good = csv({ ...detmold, scope_level: 'MUNICIPALITY', scope_key: '05766020' }, { ...detmold, scope_level: 'STREET', scope_key: '05766020', scope_postal_code: '32756', scope_street: 'Bruchstraße' });
-    await page.getByLabel('CSV-Datei').setInputFiles({ name: 'lippe.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    // Saved as Excel's "CSV UTF-8", with a byte order mark: fine.
+    await page.getByLabel('CSV-Datei').setInputFiles({ name: 'lippe.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${good}`) });
     await page.getByRole('button', { name: 'Vorschau' }).click();
     await page.getByRole('heading', { name: 'Vorschau – noch nichts geschrieben' }).waitFor();
     await page.getByRole('heading', { name: 'Neue Behörden (1)' }).waitFor();
     await page.getByRole('heading', { name: 'Neue Zuständigkeiten (2)' }).waitFor();
-    expect(await page.getByRole('status', { name: 'Änderungen' }).textContent()).toContain('1 Behörden neu');
+    expect(await page.getByRole('status', { name: 'Änderungen' }).textContent()).toContain('1 Behörde neu');
     await screenshot(page, 'import-preview');
     expect(await lookUp(page, '05766020')).toBe('Keine Behörde zuständig');
     expect(await authorities()).toBe(before);

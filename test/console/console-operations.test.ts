@@ -26,7 +26,7 @@ import { gql, serve } from '../helpers/app.js';
 import { engines } from '../helpers/engines.js';
 import { receiver, setUp } from '../helpers/network.js';
 import { describeInBrowser, launch, screenshot, sealedContext } from './browser.js';
-import { nav, signInAs } from './steps.js';
+import { asTablet, expectNoPageScroll, nav, signInAs } from './steps.js';
 
 const DAY = 86_400_000;
 
@@ -120,6 +120,7 @@ describeInBrowser('console in Chromium: data centres, tenants, deliveries, audit
     // Name, code, data centre, territory, number of authorities.
     await expect.poll(() => rowTexts(page, 'Mandanten')).toEqual(['HamburghamburgRechenzentrum Nord020', 'LippelippeKRZ057661']);
     await screenshot(page, 'data-centers');
+    await asTablet(page, () => expectNoPageScroll(page));
 
     await page.getByRole('link', { name: 'KRZ', exact: true }).click();
     await page.getByRole('heading', { name: 'KRZ', exact: true }).waitFor();
@@ -186,6 +187,9 @@ describeInBrowser('console in Chromium: data centres, tenants, deliveries, audit
       .toEqual([`${today}, elektronisch: 2`, `${today}, auf Papier: 1`]);
     expect(await rowTexts(page, 'Zustellungen, neueste zuerst')).toHaveLength(3);
     await screenshot(page, 'deliveries');
+    // The scale: whole numbers at their own height (3 deliveries at most a day → 0, 1, 2).
+    expect(await page.locator('svg.chart text[text-anchor="end"]').allTextContents()).toEqual(['0', '1', '2']);
+    await asTablet(page, () => expectNoPageScroll(page));
     await page.getByLabel('Weg', { exact: true }).selectOption('PRINT');
     await page.getByRole('button', { name: 'Anzeigen' }).click();
     await expect.poll(() => rowTexts(page, 'Zustellungen, neueste zuerst')).toEqual([expect.stringContaining('VH-3/2026')]);

@@ -1,5 +1,6 @@
 // Steps the console's browser tests share: signing in for a role, following the navigation, a lookup.
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Development sign-in; with a scope the form is sent by Enter in the field (keyboard use). */
 export async function signInAs(page: Page, url: string, role: string, scope?: string) {
@@ -28,4 +29,20 @@ export async function lookUp(page: Page, ags: string, messageType?: string) {
   await page.getByRole('button', { name: 'Zuständigkeit ermitteln' }).click();
   await page.locator('section.result').first().waitFor();
   return page.locator('section.result h2').textContent();
+}
+
+/** The page does not scroll sideways: wide content (tables) scrolls inside its own box. */
+export async function expectNoPageScroll(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+}
+
+/** Runs `check` with the window at tablet width (820 px), then restores the size it had. */
+export async function asTablet(page: Page, check: () => Promise<void>) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 820, height: 1180 });
+  try {
+    await check();
+  } finally {
+    if (size) await page.setViewportSize(size);
+  }
 }

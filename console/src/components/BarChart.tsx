@@ -1,6 +1,7 @@
 // A grouped bar chart drawn as SVG by hand (one group per category, one bar per series), with a table
 // of the same numbers as its text alternative: the picture is for the eye, the table for everyone.
 import { useId } from 'react';
+import { niceTicks } from './scale';
 
 export interface Series {
   key: string;
@@ -22,13 +23,6 @@ const AXIS = 28; // room for the labels under the bars
 const LEFT = 36; // room for the scale
 const BAR = 14;
 const GAP = 10;
-
-/** A round scale maximum: 1, 2, 5, 10, 20, 50 … at or above the largest value. */
-export function scaleMax(max: number): number {
-  if (max <= 1) return 1;
-  const p = 10 ** Math.floor(Math.log10(max));
-  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= max)!;
-}
 
 function Bars({ groups, series, top }: { groups: Group[]; series: Series[]; top: number }) {
   const plot = HEIGHT - AXIS;
@@ -57,17 +51,18 @@ function Bars({ groups, series, top }: { groups: Group[]; series: Series[]; top:
 }
 
 function Chart({ groups, series, labelId }: { groups: Group[]; series: Series[]; labelId: string }) {
-  const top = scaleMax(Math.max(0, ...groups.flatMap((g) => series.map((s) => g.values[s.key] ?? 0))));
+  const ticks = niceTicks(Math.max(0, ...groups.flatMap((g) => series.map((s) => g.values[s.key] ?? 0))));
+  const top = ticks[ticks.length - 1] ?? 1;
   const width = LEFT + groups.length * (series.length * BAR + GAP) + GAP;
   const plot = HEIGHT - AXIS;
   return (
     <svg className="chart" viewBox={`0 0 ${Math.max(width, 200)} ${HEIGHT}`} role="img" aria-labelledby={labelId} preserveAspectRatio="xMinYMin meet">
-      {[0, 0.5, 1].map((f) => {
-        const y = plot - f * (plot - 8);
+      {ticks.map((t) => {
+        const y = plot - (t / top) * (plot - 8);
         return (
-          <g key={f}>
+          <g key={t}>
             <line x1={LEFT} x2={width} y1={y} y2={y} stroke="#c8ccd2" />
-            <text x={LEFT - 6} y={y + 4} textAnchor="end" fontSize="11" fill="#1a1a1a">{Math.round(f * top)}</text>
+            <text x={LEFT - 6} y={y + 4} textAnchor="end" fontSize="11" fill="#1a1a1a">{t}</text>
           </g>
         );
       })}

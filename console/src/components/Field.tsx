@@ -12,7 +12,8 @@ function describedBy(ids: (string | false | undefined)[]): string | undefined {
   return list || undefined;
 }
 
-export function TextField({ label, error, hint, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+/** `aria-describedby` given by the caller (a hint outside the field) is kept beside the field's own hint and error. */
+export function TextField({ label, error, hint, 'aria-describedby': outside, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
@@ -20,7 +21,7 @@ export function TextField({ label, error, hint, ...input }: FieldProps & InputHT
         {label}
         {input.required && <span aria-hidden="true"> *</span>}
       </label>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy([hint && `${id}-hint`, error && `${id}-error`])} {...input} />
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy([outside, hint && `${id}-hint`, error && `${id}-error`])} {...input} />
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
       {error && <p className="error" id={`${id}-error`}>{error}</p>}
     </div>

@@ -6,7 +6,7 @@ import { errorText } from '../api/errors';
 import { useSession } from '../auth/session';
 import { SelectField, TextField } from '../components/Field';
 import { Loading, Page } from '../components/Page';
-import { AUTHORITY_KINDS, AUTHORITY_STATUS } from '../text';
+import { AUTHORITY_KINDS, AUTHORITY_STATUS, count } from '../text';
 
 const AUTHORITIES = gql`
   query ConsoleAuthorities($name: String, $kind: AuthorityKind, $tenantCode: String, $first: Int, $after: String) {
@@ -92,7 +92,7 @@ function ResultPage({ filter, tenantCode, after, last, onMore }: { filter: Filte
         </tr>
       ))}
       {data && after === null && (
-        <tr className="summary"><td colSpan={6} role="status">{data.totalCount === 0 ? 'Keine Behörden gefunden.' : `${data.totalCount} Behörden`}</td></tr>
+        <tr className="summary"><td colSpan={6} role="status">{data.totalCount === 0 ? 'Keine Behörden gefunden.' : count(data.totalCount, 'Behörde', 'Behörden')}</td></tr>
       )}
       {data && last && data.pageInfo.hasNextPage && data.pageInfo.endCursor && (
         <tr><td colSpan={6}><button type="button" onClick={() => onMore(data.pageInfo.endCursor!)}>Weitere laden</button></td></tr>

@@ -9,12 +9,24 @@ import { useSession } from '../auth/session';
 import { ErrorSummary } from '../components/Field';
 import { Page } from '../components/Page';
 import { todayInGermany } from '../text';
-import { EXPORT, IMPORT, MAX_CSV_CHARS, type ImportPlan } from './import-queries';
+import { EXPORT, IMPORT, MAX_CSV_CHARS, MAX_CSV_ROWS, type ImportPlan } from './import-queries';
 import { ImportErrors, ImportPlanView } from './ImportPlanView';
 
 const MIB = 1024 * 1024;
 const tooLarge = (what: string, size: number) =>
   `${what} ist zu groß (${(size / MIB).toFixed(1)} MiB): der Server nimmt höchstens ${MAX_CSV_CHARS / MIB} MiB an. Teilen Sie die Datei, z. B. nach Mandanten.`;
+
+const notUtf8 = (name: string) =>
+  `Die Datei ${name} ist nicht in UTF-8 kodiert (etwa Excels „CSV (Trennzeichen-getrennt)“ in Windows-1252): Umlaute wie in „Lügde“ kämen verfälscht an. Speichern Sie sie in Excel als „CSV UTF-8 (durch Trennzeichen getrennt)“ und wählen Sie sie erneut.`;
+
+/** The file's text if it is valid UTF-8 (a byte order mark is dropped), else null: nothing is guessed. */
+async function readUtf8(file: File): Promise<string | null> {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+  } catch {
+    return null;
+  }
+}
 
 function ExportButton() {
   const client = useClient();
@@ -42,13 +54,14 @@ function ExportButton() {
   );
 }
 
-/** The CSV to import, from a file or pasted; too large a file is refused here, before it is read. */
+/** The CSV to import, from a file or pasted; too large a file is refused here, before it is read, and one not in UTF-8 once read. */
 function Source({ csv, onChange }: { csv: string; onChange: (csv: string, error: string | null) => void }) {
   const pick = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
     if (!file) return;
     if (file.size > MAX_CSV_CHARS) return onChange('', tooLarge(`Die Datei ${file.name}`, file.size));
-    onChange(await file.text(), null);
+    const text = await readUtf8(file);
+    onChange(text ?? '', text === null ? notUtf8(file.name) : null);
   };
   const paste = (e: ChangeEvent<HTMLTextAreaElement>) => {
     const text = e.target.value;
@@ -59,7 +72,7 @@ function Source({ csv, onChange }: { csv: string; onChange: (csv: string, error:
       <div className="field">
         <label htmlFor="csv-file">CSV-Datei</label>
         <input id="csv-file" type="file" accept=".csv,text/csv" onChange={pick} aria-describedby="csv-file-hint" />
-        <p className="hint" id="csv-file-hint">Format wie beim Export: eine Zeile je Zuständigkeit, UTF-8. Höchstens {MAX_CSV_CHARS / MIB} MiB.</p>
+        <p className="hint" id="csv-file-hint">Format wie beim Export: eine Zeile je Zuständigkeit, UTF-8 (in Excel: „CSV UTF-8“). Höchstens {MAX_CSV_CHARS / MIB} MiB und {MAX_CSV_ROWS.toLocaleString('de-DE')} Zeilen.</p>
       </div>
       <div className="field">
         <label htmlFor="csv-text">oder CSV einfügen</label>
@@ -72,7 +85,7 @@ function Source({ csv, onChange }: { csv: string; onChange: (csv: string, error:
 export function BulkImportPage() {
   const { principal } = useSession();
   const [csv, setCsv] = useState('');
-  const [sizeError, setSizeError] = useState<string | null>(null);
+  const [sourceError, setSourceError] = useState<string | null>(null);
   /** the text the shown preview belongs to: "Übernehmen" sends exactly that */
   const [previewed, setPreviewed] = useState<string | null>(null);
   const [state, run] = useMutation<{ importAuthorities: ImportPlan }>(IMPORT);
@@ -82,7 +95,7 @@ export function BulkImportPage() {
   const plan = result && (result.applied || previewed === csv) ? result : undefined;
   const change = (text: string, error: string | null) => {
     setCsv(text);
-    setSizeError(error);
+    setSourceError(error);
     setPreviewed(null);
   };
   const preview = async () => {
@@ -103,9 +116,9 @@ export function BulkImportPage() {
         {principal.role === 'TENANT_MANAGER' && <> Nur Behörden Ihres Mandanten <strong>{principal.scope}</strong> in seinem Gebiet.</>}
       </p>
       <Source csv={csv} onChange={change} />
-      {sizeError && <p role="alert" className="alert alert-error">{sizeError}</p>}
+      {sourceError && <p role="alert" className="alert alert-error">{sourceError}</p>}
       <div className="actions">
-        <button type="button" className={canApply ? undefined : 'primary'} onClick={preview} disabled={!csv.trim() || !!sizeError || state.fetching}>Vorschau</button>
+        <button type="button" className={canApply ? undefined : 'primary'} onClick={preview} disabled={!csv.trim() || !!sourceError || state.fetching}>Vorschau</button>
         <button type="button" className="primary" onClick={apply} disabled={!canApply}>Übernehmen</button>
       </div>
       <ErrorSummary errors={formErrors(state.error, []).general} />

@@ -9,7 +9,8 @@ import { canRegisterJurisdictions } from '../auth/permissions';
 import { useSession } from '../auth/session';
 import { ErrorSummary, SelectField, TextField } from '../components/Field';
 import { Loading, Page } from '../components/Page';
-import { COVERAGE_GAPS, formatDate, todayInGermany } from '../text';
+import { UnknownScope, useTenantKnown } from '../components/UnknownScope';
+import { count, COVERAGE_GAPS, formatDate, plural, todayInGermany } from '../text';
 
 const TASKS = gql`
   query ConsoleCoverageTasks {
@@ -51,6 +52,7 @@ export function CoveragePage() {
   const [draft, setDraft] = useState<Question>({ task: 'VOLLSTRECKUNGSHILFE', at: todayInGermany(), district: '' });
   const [asked, setAsked] = useState<Asked>({ q: draft, n: 0 });
   const [tasks] = useQuery<{ tasks: { code: string; name: string }[] }>({ query: TASKS });
+  const tenantKnown = useTenantKnown(principal.role === 'TENANT_MANAGER' ? principal.scope : null);
   if (!canRegisterJurisdictions(principal)) return <Page title="Kein Zugriff"><p>Die Abdeckung sehen die Administration und die Mandantenverwaltung.</p></Page>;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -66,6 +68,7 @@ export function CoveragePage() {
         Gemeinden, für die eine Ermittlung nach ihrem Schlüssel keine zuständige Behörde ergibt
         {principal.role === 'TENANT_MANAGER' && <> – im Gebiet Ihres Mandanten <strong>{principal.scope}</strong></>}.
       </p>
+      {tenantKnown === false && <UnknownScope what="Der Mandant" code={principal.scope ?? ''} />}
       <form role="search" aria-label="Abdeckung ermitteln" onSubmit={submit} className="card filters">
         <SelectField label="Aufgabe" value={draft.task} onChange={(e) => setDraft({ ...draft, task: e.target.value })}>
           {(tasks.data?.tasks ?? [{ code: 'VOLLSTRECKUNGSHILFE', name: 'Vollstreckungshilfe' }]).map((t) => <option key={t.code} value={t.code}>{t.name}</option>)}
@@ -96,14 +99,16 @@ function Report({ question, onDistrict }: { question: Question; onDistrict: (ars
     <section aria-labelledby="report">
       <h2 id="report">{c.task} am {formatDate(c.at)}{c.district && `, Kreis ${c.district}`}</h2>
       <ul className="totals" role="status">
-        <li><strong>{c.municipalities}</strong> Gemeinden</li>
+        <li><strong>{c.municipalities}</strong> {plural(c.municipalities, 'Gemeinde', 'Gemeinden')}</li>
         <li><strong className="ok">{c.covered}</strong> abgedeckt</li>
         <li><strong className={c.uncovered ? 'warn' : 'ok'}>{c.uncovered}</strong> nicht abgedeckt</li>
         <li><strong>{c.partiallyCovered}</strong> davon mit Straßenregeln</li>
       </ul>
       {c.districts.length > 0 && <Districts districts={c.districts} current={c.district} onDistrict={onDistrict} />}
       <h3>Gemeinden ohne zuständige Behörde</h3>
-      {c.uncovered === 0 ? (
+      {c.municipalities === 0 ? (
+        <p>Das Gebiet ist leer: Es enthält keine Gemeinden, daher lässt sich nichts über die Abdeckung sagen.</p>
+      ) : c.uncovered === 0 ? (
         <p className="ok">Alle Gemeinden sind abgedeckt.</p>
       ) : (
         <table className="table">
@@ -130,7 +135,7 @@ function Districts({ districts, current, onDistrict }: { districts: District[]; 
             <tr key={d.ars}>
               <td>{d.name ? <Link to={`/regions/${d.ars}`}>{d.name}</Link> : 'Gebiet ohne Kreis'} <code>{d.ars}</code></td>
               <td>{d.municipalities}</td><td>{d.covered}</td><td>{d.uncovered}</td><td>{d.partiallyCovered}</td>
-              <td>{current !== d.ars && <button type="button" onClick={() => onDistrict(d.ars)} aria-label={`Nur ${d.name ?? d.ars} zeigen`}>Nur diesen Kreis</button>}</td>
+              <td>{current !== d.ars && <button type="button" className="nowrap" onClick={() => onDistrict(d.ars)} aria-label={`Nur ${d.name ?? d.ars} zeigen`}>Nur diesen Kreis</button>}</td>
             </tr>
           ))}
         </tbody>
@@ -159,7 +164,7 @@ function UncoveredPage({ question, after, first, last, onMore }: { question: Que
           <td>{m.candidates.length ? m.candidates.map((a, i) => <span key={a.key}>{i > 0 && ', '}<Link to={`/authorities/${encodeURIComponent(a.key)}`}>{a.name}</Link></span>) : '–'}</td>
         </tr>
       ))}
-      {data && after === null && <tr className="summary"><td colSpan={6}>{data.totalCount} Gemeinden ohne zuständige Behörde</td></tr>}
+      {data && after === null && <tr className="summary"><td colSpan={6}>{count(data.totalCount, 'Gemeinde', 'Gemeinden')} ohne zuständige Behörde</td></tr>}
       {data && last && data.pageInfo.hasNextPage && data.pageInfo.endCursor && (
         <tr><td colSpan={6}><button type="button" onClick={() => onMore(data.pageInfo.endCursor!)}>Weitere laden</button></td></tr>
       )}

@@ -1,8 +1,10 @@
 // The start page: who is signed in and, for a tenant manager or a data centre, what it is responsible for.
 import { Link } from 'react-router';
 import { gql, useQuery } from 'urql';
-import { ROLE_NAMES, useSession } from '../auth/session';
+import { canEditAuthority } from '../auth/permissions';
+import { ROLE_NAMES, useSession, type Principal } from '../auth/session';
 import { Page } from '../components/Page';
+import { UnknownScope } from '../components/UnknownScope';
 
 const INTRO: Record<string, string> = {
   ADMIN: 'Sie verwalten das gesamte Verzeichnis.',
@@ -22,9 +24,17 @@ const DATA_CENTER = gql`
   }
 `;
 
+/** The tile texts say only what the role may do (auth/permissions.ts). */
+function authoritiesText(p: Principal): string {
+  if (p.role === 'TENANT_MANAGER') return canEditAuthority(p, p.scope) ? 'Die Behörden Ihres Mandanten: anlegen, bearbeiten, Zuständigkeiten pflegen.' : 'Die Behörden Ihres Mandanten.';
+  if (canEditAuthority(p, null)) return 'Suchen, anlegen, bearbeiten, Zuständigkeiten pflegen.';
+  return 'Suchen und ansehen, mit ihren Zuständigkeiten.';
+}
+
 function OwnTenant({ code }: { code: string }) {
   const [r] = useQuery<{ tenant: { code: string; name: string; areas: string[]; dataCenter: { code: string; name: string } } | null }>({ query: TENANT, variables: { code } });
   const t = r.data?.tenant;
+  if (r.data && !t) return <UnknownScope what="Der Mandant" code={code} />;
   if (!t) return null;
   return (
     <section className="card" aria-labelledby="own-title">
@@ -40,6 +50,7 @@ function OwnTenant({ code }: { code: string }) {
 function OwnDataCenter({ code }: { code: string }) {
   const [r] = useQuery<{ dataCenter: { code: string; name: string; status: string; endpoints: string[]; tenants: { code: string; name: string }[] } | null }>({ query: DATA_CENTER, variables: { code } });
   const dc = r.data?.dataCenter;
+  if (r.data && !dc) return <UnknownScope what="Das Rechenzentrum" code={code} />;
   if (!dc) return null;
   return (
     <section className="card" aria-labelledby="own-title">
@@ -64,7 +75,7 @@ export function HomePage() {
       {principal.role === 'DATA_CENTER' && principal.scope && <OwnDataCenter code={principal.scope} />}
       <ul className="tiles">
         <li><Link to="/lookup">Zuständigkeit ermitteln</Link><span>Welche Behörde ist für eine Anschrift zuständig – mit Begründung.</span></li>
-        <li><Link to="/authorities">Behörden</Link><span>Suchen, anlegen, bearbeiten, Zuständigkeiten pflegen.</span></li>
+        <li><Link to="/authorities">Behörden</Link><span>{authoritiesText(principal)}</span></li>
         <li><Link to="/regions">Gebiete</Link><span>Länder, Kreise, Gemeindeverbände und Gemeinden des Gebietsregisters.</span></li>
       </ul>
     </Page>

@@ -1,7 +1,7 @@
 // What an import of authorities does (or would do): counts, the authorities and jurisdictions by
 // change, and the rows it cannot import with their line numbers.
 import { Link } from 'react-router';
-import { formatDate, PARITY, SCOPE_LEVELS } from '../text';
+import { formatDate, PARITY, plural, SCOPE_LEVELS } from '../text';
 import type { AuthorityItem, ImportPlan, RuleItem } from './import-queries';
 
 function place(j: RuleItem): string {
@@ -14,7 +14,7 @@ function place(j: RuleItem): string {
 export function ImportErrors({ errors, total }: { errors: ImportPlan['errors']; total: number }) {
   return (
     <section className="alert alert-error" role="alert" aria-labelledby="import-errors">
-      <h2 id="import-errors">{total === 1 ? '1 Zeile' : `${total} Zeilen`} nicht übernehmbar – es wird nichts geschrieben</h2>
+      <h2 id="import-errors">{total} {plural(total, 'Zeile', 'Zeilen')} nicht übernehmbar – es wird nichts geschrieben</h2>
       <table className="table">
         <thead><tr><th scope="col">Zeile</th><th scope="col">Spalte</th><th scope="col">Fehler</th></tr></thead>
         <tbody>
@@ -74,12 +74,12 @@ export function ImportPlanView({ plan }: { plan: ImportPlan }) {
     <section className="card" aria-labelledby="plan">
       <h2 id="plan">{plan.applied ? 'Übernommen' : 'Vorschau – noch nichts geschrieben'}</h2>
       <ul className="totals" role="status" aria-label="Änderungen">
-        <li><strong>{n.authoritiesCreated}</strong> Behörden neu</li>
-        <li><strong>{n.authoritiesUpdated}</strong> Behörden geändert</li>
-        <li><strong>{n.authoritiesUnchanged}</strong> Behörden unverändert</li>
-        <li><strong>{n.jurisdictionsCreated}</strong> Zuständigkeiten neu</li>
-        <li><strong>{n.jurisdictionsEnded}</strong> Zuständigkeiten beendet</li>
-        <li><strong>{n.jurisdictionsUnchanged}</strong> Zuständigkeiten unverändert</li>
+        <li><strong>{n.authoritiesCreated}</strong> {plural(n.authoritiesCreated, 'Behörde', 'Behörden')} neu</li>
+        <li><strong>{n.authoritiesUpdated}</strong> {plural(n.authoritiesUpdated, 'Behörde', 'Behörden')} geändert</li>
+        <li><strong>{n.authoritiesUnchanged}</strong> {plural(n.authoritiesUnchanged, 'Behörde', 'Behörden')} unverändert</li>
+        <li><strong>{n.jurisdictionsCreated}</strong> {plural(n.jurisdictionsCreated, 'Zuständigkeit', 'Zuständigkeiten')} neu</li>
+        <li><strong>{n.jurisdictionsEnded}</strong> {plural(n.jurisdictionsEnded, 'Zuständigkeit', 'Zuständigkeiten')} beendet</li>
+        <li><strong>{n.jurisdictionsUnchanged}</strong> {plural(n.jurisdictionsUnchanged, 'Zuständigkeit', 'Zuständigkeiten')} unverändert</li>
       </ul>
       <p className="muted">Zuständigkeiten der Behörden in der Datei, die die Datei nicht mehr nennt, enden am {formatDate(plan.endDate)}.</p>
       <Authorities title="Neue Behörden" items={plan.authorities.created} />

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { gql, useMutation, useQuery } from 'urql';
 import { formErrors } from '../api/errors';
 import { ErrorSummary, Fieldset, SelectField, TextField } from '../components/Field';
-import { formatDate, formatValidity, PARITY, SCOPE_LEVELS, todayInGermany } from '../text';
+import { dayBefore, formatDate, formatValidity, PARITY, SCOPE_LEVELS, todayInGermany } from '../text';
 import { CREATE_JURISDICTION, END_JURISDICTION, type AuthorityDetail, type JurisdictionRow } from './authority-queries';
 
 const TASKS = gql`
@@ -12,6 +12,27 @@ const TASKS = gql`
     tasks { code name }
   }
 `;
+
+/** The area's name from the register (a municipality by AGS, a region by ARS); Jurisdiction itself gives only the key. */
+const AREA_NAME = gql`
+  query ConsoleAreaName($key: String!, $at: Date, $municipality: Boolean!) {
+    municipality(ags: $key, at: $at) @include(if: $municipality) { ags name }
+    region(ars: $key, at: $at) @skip(if: $municipality) { ars name }
+  }
+`;
+
+type TaskNames = Record<string, string>;
+
+/** An ended rule's area is named as it stood on the rule's last day. */
+function AreaName({ j, ended }: { j: JurisdictionRow; ended: boolean }) {
+  const municipality = j.level === 'MUNICIPALITY' || j.level === 'STREET';
+  const [r] = useQuery<{ municipality?: { name: string } | null; region?: { name: string } | null }>({
+    query: AREA_NAME,
+    variables: { key: j.areaKey, at: ended && j.validTo ? dayBefore(j.validTo) : undefined, municipality },
+  });
+  const name = (municipality ? r.data?.municipality : r.data?.region)?.name;
+  return name ? <> ({name})</> : null;
+}
 
 function place(j: JurisdictionRow): string {
   const level = SCOPE_LEVELS[j.level] ?? j.level;
@@ -21,6 +42,19 @@ function place(j: JurisdictionRow): string {
 }
 
 const isEnded = (j: JurisdictionRow, today: string) => !!j.validTo && j.validTo <= today;
+
+/** The lookup page asked for a rule's place and task (a street rule: its street and first house number). */
+function lookupPath(j: JurisdictionRow): string {
+  const q = new URLSearchParams({ task: j.task });
+  if (j.level === 'MUNICIPALITY') q.set('ags', j.areaKey);
+  else if (j.level !== 'STREET') q.set('ars', j.areaKey);
+  else {
+    q.set('street', j.street ?? '');
+    q.set('postalCode', j.postalCode ?? '');
+    if (j.houseNumberFrom !== null) q.set('houseNumber', String(j.houseNumberFrom));
+  }
+  return `/lookup?${q}`;
+}
 
 function EndForm({ j, onDone }: { j: JurisdictionRow; onDone: () => void }) {
   const [validTo, setValidTo] = useState(todayInGermany());
@@ -41,13 +75,13 @@ function EndForm({ j, onDone }: { j: JurisdictionRow; onDone: () => void }) {
   );
 }
 
-function Row({ j, editable }: { j: JurisdictionRow; editable: boolean }) {
+function Row({ j, editable, tasks }: { j: JurisdictionRow; editable: boolean; tasks: TaskNames }) {
   const [ending, setEnding] = useState(false);
   const today = todayInGermany();
   return (
     <tr className={isEnded(j, today) ? 'ended' : undefined}>
-      <td>{j.task}</td>
-      <td>{place(j)}</td>
+      <td>{tasks[j.task] ?? j.task}</td>
+      <td>{place(j)}<AreaName j={j} ended={isEnded(j, today)} /></td>
       <td>{formatValidity(j.validFrom, j.validTo)}</td>
       <td>
         {editable && !isEnded(j, today) && !ending && <button type="button" onClick={() => setEnding(true)}>Beenden…</button>}
@@ -144,6 +178,10 @@ function CreateForm({ authorityKey, onDone }: { authorityKey: string; onDone: ()
 export function Jurisdictions({ authority, editable }: { authority: AuthorityDetail; editable: boolean }) {
   const [creating, setCreating] = useState(false);
   const rows = authority.jurisdictions;
+  const [taskList] = useQuery<{ tasks: { code: string; name: string }[] }>({ query: TASKS });
+  const tasks: TaskNames = Object.fromEntries((taskList.data?.tasks ?? []).map((t) => [t.code, t.name]));
+  const today = todayInGermany();
+  const current = rows.find((j) => !isEnded(j, today) && (!j.validFrom || j.validFrom <= today));
   return (
     <section aria-labelledby="jurisdictions-title">
       <div className="page-head">
@@ -156,10 +194,10 @@ export function Jurisdictions({ authority, editable }: { authority: AuthorityDet
       ) : (
         <table className="table">
           <thead><tr><th scope="col">Aufgabe</th><th scope="col">Gebiet</th><th scope="col">Gültigkeit</th><th scope="col"><span className="visually-hidden">Aktionen</span></th></tr></thead>
-          <tbody>{rows.map((j) => <Row key={j.id} j={j} editable={editable} />)}</tbody>
+          <tbody>{rows.map((j) => <Row key={j.id} j={j} editable={editable} tasks={tasks} />)}</tbody>
         </table>
       )}
-      <p className="muted">Stand {formatDate(todayInGermany())}. <Link to="/lookup">Ergebnis in der Zuständigkeitsermittlung prüfen</Link></p>
+      <p className="muted">Stand {formatDate(todayInGermany())}. <Link to={current ? lookupPath(current) : '/lookup'}>Ergebnis in der Zuständigkeitsermittlung prüfen</Link></p>
     </section>
   );
 }

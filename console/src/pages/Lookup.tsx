@@ -1,7 +1,7 @@
 // The lookup box: which authority is responsible for a place, for a task, on a date — with the
 // explanation, the warnings, planned structural changes and the electronic-delivery decision.
 import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { gql, useQuery } from 'urql';
 import { errorText } from '../api/errors';
 import { SelectField, TextField } from '../components/Field';
@@ -58,6 +58,19 @@ const EMPTY: LookupForm = { mode: 'address', street: '', houseNumber: '', postal
 
 const orUndefined = (s: string) => (s.trim() ? s.trim() : undefined);
 
+/**
+ * A question given in the address (a link from an authority's jurisdictions: ?ags=…, ?ars=… or
+ * ?street=…&postalCode=…, with task and at), or null. Values are cut to the fields' lengths; the API checks them.
+ */
+export function formFromQuery(q: URLSearchParams): LookupForm | null {
+  const get = (name: string, max: number) => (q.get(name) ?? '').slice(0, max);
+  const common = { ...EMPTY, task: get('task', 64), at: get('at', 10) };
+  if (get('ags', 32)) return { ...common, mode: 'ags', key: get('ags', 32) };
+  if (get('ars', 32)) return { ...common, mode: 'ars', key: get('ars', 32) };
+  if (get('postalCode', 32)) return { ...common, mode: 'address', street: get('street', 200), houseNumber: get('houseNumber', 32), postalCode: get('postalCode', 32), city: get('city', 200) };
+  return null;
+}
+
 /** The JurisdictionInput for the form: exactly one of address, ags, ars or postcode/city. */
 function toInput(f: LookupForm) {
   const common = { task: orUndefined(f.task), at: orUndefined(f.at), messageType: orUndefined(f.messageType) };
@@ -87,8 +100,8 @@ function PlaceFields({ form, set }: { form: LookupForm; set: (patch: Partial<Loo
   );
 }
 
-function LookupFormView({ onSubmit }: { onSubmit: (f: LookupForm) => void }) {
-  const [form, setForm] = useState<LookupForm>(EMPTY);
+function LookupFormView({ initial, onSubmit }: { initial: LookupForm | null; onSubmit: (f: LookupForm) => void }) {
+  const [form, setForm] = useState<LookupForm>(initial ?? EMPTY);
   const [tasks] = useQuery<{ tasks: { code: string; name: string }[] }>({ query: TASKS });
   const set = (patch: Partial<LookupForm>) => setForm((f) => ({ ...f, ...patch }));
   const submit = (e: FormEvent) => {
@@ -208,7 +221,10 @@ function ResultView({ r }: { r: Result }) {
 }
 
 export function LookupPage() {
-  const [input, setInput] = useState<ReturnType<typeof toInput> | null>(null);
+  const [params] = useSearchParams();
+  // A question in the address is filled in and asked at once.
+  const [initial] = useState(() => formFromQuery(params));
+  const [input, setInput] = useState<ReturnType<typeof toInput> | null>(initial && toInput(initial));
   const [result, reexecute] = useQuery<{ responsibleAuthority: Result }>({ query: LOOKUP, variables: { input }, pause: !input, requestPolicy: 'network-only' });
   const submit = (f: LookupForm) => {
     const next = toInput(f);
@@ -218,7 +234,7 @@ export function LookupPage() {
   };
   return (
     <Page title="Zuständigkeit ermitteln">
-      <LookupFormView onSubmit={submit} />
+      <LookupFormView initial={initial} onSubmit={submit} />
       <div aria-live="polite">
         {result.fetching && <Loading />}
         {result.error && <p className="alert alert-error" role="alert">{errorText(result.error)}</p>}

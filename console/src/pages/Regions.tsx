@@ -5,7 +5,7 @@ import { gql, useQuery } from 'urql';
 import { errorText } from '../api/errors';
 import { SelectField, TextField } from '../components/Field';
 import { Loading, Page } from '../components/Page';
-import { REGION_LEVELS } from '../text';
+import { count, REGION_LEVELS } from '../text';
 
 const REGIONS = gql`
   query ConsoleRegions($name: String, $level: RegionLevel, $parentArs: String, $first: Int, $after: String) {
@@ -62,7 +62,7 @@ export function RegionsPage() {
       <div aria-live="polite">
         {result.fetching && <Loading />}
         {result.error && <p role="alert" className="alert alert-error">{errorText(result.error)}</p>}
-        {data && <p role="status">{data.totalCount === 0 ? 'Keine Gebiete gefunden.' : `${data.totalCount} Gebiete`}</p>}
+        {data && <p role="status">{data.totalCount === 0 ? 'Keine Gebiete gefunden.' : count(data.totalCount, 'Gebiet', 'Gebiete')}</p>}
       </div>
       {data && data.edges.length > 0 && (
         <table className="table">

@@ -1,5 +1,5 @@
 // Sign-in: through the identity provider (OpenID Connect) and, in development, as a chosen role.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useLocation } from 'react-router';
 import type { SignInFn } from '../App';
 import { startSignIn } from '../auth/oidc';
@@ -44,14 +44,28 @@ async function requestDevToken(role: Role, scope: string): Promise<string> {
   return body.token;
 }
 
+const SCOPE_MISSING: Partial<Record<Role, string>> = {
+  TENANT_MANAGER: 'Geben Sie den Code Ihres Mandanten an.',
+  DATA_CENTER: 'Geben Sie den Code Ihres Rechenzentrums an.',
+};
+
 function DevSignIn({ signIn }: { signIn: SignInFn }) {
   const [role, setRole] = useState<Role>('ADMIN');
   const [scope, setScope] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [scopeError, setScopeError] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
   const scopeName = SCOPE_NAMES[role];
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // A tenant manager or data centre without its code would be refused by the server; say so here.
+    if (scopeName && !scope.trim()) {
+      setScopeError(`Pflichtfeld: ${SCOPE_MISSING[role]}`);
+      form.current?.querySelector<HTMLInputElement>('input[type="text"], input:not([type])')?.focus();
+      return;
+    }
+    setScopeError(null);
     setBusy(true);
     setError(null);
     try {
@@ -65,15 +79,15 @@ function DevSignIn({ signIn }: { signIn: SignInFn }) {
     <section aria-labelledby="dev-title" className="card">
       <h2 id="dev-title">Entwicklungsanmeldung</h2>
       <p className="muted">Nur in der Entwicklung: ein Token mit dem lokalen Schlüssel für eine gewählte Rolle.</p>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} noValidate ref={form}>
         <ErrorSummary errors={error ? [error] : []} />
-        <SelectField label="Rolle" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+        <SelectField label="Rolle" value={role} onChange={(e) => { setRole(e.target.value as Role); setScopeError(null); }}>
           {CONSOLE_ROLES.map((r) => (
             <option key={r} value={r}>{ROLE_NAMES[r]} ({r})</option>
           ))}
         </SelectField>
         {scopeName && (
-          <TextField label={`${scopeName} (Code)`} value={scope} required onChange={(e) => setScope(e.target.value)} maxLength={64} autoComplete="off" />
+          <TextField label={`${scopeName} (Code)`} value={scope} required onChange={(e) => setScope(e.target.value)} maxLength={64} autoComplete="off" error={scopeError ?? undefined} />
         )}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Anmeldung …' : 'Als Entwickler anmelden'}

@@ -1,7 +1,7 @@
 // One structural change: what changes (municipalities, keys, names, date), why it was proposed, and
 // for ADMIN the decisions its status allows: confirm or reject a proposal, correct the date of a
 // planned change or cancel it. A stale version (someone else decided meanwhile) offers a reload.
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, type AnyVariables, type DocumentInput } from 'urql';
 import { errorText, formErrors, isStale } from '../api/errors';
@@ -69,7 +69,8 @@ interface DateActionProps {
   c: StructuralChange;
   label: string;
   dateLabel: string;
-  hint: string;
+  /** id of the hint above the actions, which describes the date field */
+  hintId: string;
   mutation: DocumentInput<unknown, AnyVariables>;
   /** edits to send for the chosen date; the confirmation sends none when the date stays */
   edits: (date: string) => Record<string, unknown> | null;
@@ -77,7 +78,7 @@ interface DateActionProps {
 }
 
 /** A date and a button: confirming a proposal (with its date, perhaps corrected) or correcting a planned change's date. */
-function DateAction({ c, label, dateLabel, hint, mutation, edits, onReload }: DateActionProps) {
+function DateAction({ c, label, dateLabel, hintId, mutation, edits, onReload }: DateActionProps) {
   const [date, setDate] = useState(c.effectiveDate);
   const [state, run] = useMutation(mutation);
   const errors = formErrors(state.error, ['edits.effectiveDate']);
@@ -88,7 +89,7 @@ function DateAction({ c, label, dateLabel, hint, mutation, edits, onReload }: Da
   if (isStale(state.error)) return <StaleNotice what="Die Gebietsänderung" onReload={onReload} />;
   return (
     <form onSubmit={submit} className="inline-form" aria-label={label}>
-      <TextField label={dateLabel} type="date" required value={date} onChange={(e) => setDate(e.target.value)} hint={hint} error={errors.fields['edits.effectiveDate']} />
+      <TextField label={dateLabel} type="date" required value={date} onChange={(e) => setDate(e.target.value)} aria-describedby={hintId} error={errors.fields['edits.effectiveDate']} />
       <button type="submit" className="primary" disabled={state.fetching || !date}>{label}</button>
       <ErrorSummary errors={errors.general} />
     </form>
@@ -111,14 +112,19 @@ function EndAction({ c, label, question, confirmLabel, mutation, onReload }: { c
   );
 }
 
+/** The hint stands above the actions, so date, button and the second button form one row that wraps cleanly. */
 function Decisions({ c, onReload }: { c: StructuralChange; onReload: () => void }) {
+  const hintId = useId();
   if (c.status === 'PROPOSED') {
     return (
       <section className="card" aria-labelledby="decide">
         <h2 id="decide">Entscheidung</h2>
-        <DateAction c={c} label="Bestätigen" dateLabel="Stichtag" hint="Bei Bedarf vor dem Bestätigen korrigieren" mutation={CONFIRM}
-          edits={(d) => (d === c.effectiveDate ? null : { effectiveDate: d })} onReload={onReload} />
-        <EndAction c={c} label="Ablehnen" question="Vorschlag ablehnen? Er wird nicht durchgeführt." confirmLabel="Ja, ablehnen" mutation={REJECT} onReload={onReload} />
+        <p className="hint" id={hintId}>Den Stichtag bei Bedarf vor dem Bestätigen korrigieren.</p>
+        <div className="action-row">
+          <DateAction c={c} label="Bestätigen" dateLabel="Stichtag" hintId={hintId} mutation={CONFIRM}
+            edits={(d) => (d === c.effectiveDate ? null : { effectiveDate: d })} onReload={onReload} />
+          <EndAction c={c} label="Ablehnen" question="Vorschlag ablehnen? Er wird nicht durchgeführt." confirmLabel="Ja, ablehnen" mutation={REJECT} onReload={onReload} />
+        </div>
       </section>
     );
   }
@@ -126,8 +132,11 @@ function Decisions({ c, onReload }: { c: StructuralChange; onReload: () => void 
     return (
       <section className="card" aria-labelledby="decide">
         <h2 id="decide">Korrigieren</h2>
-        <DateAction c={c} label="Stichtag ändern" dateLabel="Neuer Stichtag" hint="Wird wie eine neue Planung geprüft" mutation={EDIT} edits={(d) => ({ effectiveDate: d })} onReload={onReload} />
-        <EndAction c={c} label="Stornieren" question="Geplante Änderung stornieren? Sie wird an ihrem Stichtag nicht durchgeführt." confirmLabel="Ja, stornieren" mutation={CANCEL} onReload={onReload} />
+        <p className="hint" id={hintId}>Ein neuer Stichtag wird wie eine neue Planung geprüft.</p>
+        <div className="action-row">
+          <DateAction c={c} label="Stichtag ändern" dateLabel="Neuer Stichtag" hintId={hintId} mutation={EDIT} edits={(d) => ({ effectiveDate: d })} onReload={onReload} />
+          <EndAction c={c} label="Stornieren" question="Geplante Änderung stornieren? Sie wird an ihrem Stichtag nicht durchgeführt." confirmLabel="Ja, stornieren" mutation={CANCEL} onReload={onReload} />
+        </div>
       </section>
     );
   }

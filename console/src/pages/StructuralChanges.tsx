@@ -4,7 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { errorText } from '../api/errors';
 import { Loading, Page } from '../components/Page';
-import { CHANGE_KINDS, CHANGE_STATUS, formatDate } from '../text';
+import { CHANGE_KINDS, CHANGE_STATUS, formatDate, plural } from '../text';
 import { STRUCTURAL_CHANGES, type StructuralChange } from './structural-queries';
 
 const TABS = ['PROPOSED', 'PLANNED', 'APPLIED', 'REJECTED', 'CANCELLED'] as const;
@@ -89,7 +89,7 @@ function ChangeList({ status }: { status: string }) {
         ))}
         <tr className="summary">
           <td colSpan={proposals ? 6 : 4} role="status">
-            {nodes.length === 0 ? `Keine Gebietsänderungen mit dem Status „${CHANGE_STATUS[status]}“.` : `${nodes.length}${pageInfo.hasNextPage ? '+' : ''} Gebietsänderungen`}
+            {nodes.length === 0 ? `Keine Gebietsänderungen mit dem Status „${CHANGE_STATUS[status]}“.` : `${nodes.length}${pageInfo.hasNextPage ? '+' : ''} ${plural(nodes.length + (pageInfo.hasNextPage ? 1 : 0), 'Gebietsänderung', 'Gebietsänderungen')}`}
           </td>
         </tr>
       </tbody>

@@ -6,6 +6,7 @@ import { errorText } from '../api/errors';
 import { canManageTenants } from '../auth/permissions';
 import { useSession } from '../auth/session';
 import { Loading, Page } from '../components/Page';
+import { count } from '../text';
 import { Areas } from './DataCenters';
 import { TENANT, type TenantDetail } from './tenant-queries';
 
@@ -14,7 +15,7 @@ function Outside({ o }: { o: TenantDetail['outsideTerritory'] }) {
   return (
     <div className="alert alert-warn" role="status">
       <p>
-        Außerhalb des Gebiets: {o.authorityCount} Behörden, {o.jurisdictionCount} laufende Zuständigkeiten. Die
+        Außerhalb des Gebiets: {count(o.authorityCount, 'Behörde', 'Behörden')}, {count(o.jurisdictionCount, 'laufende Zuständigkeit', 'laufende Zuständigkeiten')}. Die
         Mandantenverwaltung kann sie nicht mehr ändern, die Administration schon.
       </p>
       {o.authorityKeys.length > 0 && <p>{o.authorityKeys.map((k) => <Link key={k} to={`/authorities/${encodeURIComponent(k)}`} className="area">{k}</Link>)}</p>}

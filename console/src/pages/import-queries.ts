@@ -4,6 +4,9 @@ import { gql } from 'urql';
 /** importAuthorities takes at most this many characters (schema.graphql, @limit on csv). */
 export const MAX_CSV_CHARS = 8_388_608;
 
+/** The import takes at most this many rows (REGISTRATION_LIMITS in src/modules/jurisdictions/registration-csv.ts). */
+export const MAX_CSV_ROWS = 50_000;
+
 export const IMPORT = gql`
   mutation ConsoleImportAuthorities($csv: String!, $dryRun: Boolean!) {
     importAuthorities(csv: $csv, dryRun: $dryRun) {
