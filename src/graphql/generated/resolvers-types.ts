@@ -13,11 +13,8 @@ import type { RoutingDecision as RoutingDecisionModel, Transport as TransportMod
 import type { DeliveryDecision as DeliveryDecisionModel } from '../../modules/directory/delivery-decision.js';
 import type { StructuralChangeRow as StructuralChangeRowModel } from '../../modules/structural/plan.js';
 import type { Principal as PrincipalModel } from '../../modules/auth/principal.js';
-<<<<<<< HEAD
 import type { CoverageReport as CoverageReportModel, UncoveredMunicipality as UncoveredMunicipalityModel } from '../../modules/coverage/coverage.js';
-=======
 import type { ImportPlan as ImportPlanModel } from '../../modules/jurisdictions/registration-plan.js';
->>>>>>> i16-bulk
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
