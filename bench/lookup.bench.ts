@@ -3,7 +3,9 @@
 //   npm run bench:lookup            (PostgreSQL too when BENCH_DATABASE_URL is set)
 // Measures, against one server process: a trivial query `{ __typename }`, single lookups
 // (`responsibleAuthority`, a different address each request) and bulk lookups
-// (`responsibleAuthorities`, 1,000 addresses per request); throughput, p50/p99 latency, server RSS.
+// (`responsibleAuthorities`, 1,000 addresses per request), public register reads (`municipality`,
+// `region`, `regions` by parent and by name prefix, `postalCode`); throughput, p50/p99 latency,
+// each kind's ratio to the trivial query of the same run, server RSS.
 // Results: bench/results/lookup.json.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +20,8 @@ import { signDevToken } from '../src/modules/auth/dev-keys.js';
 import { generateDemoAuthorities } from '../src/modules/authorities/demo-authorities.js';
 import { importPostcodes } from '../src/modules/postcodes/postcodes.import.js';
 import { importGv100ad } from '../src/modules/regions/gv100ad.import.js';
+import { parseGv100ad } from '../src/modules/regions/gv100ad.parser.js';
+import { splitLines } from '../src/lib/text-file.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -62,6 +66,32 @@ function addresses(n: number) {
   return out;
 }
 
+/** Request bodies for the public register reads, keys taken from the edition and the postcode mapping. */
+function registerBodies(): Record<string, string[]> {
+  const records = parseGv100ad(splitLines(fs.readFileSync(EDITION, 'latin1')), 'GV100AD').records;
+  const pick = <T>(list: T[], n: number) => Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]!);
+  const municipalities = records.filter((r) => r.level === 'MUNICIPALITY');
+  const districts = records.filter((r) => r.level === 'DISTRICT').map((r) => r.ars);
+  const postcodes = [...new Set(fs.readFileSync(POSTCODES, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[3]!.padStart(5, '0')))];
+  const body = (query: string, values: string[]) => values.map((v) => JSON.stringify({ query, variables: { v } }));
+  return {
+    municipality: body(
+      'query($v: String!) { municipality(ags: $v) { ags ars name type population district { name } state { name } } }',
+      pick(municipalities, 2000).map((m) => m.ags!),
+    ),
+    region: body('query($v: String!) { region(ars: $v) { level ars name parent { ars name } } }', pick(records, 2000).map((r) => r.ars)),
+    regionsByParent: body(
+      'query($v: String) { regions(parentArs: $v, level: MUNICIPALITY, first: 20) { totalCount edges { cursor node { ars name } } pageInfo { hasNextPage endCursor } } }',
+      districts,
+    ),
+    regionsByName: body(
+      'query($v: String) { regions(name: $v, first: 20) { totalCount edges { cursor node { level ars name } } pageInfo { hasNextPage endCursor } } }',
+      pick(municipalities, 2000).map((m) => m.name.slice(0, 4)),
+    ),
+    postalCode: body('query($v: String!) { postalCode(postcode: $v) { postcode ags locality municipality { name } } }', pick(postcodes, 2000)),
+  };
+}
+
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : -1;
@@ -101,13 +131,13 @@ interface Measured {
   non2xx: number;
 }
 
-async function load(url: string, token: string, bodies: string[], itemsPerRequest: number, connections = CONNECTIONS): Promise<Measured> {
+async function load(url: string, token: string, bodies: string[], itemsPerRequest: number, connections = CONNECTIONS, seconds = DURATION): Promise<Measured> {
   let i = 0;
   const result = await autocannon({
     url: `${url}/graphql`,
     method: 'POST',
     connections,
-    duration: DURATION,
+    duration: seconds,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
   });
@@ -167,31 +197,47 @@ async function runEngine(engine: 'pglite' | 'postgres') {
       }),
     );
     const trivial = [JSON.stringify({ query: '{ __typename }' })];
+    const register = registerBodies();
     const sample = (await check(server.url, token, single[0]!)) as { responsibleAuthority: { status: string } };
     if (sample.responsibleAuthority.status !== 'RESOLVED') throw new Error(`sample lookup: ${JSON.stringify(sample)}`);
-    // Warm-up (JIT, compiled queries), then ROUNDS interleaved rounds of trivial and single; medians.
+    for (const bodies of Object.values(register)) await check(server.url, token, bodies[0]!);
+    // Warm-up (JIT, compiled queries), then ROUNDS interleaved rounds of trivial, single and the
+    // register reads; medians.
     await load(server.url, token, single, 1);
     await load(server.url, token, trivial, 1);
+    for (const bodies of Object.values(register)) await load(server.url, token, bodies, 1, CONNECTIONS, 2);
     const trivialRuns: Measured[] = [];
     const singleRuns: Measured[] = [];
+    const registerRuns: Record<string, Measured[]> = Object.fromEntries(Object.keys(register).map((k) => [k, []]));
     for (let round = 0; round < ROUNDS; round++) {
       trivialRuns.push(await load(server.url, token, trivial, 1));
       singleRuns.push(await load(server.url, token, single, 1));
+      for (const [kind, bodies] of Object.entries(register)) registerRuns[kind]!.push(await load(server.url, token, bodies, 1));
     }
     const bulkRun = await load(server.url, token, bulk, 1000, 2);
     const rssAfter = rssMb(server.child.pid!);
     const median = (runs: Measured[]) => [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec)[Math.floor(runs.length / 2)]!;
     const t = median(trivialRuns);
     const s = median(singleRuns);
+    const ratio = (m: Measured) => Number((m.requestsPerSec / t.requestsPerSec).toFixed(3));
+    const registerReads = Object.fromEntries(
+      Object.entries(registerRuns).map(([kind, runs]) => {
+        const m = median(runs);
+        return [kind, { ...m, vsTrivial: ratio(m) }];
+      }),
+    );
     return {
       engine,
       dataSet: { edition: '2025-11-30', demoAuthorities: demo.created, jurisdictions: demo.jurisdictionsCreated },
       trivial: t,
       single: s,
-      singleVsTrivial: Number((s.requestsPerSec / t.requestsPerSec).toFixed(3)),
+      singleVsTrivial: ratio(s),
+      registerReads,
       bulk: bulkRun,
+      bulkAddressesPerTrivialRequest: Number((bulkRun.itemsPerSec / t.requestsPerSec).toFixed(1)),
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
       serverRssMb: { idleWithDataSet: rssIdle, afterLoad: rssAfter },
-      runs: { trivial: trivialRuns, single: singleRuns },
+      runs: { trivial: trivialRuns, single: singleRuns, ...registerRuns },
     };
   } finally {
     server.child.kill('SIGTERM');
@@ -213,6 +259,11 @@ fs.mkdirSync(path.join(here, 'results'), { recursive: true });
 fs.writeFileSync(path.join(here, 'results', 'lookup.json'), JSON.stringify(out, null, 2) + '\n');
 for (const r of results) {
   console.log(
-    `[${r.engine}] trivial ${r.trivial.requestsPerSec} req/s | single ${r.single.requestsPerSec} req/s (p50 ${r.single.latencyP50Ms} ms, p99 ${r.single.latencyP99Ms} ms, ${(r.singleVsTrivial * 100).toFixed(0)}% of trivial) | bulk ${r.bulk.itemsPerSec} addresses/s (p99 ${r.bulk.latencyP99Ms} ms) | RSS ${r.serverRssMb.idleWithDataSet} → ${r.serverRssMb.afterLoad} MB | errors ${r.trivial.errors + r.single.errors + r.bulk.errors}, non-2xx ${r.trivial.non2xx + r.single.non2xx + r.bulk.non2xx}`,
+    `[${r.engine}] trivial ${r.trivial.requestsPerSec} req/s | single ${r.single.requestsPerSec} req/s (p50 ${r.single.latencyP50Ms} ms, p99 ${r.single.latencyP99Ms} ms, ${r.singleVsTrivial} × trivial) | bulk ${r.bulk.itemsPerSec} addresses/s = ${r.bulkAddressesPerTrivialRequest} per trivial request (p99 ${r.bulk.latencyP99Ms} ms) | RSS ${r.serverRssMb.idleWithDataSet} → ${r.serverRssMb.afterLoad} MB | load average ${r.loadAverage.join(' ')}`,
   );
+  for (const [kind, m] of Object.entries(r.registerReads)) {
+    console.log(`[${r.engine}]   ${kind}: ${m.requestsPerSec} req/s (p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms) = ${m.vsTrivial} × trivial`);
+  }
+  const all = [r.trivial, r.single, r.bulk, ...Object.values(r.registerReads)];
+  console.log(`[${r.engine}]   errors ${all.reduce((n, m) => n + m.errors, 0)}, non-2xx ${all.reduce((n, m) => n + m.non2xx, 0)}`);
 }
