@@ -21,7 +21,7 @@ import { generateDemoAuthorities } from '../src/modules/authorities/demo-authori
 import { importPostcodes } from '../src/modules/postcodes/postcodes.import.js';
 import { importGv100ad } from '../src/modules/regions/gv100ad.import.js';
 import { parseGv100ad } from '../src/modules/regions/gv100ad.parser.js';
-import { splitLines } from '../src/lib/text-file.js';
+import { decodeText, splitLines } from '../src/lib/text-file.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -68,7 +68,7 @@ function addresses(n: number) {
 
 /** Request bodies for the public register reads, keys taken from the edition and the postcode mapping. */
 function registerBodies(): Record<string, string[]> {
-  const records = parseGv100ad(splitLines(fs.readFileSync(EDITION, 'latin1')), 'GV100AD').records;
+  const records = parseGv100ad(splitLines(decodeText(fs.readFileSync(EDITION)).text), 'GV100AD').records;
   const pick = <T>(list: T[], n: number) => Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]!);
   const municipalities = records.filter((r) => r.level === 'MUNICIPALITY');
   const districts = records.filter((r) => r.level === 'DISTRICT').map((r) => r.ars);
