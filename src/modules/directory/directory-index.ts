@@ -2,6 +2,7 @@
 // truth) and rebuilt whenever the directory changes. Lookups never wait on the database.
 import type { authorities, dataCenters, jurisdictions, RegionLevel, StructuralChangeKind } from '../../db/schema.js';
 import { cityKey, municipalityCityKey } from '../addresses/normalize.js';
+import { RegisterIndex } from './register-index.js';
 
 export interface Validity {
   validFrom: string | null;
@@ -117,6 +118,8 @@ export class DirectoryIndex {
   readonly tenants = new Map<string, TenantFact>();
   /** data centre id → status, endpoints and encryption certificates (for the delivery decision) */
   readonly dataCenters = new Map<number, DataCenterFact>();
+  /** the public register's full rows, for the read API (`municipality`, `region`, `regions`, `postalCode`) */
+  readonly register = new RegisterIndex();
 
   constructor(
     readonly version: number,

@@ -37,28 +37,7 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
     async (tx) => {
       const version = await directoryVersion(tx);
       const index = new DirectoryIndex(version, new Date());
-      const regionRows = await tx
-        .select({
-          level: regions.level,
-          ars: regions.ars,
-          ags: regions.ags,
-          name: regions.name,
-          validFrom: regions.validFrom,
-          validTo: regions.validTo,
-        })
-        .from(regions);
-      for (const r of regionRows) index.addRegion(r);
-      const pcRows = await tx
-        .select({
-          postcode: postalCodes.postcode,
-          ags: postalCodes.ags,
-          locality: postalCodes.locality,
-          predecessorAgs: postalCodes.predecessorAgs,
-          validFrom: postalCodes.validFrom,
-          validTo: postalCodes.validTo,
-        })
-        .from(postalCodes);
-      for (const p of pcRows) index.addPostcode(p);
+      await loadRegister(tx, index);
       const streetRows = await tx
         .select({
           ags: streets.ags,
@@ -82,6 +61,27 @@ export async function loadDirectoryIndex(db: Db): Promise<DirectoryIndex> {
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
 }
+
+/**
+ * The register's full rows (read API) and the lookup entries drawn from them. Ordered by the
+ * database, whose collation decides the order `regions` pages in.
+ */
+async function loadRegister(tx: Db, index: DirectoryIndex): Promise<void> {
+  const regionRows = await tx.select().from(regions).orderBy(asc(regions.nameKey), asc(regions.id));
+  for (const r of regionRows) index.register.addRegion(r);
+  // The lookup entries in id order, as the resolution has always seen them.
+  for (const r of [...regionRows].sort(byId)) {
+    index.addRegion({ level: r.level, ars: r.ars, ags: r.ags, name: r.name, validFrom: r.validFrom, validTo: r.validTo });
+  }
+  const areas = await tx.select().from(postalCodes).orderBy(asc(postalCodes.postcode), asc(postalCodes.locality), asc(postalCodes.id));
+  for (const p of areas) index.register.addPostalArea(p);
+  index.register.finish();
+  for (const p of [...areas].sort(byId)) {
+    index.addPostcode({ postcode: p.postcode, ags: p.ags, locality: p.locality, predecessorAgs: p.predecessorAgs, validFrom: p.validFrom, validTo: p.validTo });
+  }
+}
+
+const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
 
 /** PLANNED changes (after the regions, whose names they use). PROPOSED ones are suggestions, not plans. */
 async function loadPlannedChanges(tx: Db, index: DirectoryIndex): Promise<void> {
