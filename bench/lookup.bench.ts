@@ -102,10 +102,13 @@ function rssMb(pid: number): number {
 const pin = spawnSync('taskset', ['--version']).status === 0 && os.cpus().length >= 2;
 if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 
+// The server as `npm start` runs it: compiled under plain node when build/ is current, else under
+// tsx; BENCH_RUNTIME=tsx|node forces one (node needs `npm run build` first).
+const RUNTIME = process.env.BENCH_RUNTIME ?? (fs.existsSync(path.join(root, 'build/.built')) ? 'node' : 'tsx');
+const serverArgs = RUNTIME === 'node' ? ['build/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const [cmd, args] = pin
-    ? ['taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'src/main.ts']]
-    : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+  const [cmd, args] = pin ? ['taskset', ['-c', '0', process.execPath, ...serverArgs]] : [process.execPath, serverArgs];
   const child = spawn(cmd as string, args as string[], {
     cwd: root,
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SEED_DEMO: 'false', NODE_ENV: 'development', RATE_LIMITS: 'off' },
@@ -252,7 +255,7 @@ if (process.env.BENCH_DATABASE_URL) results.push(await runEngine('postgres'));
 const out = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-  settings: { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, bulkConnections: 2, bulkBatch: 1000, pinnedCores: pin },
+  settings: { runtime: RUNTIME, durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, bulkConnections: 2, bulkBatch: 1000, pinnedCores: pin },
   results,
 };
 fs.mkdirSync(path.join(here, 'results'), { recursive: true });
@@ -262,7 +265,7 @@ for (const r of results) {
     `[${r.engine}] trivial ${r.trivial.requestsPerSec} req/s | single ${r.single.requestsPerSec} req/s (p50 ${r.single.latencyP50Ms} ms, p99 ${r.single.latencyP99Ms} ms, ${r.singleVsTrivial} × trivial) | bulk ${r.bulk.itemsPerSec} addresses/s = ${r.bulkAddressesPerTrivialRequest} per trivial request (p99 ${r.bulk.latencyP99Ms} ms) | RSS ${r.serverRssMb.idleWithDataSet} → ${r.serverRssMb.afterLoad} MB | load average ${r.loadAverage.join(' ')}`,
   );
   for (const [kind, m] of Object.entries(r.registerReads)) {
-    console.log(`[${r.engine}]   ${kind}: ${m.requestsPerSec} req/s (p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms) = ${m.vsTrivial} × trivial`);
+    console.log(`[${r.engine}, ${RUNTIME}]   ${kind}: ${m.requestsPerSec} req/s (p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms) = ${m.vsTrivial} × trivial`);
   }
   const all = [r.trivial, r.single, r.bulk, ...Object.values(r.registerReads)];
   console.log(`[${r.engine}]   errors ${all.reduce((n, m) => n + m.errors, 0)}, non-2xx ${all.reduce((n, m) => n + m.non2xx, 0)}`);
