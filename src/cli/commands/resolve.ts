@@ -1,8 +1,11 @@
 // resolve: a CSV of addresses to a CSV of responsible authorities, as a stream.
 import fs from 'node:fs';
+import os from 'node:os';
 import { systemClock, today } from '../../lib/clock.js';
-import { Directory } from '../../modules/directory/directory.js';
-import { fileSize, progressBar, resolveCsv, type BulkOptions, type BulkSummary } from '../../modules/jurisdictions/bulk-csv.js';
+import { buildDirectoryIndex, readDirectorySnapshot } from '../../modules/directory/load-index.js';
+import { fileSize, progressBar, resolveCsv, type BulkOptions, type BulkSummary, type ResolveSettings } from '../../modules/jurisdictions/bulk-csv.js';
+import { CsvWorkers } from '../../modules/jurisdictions/bulk-csv.workers.js';
+import type { Args } from '../args.js';
 import type { Command } from '../commands.js';
 
 type Request = Omit<BulkOptions, 'output' | 'onProgress'>;
@@ -37,7 +40,7 @@ export const resolve: Command = {
     'Resolve a CSV of addresses (columns street, houseNumber, postalCode, city, or ags/ars) to a CSV',
     'of results, streaming, with a progress bar on stderr. Without --out the results go to stdout.',
   ],
-  options: ['out', 'task', 'at', 'message-type', 'json'],
+  options: ['out', 'task', 'at', 'message-type', 'workers', 'json'],
   optionHelp: {
     task: 'task for rows without a task column (default VOLLSTRECKUNGSHILFE)',
     at: 'resolve as on this date, for rows without an at column (default today)',
@@ -45,20 +48,32 @@ export const resolve: Command = {
   },
   async run({ args, withDatabase }) {
     const input = args.existingFile('<addresses.csv>');
-    const at = args.isoDate('at');
-    const summary = await withDatabase(async (d) => {
-      const index = await new Directory(d, { pollMs: 0 }).get();
-      return resolveTo(args.string('out'), {
-        input,
-        index,
-        today: today(systemClock),
-        task: args.string('task'),
-        at,
-        messageType: args.string('message-type'),
-      });
-    });
+    const settings: ResolveSettings = { today: today(systemClock), task: args.string('task'), at: args.isoDate('at'), messageType: args.string('message-type') };
+    const workers = workerCount(args);
+    // One snapshot of the directory; the database is closed before the rows are resolved.
+    const snapshot = await withDatabase((d) => readDirectorySnapshot(d.db));
+    let summary: BulkSummary;
+    if (workers === 0) {
+      summary = await resolveTo(args.string('out'), { input, ...settings, index: buildDirectoryIndex(snapshot) });
+    } else {
+      const pool = await CsvWorkers.start(workers, { snapshot, settings });
+      try {
+        // Two batches per worker in flight: each has the next one waiting while it works.
+        summary = await resolveTo(args.string('out'), { input, ...settings, resolveBatch: pool.resolve, inFlight: 2 * workers });
+      } finally {
+        await pool.close();
+      }
+    }
     process.stderr.write(`${summary.rows} rows: ${Object.entries(summary.byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     if (args.json && args.string('out')) console.log(JSON.stringify(summary));
     return 0;
   },
 };
+
+/** --workers N (0 to 16), by default one per core; 0 resolves in the main thread. */
+function workerCount(args: Args): number {
+  const raw = args.string('workers');
+  if (raw === undefined) return Math.min(os.availableParallelism(), 16);
+  if (!/^\d{1,2}$/.test(raw) || Number(raw) > 16) args.fail(`--workers "${raw}" must be a number from 0 to 16`);
+  return Number(raw);
+}
