@@ -29,6 +29,8 @@ export class RegisterIndex {
   readonly byLevel = new Map<RegionLevel, RegisterRegionRow[]>();
   /** ARS prefix → the regions below it, at any depth, in `regions` order */
   readonly below = new Map<string, RegisterRegionRow[]>();
+  /** the first one and two characters of name_key → the regions whose name_key starts so, in `regions` order */
+  readonly byNameStart = new Map<string, RegisterRegionRow[]>();
   /** ARS → versions (any level) */
   readonly byArs = new Map<string, RegisterRegionRow[]>();
   /** AGS → municipality versions */
@@ -46,6 +48,8 @@ export class RegisterIndex {
     push(this.byArs, r.ars, r);
     if (r.level === 'MUNICIPALITY' && r.ags) push(this.municipalities, r.ags, r);
     for (const n of PARENT_LENGTHS) if (n < r.ars.length) push(this.below, r.ars.slice(0, n), r);
+    push(this.byNameStart, r.nameKey.slice(0, 1), r);
+    if (r.nameKey.length > 1) push(this.byNameStart, r.nameKey.slice(0, 2), r);
   }
 
   /** Postal areas must come in the database's (postcode, locality, id) order. */

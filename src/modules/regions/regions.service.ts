@@ -75,8 +75,9 @@ export async function searchDatabase(db: Db, input: SearchInput): Promise<Search
 }
 
 /**
- * One pass over the narrowest list (below the parent, else the level, else all), which is in the
- * database's (name_key, id) order: counts every match and keeps first + 1 after the cursor.
+ * One pass over the narrowest list (below the parent, else by the name's first two characters, else
+ * the level, else all), each in the database's (name_key, id) order: counts every match and keeps
+ * first + 1 after the cursor.
  * Undefined when the cursor's region is not in the register (removed since the page was served).
  */
 export function searchRegister(register: RegisterIndex, input: SearchInput): SearchResult | undefined {
@@ -86,12 +87,14 @@ export function searchRegister(register: RegisterIndex, input: SearchInput): Sea
     if (at === undefined || register.regions[at]!.nameKey !== input.after.nameKey) return undefined;
     from = at;
   }
+  const prefix = input.name ? foldName(input.name) : undefined;
   const candidates = input.parentArs
     ? (register.below.get(input.parentArs) ?? [])
-    : input.level
-      ? (register.byLevel.get(input.level) ?? [])
-      : register.regions;
-  const prefix = input.name ? foldName(input.name) : undefined;
+    : prefix
+      ? (register.byNameStart.get(prefix.slice(0, 2)) ?? [])
+      : input.level
+        ? (register.byLevel.get(input.level) ?? [])
+        : register.regions;
   const rows: RegionRow[] = [];
   let total = 0;
   for (const r of candidates) {
