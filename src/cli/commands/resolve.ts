@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { systemClock, today } from '../../lib/clock.js';
-import { buildDirectoryIndex, readDirectorySnapshot } from '../../modules/directory/load-index.js';
+import { buildDirectoryIndex, readDirectorySnapshot, type DirectorySnapshot } from '../../modules/directory/load-index.js';
 import { fileSize, progressBar, resolveCsv, type BulkOptions, type BulkSummary, type ResolveSettings } from '../../modules/jurisdictions/bulk-csv.js';
 import { CsvWorkers } from '../../modules/jurisdictions/bulk-csv.workers.js';
 import type { Args } from '../args.js';
@@ -50,25 +50,34 @@ export const resolve: Command = {
     const input = args.existingFile('<addresses.csv>');
     const settings: ResolveSettings = { today: today(systemClock), task: args.string('task'), at: args.isoDate('at'), messageType: args.string('message-type') };
     const workers = workerCount(args);
-    // One snapshot of the directory; the database is closed before the rows are resolved.
-    const snapshot = await withDatabase((d) => readDirectorySnapshot(d.db));
-    let summary: BulkSummary;
-    if (workers === 0) {
-      summary = await resolveTo(args.string('out'), { input, ...settings, index: buildDirectoryIndex(snapshot) });
-    } else {
-      const pool = await CsvWorkers.start(workers, { snapshot, settings });
-      try {
-        // Two batches per worker in flight: each has the next one waiting while it works.
-        summary = await resolveTo(args.string('out'), { input, ...settings, resolveBatch: pool.resolve, inFlight: 2 * workers });
-      } finally {
-        await pool.close();
-      }
-    }
+    // One snapshot of the directory, read before any row; the database is closed by then.
+    const snapshot = () => withDatabase((d) => readDirectorySnapshot(d.db));
+    const out = args.string('out');
+    const summary =
+      workers === 0
+        ? await resolveTo(out, { input, ...settings, index: buildDirectoryIndex(await snapshot()) })
+        : await onWorkers(workers, snapshot, settings, (resolveBatch) => resolveTo(out, { input, ...settings, resolveBatch, inFlight: 2 * workers }));
     process.stderr.write(`${summary.rows} rows: ${Object.entries(summary.byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     if (args.json && args.string('out')) console.log(JSON.stringify(summary));
     return 0;
   },
 };
+
+/** The run on worker threads; the snapshot is theirs once they have started (the main thread keeps no index). */
+async function onWorkers(
+  workers: number,
+  snapshot: () => Promise<DirectorySnapshot>,
+  settings: ResolveSettings,
+  run: (resolveBatch: CsvWorkers['resolve']) => Promise<BulkSummary>,
+): Promise<BulkSummary> {
+  const pool = await CsvWorkers.start(workers, { snapshot: await snapshot(), settings });
+  try {
+    // Two batches per worker in flight: each has the next one waiting while it works.
+    return await run(pool.resolve);
+  } finally {
+    await pool.close();
+  }
+}
 
 /** --workers N (0 to 16), by default one per core; 0 resolves in the main thread. */
 function workerCount(args: Args): number {
