@@ -3,130 +3,47 @@
 //   npm run bench:lookup            (PostgreSQL too when BENCH_DATABASE_URL is set)
 // Measures, against one server process: a trivial query `{ __typename }`, single lookups
 // (`responsibleAuthority`, a different address each request) and bulk lookups
-// (`responsibleAuthorities`, 1,000 addresses per request); throughput, p50/p99 latency, server RSS.
+// (`responsibleAuthorities`, 1,000 addresses per request), public register reads (`municipality`,
+// `region`, `regions` by parent and by name prefix, `postalCode`); throughput, p50/p99 latency,
+// each kind's ratio to the trivial query of the same run, server RSS.
 // Results: bench/results/lookup.json.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { openDatabase } from '../src/db/client.js';
-import { systemClock, today } from '../src/lib/clock.js';
+import { decodeText, splitLines } from '../src/lib/text-file.js';
 import { signDevToken } from '../src/modules/auth/dev-keys.js';
-import { generateDemoAuthorities } from '../src/modules/authorities/demo-authorities.js';
-import { importPostcodes } from '../src/modules/postcodes/postcodes.import.js';
-import { importGv100ad } from '../src/modules/regions/gv100ad.import.js';
+import { parseGv100ad } from '../src/modules/regions/gv100ad.parser.js';
+import { addresses, check, CONNECTIONS, DURATION, EDITION, here, load, pin, POSTCODES, prepare, rssMb, RUNTIME, startServer, type Measured } from './national.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-const shared = process.env.BV_SHARED_DATA ?? path.resolve(root, '../shared/data');
-const EDITION = path.join(shared, 'gv100ad/GV100AD_30112025.txt');
-const POSTCODES = path.join(shared, 'postcodes/zuordnung_plz_ort.csv');
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const actor = { id: 'bench' };
 
-for (const f of [EDITION, POSTCODES]) {
-  if (!fs.existsSync(f)) {
-    console.error(`needs ${f} (set BV_SHARED_DATA)`);
-    process.exit(1);
-  }
-}
-
-/** Loads the national data set into an empty database. */
-async function prepare(settings: { databaseUrl?: string; dataDir: string }) {
-  const db = await openDatabase({ databaseUrl: settings.databaseUrl, databasePoolSize: 2, dataDir: settings.dataDir }, 'bench prepare');
-  try {
-    await db.migrate();
-    await importGv100ad(db.db, systemClock, { bytes: fs.readFileSync(EDITION), fileName: 'GV100AD_30112025.txt', actor });
-    await importPostcodes(db.db, systemClock, { bytes: fs.readFileSync(POSTCODES), fileName: 'zuordnung_plz_ort.csv', actor });
-    return await generateDemoAuthorities(db.db, systemClock, { at: today(systemClock), actor });
-  } finally {
-    await db.close();
-  }
-}
-
-/** Addresses from the postcode mapping: real postcode + locality pairs, invented street and number. */
-function addresses(n: number) {
-  const lines = fs.readFileSync(POSTCODES, 'utf8').trim().split('\n').slice(1);
-  const out: { street: string; houseNumber: string; postalCode: string; city: string }[] = [];
-  let seed = 42;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  for (let i = 0; i < n; i++) {
-    const f = lines[Math.floor(rnd() * lines.length)]!.split(',');
-    out.push({ street: 'Hauptstraße', houseNumber: String(1 + Math.floor(rnd() * 150)), postalCode: f[3]!.padStart(5, '0'), city: f[2]! });
-  }
-  return out;
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : -1;
-}
-
-// On a 2-core machine the load generator and the server compete for CPU; pinning the server to
-// core 0 and this process (autocannon) to core 1 measures the server, not the contention.
-const pin = spawnSync('taskset', ['--version']).status === 0 && os.cpus().length >= 2;
-if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
-
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const [cmd, args] = pin
-    ? ['taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'src/main.ts']]
-    : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
-  const child = spawn(cmd as string, args as string[], {
-    cwd: root,
-    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SEED_DEMO: 'false', NODE_ENV: 'development', RATE_LIMITS: 'off' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const m = /"url":"(http:\/\/[^"]+)\/graphql".*"msg":"ready"/.exec(buf);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
-
-interface Measured {
-  requestsPerSec: number;
-  itemsPerSec: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function load(url: string, token: string, bodies: string[], itemsPerRequest: number, connections = CONNECTIONS): Promise<Measured> {
-  let i = 0;
-  const result = await autocannon({
-    url: `${url}/graphql`,
-    method: 'POST',
-    connections,
-    duration: DURATION,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
-  });
+/** Request bodies for the public register reads, keys taken from the edition and the postcode mapping. */
+function registerBodies(): Record<string, string[]> {
+  const records = parseGv100ad(splitLines(decodeText(fs.readFileSync(EDITION)).text), 'GV100AD').records;
+  const pick = <T>(list: T[], n: number) => Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]!);
+  const municipalities = records.filter((r) => r.level === 'MUNICIPALITY');
+  const districts = records.filter((r) => r.level === 'DISTRICT').map((r) => r.ars);
+  const postcodes = [...new Set(fs.readFileSync(POSTCODES, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[3]!.padStart(5, '0')))];
+  const body = (query: string, values: string[]) => values.map((v) => JSON.stringify({ query, variables: { v } }));
   return {
-    requestsPerSec: Math.round(result.requests.average),
-    itemsPerSec: Math.round(result.requests.average * itemsPerRequest),
-    latencyP50Ms: result.latency.p50,
-    latencyP99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
+    municipality: body(
+      'query($v: String!) { municipality(ags: $v) { ags ars name type population district { name } state { name } } }',
+      pick(municipalities, 2000).map((m) => m.ags!),
+    ),
+    region: body('query($v: String!) { region(ars: $v) { level ars name parent { ars name } } }', pick(records, 2000).map((r) => r.ars)),
+    regionsByParent: body(
+      'query($v: String) { regions(parentArs: $v, level: MUNICIPALITY, first: 20) { totalCount edges { cursor node { ars name } } pageInfo { hasNextPage endCursor } } }',
+      districts,
+    ),
+    regionsByName: body(
+      'query($v: String) { regions(name: $v, first: 20) { totalCount edges { cursor node { level ars name } } pageInfo { hasNextPage endCursor } } }',
+      pick(municipalities, 2000).map((m) => m.name.slice(0, 4)),
+    ),
+    postalCode: body('query($v: String!) { postalCode(postcode: $v) { postcode ags locality municipality { name } } }', pick(postcodes, 2000)),
   };
 }
 
-async function check(url: string, token: string, body: string) {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
-  const json = (await res.json()) as { errors?: unknown[]; data?: unknown };
-  if (json.errors) throw new Error(`query failed: ${JSON.stringify(json.errors)}`);
-  return json.data;
-}
 
 async function runEngine(engine: 'pglite' | 'postgres') {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lookup-bench-'));
@@ -167,31 +84,47 @@ async function runEngine(engine: 'pglite' | 'postgres') {
       }),
     );
     const trivial = [JSON.stringify({ query: '{ __typename }' })];
+    const register = registerBodies();
     const sample = (await check(server.url, token, single[0]!)) as { responsibleAuthority: { status: string } };
     if (sample.responsibleAuthority.status !== 'RESOLVED') throw new Error(`sample lookup: ${JSON.stringify(sample)}`);
-    // Warm-up (JIT, compiled queries), then ROUNDS interleaved rounds of trivial and single; medians.
+    for (const bodies of Object.values(register)) await check(server.url, token, bodies[0]!);
+    // Warm-up (JIT, compiled queries), then ROUNDS interleaved rounds of trivial, single and the
+    // register reads; medians.
     await load(server.url, token, single, 1);
     await load(server.url, token, trivial, 1);
+    for (const bodies of Object.values(register)) await load(server.url, token, bodies, 1, CONNECTIONS, 2);
     const trivialRuns: Measured[] = [];
     const singleRuns: Measured[] = [];
+    const registerRuns: Record<string, Measured[]> = Object.fromEntries(Object.keys(register).map((k) => [k, []]));
     for (let round = 0; round < ROUNDS; round++) {
       trivialRuns.push(await load(server.url, token, trivial, 1));
       singleRuns.push(await load(server.url, token, single, 1));
+      for (const [kind, bodies] of Object.entries(register)) registerRuns[kind]!.push(await load(server.url, token, bodies, 1));
     }
     const bulkRun = await load(server.url, token, bulk, 1000, 2);
     const rssAfter = rssMb(server.child.pid!);
     const median = (runs: Measured[]) => [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec)[Math.floor(runs.length / 2)]!;
     const t = median(trivialRuns);
     const s = median(singleRuns);
+    const ratio = (m: Measured) => Number((m.requestsPerSec / t.requestsPerSec).toFixed(3));
+    const registerReads = Object.fromEntries(
+      Object.entries(registerRuns).map(([kind, runs]) => {
+        const m = median(runs);
+        return [kind, { ...m, vsTrivial: ratio(m) }];
+      }),
+    );
     return {
       engine,
       dataSet: { edition: '2025-11-30', demoAuthorities: demo.created, jurisdictions: demo.jurisdictionsCreated },
       trivial: t,
       single: s,
-      singleVsTrivial: Number((s.requestsPerSec / t.requestsPerSec).toFixed(3)),
+      singleVsTrivial: ratio(s),
+      registerReads,
       bulk: bulkRun,
+      bulkAddressesPerTrivialRequest: Number((bulkRun.itemsPerSec / t.requestsPerSec).toFixed(1)),
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
       serverRssMb: { idleWithDataSet: rssIdle, afterLoad: rssAfter },
-      runs: { trivial: trivialRuns, single: singleRuns },
+      runs: { trivial: trivialRuns, single: singleRuns, ...registerRuns },
     };
   } finally {
     server.child.kill('SIGTERM');
@@ -206,13 +139,18 @@ if (process.env.BENCH_DATABASE_URL) results.push(await runEngine('postgres'));
 const out = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-  settings: { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, bulkConnections: 2, bulkBatch: 1000, pinnedCores: pin },
+  settings: { runtime: RUNTIME, durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, bulkConnections: 2, bulkBatch: 1000, pinnedCores: pin },
   results,
 };
 fs.mkdirSync(path.join(here, 'results'), { recursive: true });
 fs.writeFileSync(path.join(here, 'results', 'lookup.json'), JSON.stringify(out, null, 2) + '\n');
 for (const r of results) {
   console.log(
-    `[${r.engine}] trivial ${r.trivial.requestsPerSec} req/s | single ${r.single.requestsPerSec} req/s (p50 ${r.single.latencyP50Ms} ms, p99 ${r.single.latencyP99Ms} ms, ${(r.singleVsTrivial * 100).toFixed(0)}% of trivial) | bulk ${r.bulk.itemsPerSec} addresses/s (p99 ${r.bulk.latencyP99Ms} ms) | RSS ${r.serverRssMb.idleWithDataSet} → ${r.serverRssMb.afterLoad} MB | errors ${r.trivial.errors + r.single.errors + r.bulk.errors}, non-2xx ${r.trivial.non2xx + r.single.non2xx + r.bulk.non2xx}`,
+    `[${r.engine}] trivial ${r.trivial.requestsPerSec} req/s | single ${r.single.requestsPerSec} req/s (p50 ${r.single.latencyP50Ms} ms, p99 ${r.single.latencyP99Ms} ms, ${r.singleVsTrivial} × trivial) | bulk ${r.bulk.itemsPerSec} addresses/s = ${r.bulkAddressesPerTrivialRequest} per trivial request (p99 ${r.bulk.latencyP99Ms} ms) | RSS ${r.serverRssMb.idleWithDataSet} → ${r.serverRssMb.afterLoad} MB | load average ${r.loadAverage.join(' ')}`,
   );
+  for (const [kind, m] of Object.entries(r.registerReads)) {
+    console.log(`[${r.engine}, ${RUNTIME}]   ${kind}: ${m.requestsPerSec} req/s (p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms) = ${m.vsTrivial} × trivial`);
+  }
+  const all = [r.trivial, r.single, r.bulk, ...Object.values(r.registerReads)];
+  console.log(`[${r.engine}]   errors ${all.reduce((n, m) => n + m.errors, 0)}, non-2xx ${all.reduce((n, m) => n + m.non2xx, 0)}`);
 }

@@ -1,12 +1,11 @@
 // The executable schema: schema.graphql, every domain's resolvers, and the access rules in front.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { GraphQLSchema } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import type { GraphQLContext } from '../graphql/context.js';
 import { enforceAccess } from '../graphql/access.js';
 import { enforceLimits } from '../graphql/limits.js';
+import { fromRoot } from '../lib/project-root.js';
 import { plainArguments } from '../graphql/plain-args.js';
 import { DateScalar, DateTimeScalar, JSONScalar } from '../graphql/scalars.js';
 import { auditResolvers } from '../modules/audit/audit.resolvers.js';
@@ -23,7 +22,7 @@ import { routeResolvers } from '../modules/routing/route.resolvers.js';
 import { structuralResolvers } from '../modules/structural/structural.resolvers.js';
 import { tenantResolvers } from '../modules/tenants/tenants.resolvers.js';
 
-export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql');
+export const SCHEMA_FILE = fromRoot('schema.graphql');
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 

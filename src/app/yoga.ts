@@ -90,8 +90,8 @@ export function createYogaServer(opts: YogaOptions): Yoga {
         deps,
         principal,
         requestId: rc?.requestId ?? requestIdFrom(request.headers.get('x-request-id')),
-        regions: regionLoaders(deps.database.db),
-        postcodes: postcodeLoaders(deps.database.db),
+        regions: regionLoaders(deps.directory),
+        postcodes: postcodeLoaders(deps.directory),
         load: requestLoaders(),
       };
     },

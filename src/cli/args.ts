@@ -39,6 +39,7 @@ const OPTIONS = {
   issuer: { type: 'string' },
   audience: { type: 'string' },
   'max-bytes': { type: 'string' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,6 +77,7 @@ export const OPTION_HELP: Record<OptionName, { value?: string; text: string }> =
   issuer: { value: 'ISS', text: "the server's iss, its HANDOFF_ISSUER (default urn:behoerdenverzeichnis)" },
   audience: { value: 'KEY[,KEY…]', text: 'recipient keys served here; others are refused (default: any)' },
   'max-bytes': { value: 'N', text: 'largest request body in bytes (default 33554432, 32 MiB)' },
+  workers: { value: 'N', text: 'worker threads resolving rows (default: one per core; 0: in the main thread)' },
   help: { text: 'show this help' },
 };
 

@@ -9,7 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../lib/project-root.js';
 import * as schema from './schema.js';
 import { acquireDirLock, type DirLock } from './lock.js';
 import { checkDataFolder, checkRegister, describePostgres, folderAdvice, openFailure } from './integrity.js';
@@ -30,7 +30,7 @@ export interface Database {
   listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
 }
 
-export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+export const MIGRATIONS_FOLDER = fromRoot('drizzle');
 const MIGRATION_LOCK_KEY = 727_001; // advisory lock id: one instance migrates at a time
 
 /** Rows of a raw SQL statement, whichever driver ran it. */

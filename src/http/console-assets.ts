@@ -6,13 +6,13 @@
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DevSignInOutcome } from '../modules/auth/dev-sign-in.js';
+import { fromRoot } from '../lib/project-root.js';
 import { BodyTooLarge, readBody } from './body.js';
 import type { StaticRoute } from './static-assets.js';
 
 export const CONSOLE_PATH = '/console';
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console', import.meta.url));
+export const DEFAULT_CONSOLE_DIR = fromRoot('dist', 'console');
 
 export interface ConsoleOidc {
   /** the identity provider (AUTH_ISSUER); the browser discovers its endpoints from it */

@@ -1,8 +1,11 @@
 // resolve: a CSV of addresses to a CSV of responsible authorities, as a stream.
 import fs from 'node:fs';
+import os from 'node:os';
 import { systemClock, today } from '../../lib/clock.js';
-import { Directory } from '../../modules/directory/directory.js';
-import { fileSize, progressBar, resolveCsv, type BulkOptions, type BulkSummary } from '../../modules/jurisdictions/bulk-csv.js';
+import { buildDirectoryIndex, readDirectorySnapshot, type DirectorySnapshot } from '../../modules/directory/load-index.js';
+import { fileSize, progressBar, resolveCsv, type BulkOptions, type BulkSummary, type ResolveSettings } from '../../modules/jurisdictions/bulk-csv.js';
+import { CsvWorkers } from '../../modules/jurisdictions/bulk-csv.workers.js';
+import type { Args } from '../args.js';
 import type { Command } from '../commands.js';
 
 type Request = Omit<BulkOptions, 'output' | 'onProgress'>;
@@ -37,7 +40,7 @@ export const resolve: Command = {
     'Resolve a CSV of addresses (columns street, houseNumber, postalCode, city, or ags/ars) to a CSV',
     'of results, streaming, with a progress bar on stderr. Without --out the results go to stdout.',
   ],
-  options: ['out', 'task', 'at', 'message-type', 'json'],
+  options: ['out', 'task', 'at', 'message-type', 'workers', 'json'],
   optionHelp: {
     task: 'task for rows without a task column (default VOLLSTRECKUNGSHILFE)',
     at: 'resolve as on this date, for rows without an at column (default today)',
@@ -45,20 +48,41 @@ export const resolve: Command = {
   },
   async run({ args, withDatabase }) {
     const input = args.existingFile('<addresses.csv>');
-    const at = args.isoDate('at');
-    const summary = await withDatabase(async (d) => {
-      const index = await new Directory(d, { pollMs: 0 }).get();
-      return resolveTo(args.string('out'), {
-        input,
-        index,
-        today: today(systemClock),
-        task: args.string('task'),
-        at,
-        messageType: args.string('message-type'),
-      });
-    });
+    const settings: ResolveSettings = { today: today(systemClock), task: args.string('task'), at: args.isoDate('at'), messageType: args.string('message-type') };
+    const workers = workerCount(args);
+    // One snapshot of the directory, read before any row; the database is closed by then.
+    const snapshot = () => withDatabase((d) => readDirectorySnapshot(d.db));
+    const out = args.string('out');
+    const summary =
+      workers === 0
+        ? await resolveTo(out, { input, ...settings, index: buildDirectoryIndex(await snapshot()) })
+        : await onWorkers(workers, snapshot, settings, (resolveBatch) => resolveTo(out, { input, ...settings, resolveBatch, inFlight: 2 * workers }));
     process.stderr.write(`${summary.rows} rows: ${Object.entries(summary.byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     if (args.json && args.string('out')) console.log(JSON.stringify(summary));
     return 0;
   },
 };
+
+/** The run on worker threads; the snapshot is theirs once they have started (the main thread keeps no index). */
+async function onWorkers(
+  workers: number,
+  snapshot: () => Promise<DirectorySnapshot>,
+  settings: ResolveSettings,
+  run: (resolveBatch: CsvWorkers['resolve']) => Promise<BulkSummary>,
+): Promise<BulkSummary> {
+  const pool = await CsvWorkers.start(workers, { snapshot: await snapshot(), settings });
+  try {
+    // Two batches per worker in flight: each has the next one waiting while it works.
+    return await run(pool.resolve);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** --workers N (0 to 16), by default one per core; 0 resolves in the main thread. */
+function workerCount(args: Args): number {
+  const raw = args.string('workers');
+  if (raw === undefined) return Math.min(os.availableParallelism(), 16);
+  if (!/^\d{1,2}$/.test(raw) || Number(raw) > 16) args.fail(`--workers "${raw}" must be a number from 0 to 16`);
+  return Number(raw);
+}

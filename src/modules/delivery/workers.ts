@@ -1,11 +1,9 @@
 // A small pool of worker threads for the CPU-bound parts of hand-offs (handoff.tasks.ts). A task
 // that runs over its caller's budget gets its worker terminated; a worker that dies (uncaught error,
 // out of memory, exit) fails its task with HandOffCrash. Either way the event loop never waits.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { tsxApi } from '../../lib/worker-entry.js';
 import { HandOffCrash } from './adapter.js';
 import type { Offload, TaskInput, TaskName, TaskResult } from './handoff.tasks.js';
 
@@ -52,14 +50,6 @@ const { parentPort, workerData } = require('node:worker_threads');
   parentPort.postMessage({ ready: true });
 })();
 `;
-
-/** tsx's ESM registration entry, for workers that load .ts sources (as the server runs under tsx). */
-function tsxApi(): string {
-  const require = createRequire(import.meta.url);
-  const pkgFile = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(path.join(path.dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
-}
 
 export class WorkerPool implements Offload {
   private readonly idle: Slot[] = [];

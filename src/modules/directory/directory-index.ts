@@ -4,6 +4,7 @@ import type { authorities, dataCenters, jurisdictions, RegionLevel, StructuralCh
 import { nameAliases } from '../addresses/name-variants.js';
 import { cityKey, municipalityCityKey } from '../addresses/normalize.js';
 import { NameIndex } from './name-index.js';
+import { RegisterIndex } from './register-index.js';
 
 export interface Validity {
   validFrom: string | null;
@@ -121,6 +122,8 @@ export class DirectoryIndex {
   readonly tenants = new Map<string, TenantFact>();
   /** data centre id → status, endpoints and encryption certificates (for the delivery decision) */
   readonly dataCenters = new Map<number, DataCenterFact>();
+  /** the public register's full rows, for the read API (`municipality`, `region`, `regions`, `postalCode`) */
+  readonly register = new RegisterIndex();
 
   /** Built on first use (a lookup the exact maps miss), dropped when names or streets are added. */
   private nearMissCities: NameIndex | undefined;

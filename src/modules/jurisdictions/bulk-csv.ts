@@ -29,7 +29,7 @@ const ALIASES: Record<string, keyof Columns> = {
   message_type: 'messageType',
 };
 
-interface Columns {
+export interface Columns {
   street?: number;
   houseNumber?: number;
   postalCode?: number;
@@ -55,16 +55,24 @@ export const RESULT_COLUMNS = [
   'error',
 ];
 
-export interface BulkOptions {
-  input: string;
-  output: NodeJS.WritableStream;
-  index: DirectoryIndex;
+/** How rows are resolved: the same in this thread and in a worker (options.ts of the run). */
+export interface ResolveSettings {
   today: string;
   /** the instant of the run: rows for today decide the channel for it (default: now) */
   now?: Date;
   task?: string;
   at?: string;
   messageType?: string;
+}
+
+export interface BulkOptions extends ResolveSettings {
+  input: string;
+  output: NodeJS.WritableStream;
+  /** resolves in this thread with this index, unless `resolveBatch` hands the batches elsewhere */
+  index?: DirectoryIndex;
+  /** resolves a batch (worker threads); batches are written in order, at most `inFlight` at a time */
+  resolveBatch?: (batch: RowBatch) => Promise<BatchResult>;
+  inFlight?: number;
   onProgress?: (p: { rows: number; bytesRead: number }) => void;
 }
 
@@ -72,6 +80,22 @@ export interface BulkSummary {
   rows: number;
   byStatus: Record<string, number>;
 }
+
+/** Rows read in one go, with what is needed to resolve them anywhere. */
+export interface RowBatch {
+  header: string[];
+  cols: Columns;
+  rows: CsvRow[];
+}
+
+/** The batch's CSV lines, ready to write, and its rows by status. */
+export interface BatchResult {
+  text: string;
+  byStatus: Record<string, number>;
+}
+
+/** Rows per batch: large enough that handing one to a worker costs little against resolving it. */
+const BATCH_ROWS = 500;
 
 type Out = (string | number | boolean | null)[];
 
@@ -90,7 +114,7 @@ function columnsOf(header: string[], file: string, line: number): Columns {
   return cols;
 }
 
-function resolveRow(o: BulkOptions, cols: Columns, line: number, fields: string[]): Out {
+function resolveRow(o: ResolveSettings & { index: DirectoryIndex }, cols: Columns, line: number, fields: string[]): Out {
   const f = (i: number | undefined) => (i === undefined ? null : (fields[i] ?? '').trim() || null);
   const raw: RawLookupInput = {
     task: f(cols.task) ?? o.task ?? null,
@@ -127,7 +151,7 @@ function resolveRow(o: BulkOptions, cols: Columns, line: number, fields: string[
 }
 
 /** The input cells echoed (padded to the header) and the result: ERROR for a row that cannot be read. */
-function rowResult(o: BulkOptions, header: string[], cols: Columns, row: CsvRow): { echo: string[]; out: Out } {
+function rowResult(o: ResolveSettings & { index: DirectoryIndex }, header: string[], cols: Columns, row: CsvRow): { echo: string[]; out: Out } {
   if ('error' in row) return { echo: header.map(() => ''), out: errorResult(`line ${row.line}: ${row.error}`) };
   const echo = header.map((_, i) => row.fields[i] ?? '');
   if (row.fields.length > header.length) {
@@ -136,31 +160,64 @@ function rowResult(o: BulkOptions, header: string[], cols: Columns, row: CsvRow)
   return { echo, out: resolveRow(o, cols, row.line, row.fields) };
 }
 
+/** Resolves a batch in this thread; every cell, echoed input and directory data alike, is neutralised against spreadsheet formulas. */
+export function resolveRows(o: ResolveSettings & { index: DirectoryIndex }, batch: RowBatch): BatchResult {
+  let text = '';
+  const byStatus: Record<string, number> = {};
+  for (const row of batch.rows) {
+    const { echo, out } = rowResult(o, batch.header, batch.cols, row);
+    const status = out[0] as string;
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+    text += safeCsvLine([...echo, ...out]);
+  }
+  return { text, byStatus };
+}
+
 export async function resolveCsv(o: BulkOptions): Promise<BulkSummary> {
+  const index = o.index;
+  const resolve = o.resolveBatch ?? (index ? async (b: RowBatch) => resolveRows({ ...o, index }, b) : undefined);
+  if (!resolve) throw new Error('resolveCsv needs an index or resolveBatch');
   let header: string[] | undefined;
   let cols: Columns = {};
   let bytesRead = 0;
+  let rows: CsvRow[] = [];
   const summary: BulkSummary = { rows: 0, byStatus: {} };
-  // Every cell, echoed input and directory data alike, is neutralised against spreadsheet formulas.
-  const write = async (cells: Cell[]) => {
-    if (!o.output.write(safeCsvLine(cells))) await once(o.output, 'drain');
+  // Batches in order of reading; waiting on the oldest bounds memory and holds the reading back.
+  const inFlight: { rows: number; result: Promise<BatchResult> }[] = [];
+  const write = async (text: string) => {
+    if (!o.output.write(text)) await once(o.output, 'drain');
+  };
+  const writeOldest = async () => {
+    const { rows: n, result } = inFlight.shift()!;
+    const r = await result;
+    await write(r.text);
+    for (const [k, v] of Object.entries(r.byStatus)) summary.byStatus[k] = (summary.byStatus[k] ?? 0) + v;
+    const before = summary.rows;
+    summary.rows += n;
+    if (Math.floor(summary.rows / 10_000) > Math.floor(before / 10_000)) o.onProgress?.({ rows: summary.rows, bytesRead });
+  };
+  const submit = async () => {
+    if (!rows.length) return;
+    const result = resolve({ header: header!, cols, rows });
+    result.catch(() => undefined); // awaited in order by writeOldest
+    inFlight.push({ rows: rows.length, result });
+    rows = [];
+    while (inFlight.length >= (o.inFlight ?? 1)) await writeOldest();
   };
   for await (const row of readCsvRows(o.input, (b) => (bytesRead = b))) {
     if (!header) {
       if ('error' in row) throw new InputFileError(o.input, row.line, `header: ${row.error}`);
       header = row.fields;
       cols = columnsOf(header, o.input, row.line);
-      await write([...header, ...RESULT_COLUMNS]);
+      await write(safeCsvLine([...header, ...RESULT_COLUMNS]));
       continue;
     }
-    const { echo, out } = rowResult(o, header, cols, row);
-    const status = out[0] as string;
-    summary.byStatus[status] = (summary.byStatus[status] ?? 0) + 1;
-    await write([...echo, ...out]);
-    summary.rows++;
-    if (summary.rows % 10_000 === 0) o.onProgress?.({ rows: summary.rows, bytesRead });
+    rows.push(row);
+    if (rows.length >= BATCH_ROWS) await submit();
   }
   if (!header) throw new InputFileError(o.input, 1, 'file is empty; expected a header line');
+  await submit();
+  while (inFlight.length) await writeOldest();
   return summary;
 }
 

@@ -1,11 +1,11 @@
-// Thin resolvers for postcodes: who is behind a postcode, and a municipality's postcodes.
+// Thin resolvers for postcodes: who is behind a postcode, and a municipality's postcodes (from the
+// directory's in-memory register).
 import type { GraphQLContext } from '../../graphql/context.js';
-import { batchLoader } from '../../lib/batch.js';
-import type { Db } from '../../db/client.js';
+import type { RegisterIndex } from '../directory/register-index.js';
 import { checkPostcode } from '../regions/keys.js';
 import { dateOr } from '../regions/regions.resolvers.js';
 import type { RegionView } from '../regions/regions.service.js';
-import { areasOfPostcode, postcodesOfMunicipalities, type PostalCodeRow } from './postcodes.repository.js';
+import type { PostalCodeRow } from './postcodes.repository.js';
 import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
 export type PostalView = { row: PostalCodeRow; at: string };
@@ -14,23 +14,11 @@ export interface PostcodeLoaders {
   ofMunicipality(ags: string, at: string): Promise<PostalCodeRow[]>;
 }
 
-/** Per request: the postcodes of many municipalities on one date in one query. */
-export function postcodeLoaders(db: Db): PostcodeLoaders {
-  const byDate = new Map<string, (ags: string) => Promise<PostalCodeRow[] | undefined>>();
-  const loaderFor = (at: string) =>
-    batchLoader<string, PostalCodeRow[]>(
-      async (keys) => {
-        const m = new Map<string, PostalCodeRow[]>();
-        for (const r of await postcodesOfMunicipalities(db, keys, at)) m.set(r.ags, [...(m.get(r.ags) ?? []), r]);
-        return m;
-      },
-      (k) => k,
-    );
+/** A municipality's postal areas on a date, from the directory's register. */
+export function postcodeLoaders(directory: { get(): Promise<{ register: RegisterIndex }> }): PostcodeLoaders {
   return {
     async ofMunicipality(ags, at) {
-      let load = byDate.get(at);
-      if (!load) byDate.set(at, (load = loaderFor(at)));
-      return (await load(ags)) ?? [];
+      return (await directory.get()).register.postcodesOf(ags, at);
     },
   };
 }
@@ -40,7 +28,7 @@ export const postcodeResolvers: Resolvers = {
     postalCode: async (_: unknown, a: { postcode: string; at?: string | null }, ctx: GraphQLContext) => {
       const postcode = checkPostcode('postcode', a.postcode);
       const at = dateOr(ctx, a.at);
-      const rows = await areasOfPostcode(ctx.deps.database.db, postcode, at);
+      const rows = (await ctx.deps.directory.get()).register.postalAreas(postcode, at);
       return rows.map((row) => ({ row, at }));
     },
   },
@@ -54,10 +42,9 @@ export const postcodeResolvers: Resolvers = {
     locality: (v: PostalView) => v.row.locality,
     validFrom: (v: PostalView) => v.row.validFrom,
     validTo: (v: PostalView) => v.row.validTo,
-    // Through the in-memory index to the batched region loader: one query for all postal areas.
     municipality: async (v: PostalView, _: unknown, ctx: GraphQLContext) => {
-      const m = (await ctx.deps.directory.get()).municipality(v.row.ags, v.at);
-      return m ? ((await ctx.regions.region('MUNICIPALITY', m.ars, v.at)) ?? null) : null;
+      const row = (await ctx.deps.directory.get()).register.municipality(v.row.ags, v.at);
+      return row ? { row, at: v.at } : null;
     },
   },
 };

@@ -60,20 +60,6 @@ export async function findRegionAt(db: Db, ars: string, at: string, level?: Regi
   return row;
 }
 
-export async function findRegionsAt(db: Db, keys: { level: RegionLevel; ars: string }[], at: string): Promise<RegionRow[]> {
-  if (!keys.length) return [];
-  return db
-    .select()
-    .from(regions)
-    .where(
-      and(
-        inArray(regions.ars, [...new Set(keys.map((k) => k.ars))]),
-        inArray(regions.level, [...new Set(keys.map((k) => k.level))]),
-        validAt(regions, at),
-      ),
-    );
-}
-
 export interface RegionSearch {
   level?: RegionLevel;
   /** only regions below this ARS, at any depth (ARS are hierarchical prefixes) */

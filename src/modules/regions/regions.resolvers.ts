@@ -5,7 +5,6 @@ import { badInput } from '../../lib/errors.js';
 import { type GraphQLContext } from '../../graphql/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { checkAgs, checkArs } from './keys.js';
-import { findMunicipalityAt, findRegionAt } from './regions.repository.js';
 import { parentOf, search, type RegionView } from './regions.service.js';
 import { TYPE_NAMES } from './type-codes.js';
 import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
@@ -19,13 +18,13 @@ export const regionResolvers: Resolvers = {
     municipality: async (_: unknown, a: { ags: string; at?: string | null }, ctx: GraphQLContext) => {
       const ags = checkAgs('ags', a.ags);
       const at = dateOr(ctx, a.at);
-      const row = await findMunicipalityAt(ctx.deps.database.db, ags, at);
+      const row = (await ctx.deps.directory.get()).register.municipality(ags, at);
       return row ? { row, at } : null;
     },
     region: async (_: unknown, a: { ars: string; at?: string | null }, ctx: GraphQLContext) => {
       const ars = checkArs('ars', a.ars);
       const at = dateOr(ctx, a.at);
-      const row = await findRegionAt(ctx.deps.database.db, ars, at);
+      const row = (await ctx.deps.directory.get()).register.region(ars, at);
       return row ? { row, at } : null;
     },
     regions: async (
@@ -42,7 +41,7 @@ export const regionResolvers: Resolvers = {
         after = { nameKey, id };
       }
       if (a.name !== undefined && a.name !== null && a.name.trim() === '') throw badInput('name', 'must not be empty');
-      const res = await search(ctx.deps.database.db, {
+      const res = await search((await ctx.deps.directory.get()).register, ctx.deps.database.db, {
         level: a.level ?? undefined,
         parentArs: a.parentArs ? checkArs('parentArs', a.parentArs) : undefined,
         name: a.name ?? undefined,

@@ -1,9 +1,12 @@
-// Read side of the Gebietsregister: lookups for a date, search and per-request batching.
+// Read side of the Gebietsregister: lookups for a date and search, from the in-memory register
+// (the directory's snapshot of the database); the database answers only a cursor the register
+// does not know.
 import type { Db } from '../../db/client.js';
 import type { RegionLevel } from '../../db/schema.js';
-import { batchLoader } from '../../lib/batch.js';
 import { foldName } from '../../lib/fold.js';
-import { findRegionsAt, searchRegions, countRegions, type RegionRow } from './regions.repository.js';
+import { isValidAt } from '../directory/directory-index.js';
+import type { RegisterIndex } from '../directory/register-index.js';
+import { searchRegions, countRegions, type RegionRow } from './regions.repository.js';
 
 /** A region version together with the date it was asked for, so nested fields answer for the same date. */
 export interface RegionView {
@@ -15,21 +18,11 @@ export interface RegionLoaders {
   region(level: RegionLevel, ars: string, at: string): Promise<RegionView | null>;
 }
 
-export function regionLoaders(db: Db): RegionLoaders {
-  const byDate = new Map<string, ReturnType<typeof makeRegionLoader>>();
-  const makeRegionLoader = (at: string) =>
-    batchLoader<{ level: RegionLevel; ars: string }, RegionRow>(
-      async (keys) => {
-        const rows = await findRegionsAt(db, keys, at);
-        return new Map(rows.map((r) => [`${r.level}:${r.ars}`, r]));
-      },
-      (k) => `${k.level}:${k.ars}`,
-    );
+/** Regions by level and ARS from the directory's register, loaded at most once per request. */
+export function regionLoaders(directory: { get(): Promise<{ register: RegisterIndex }> }): RegionLoaders {
   return {
     async region(level, ars, at) {
-      let load = byDate.get(at);
-      if (!load) byDate.set(at, (load = makeRegionLoader(at)));
-      const row = await load({ level, ars });
+      const row = (await directory.get()).register.region(ars, at, level);
       return row ? { row, at } : null;
     },
   };
@@ -59,12 +52,57 @@ export interface SearchInput {
   after?: { nameKey: string; id: number };
 }
 
-export async function search(db: Db, input: SearchInput) {
+export interface SearchResult {
+  rows: RegionRow[];
+  hasNextPage: boolean;
+  total: number;
+}
+
+/** From memory; a cursor naming a region the register no longer holds is answered by the database. */
+export async function search(register: RegisterIndex, db: Db, input: SearchInput): Promise<SearchResult> {
+  return searchRegister(register, input) ?? searchDatabase(db, input);
+}
+
+/** The same search in the database: the reference the register is tested against. */
+export async function searchDatabase(db: Db, input: SearchInput): Promise<SearchResult> {
   const namePrefix = input.name ? foldName(input.name) : undefined;
   const filter = { level: input.level, parentArs: input.parentArs, namePrefix, at: input.at };
   const [rows, total] = await Promise.all([
     searchRegions(db, { ...filter, after: input.after, limit: input.first + 1 }),
     countRegions(db, filter),
   ]);
+  return { rows: rows.slice(0, input.first), hasNextPage: rows.length > input.first, total };
+}
+
+/**
+ * One pass over the narrowest list (below the parent, else by the name's first two characters, else
+ * the level, else all), each in the database's (name_key, id) order: counts every match and keeps
+ * first + 1 after the cursor.
+ * Undefined when the cursor's region is not in the register (removed since the page was served).
+ */
+export function searchRegister(register: RegisterIndex, input: SearchInput): SearchResult | undefined {
+  let from = -1;
+  if (input.after) {
+    const at = register.position.get(input.after.id);
+    if (at === undefined || register.regions[at]!.nameKey !== input.after.nameKey) return undefined;
+    from = at;
+  }
+  const prefix = input.name ? foldName(input.name) : undefined;
+  const candidates = input.parentArs
+    ? (register.below.get(input.parentArs) ?? [])
+    : prefix
+      ? (register.byNameStart.get(prefix.slice(0, 2)) ?? [])
+      : input.level
+        ? (register.byLevel.get(input.level) ?? [])
+        : register.regions;
+  const rows: RegionRow[] = [];
+  let total = 0;
+  for (const r of candidates) {
+    if (input.level && r.level !== input.level) continue;
+    if (prefix !== undefined && !r.nameKey.startsWith(prefix)) continue;
+    if (!isValidAt(r, input.at)) continue;
+    total++;
+    if (rows.length <= input.first && register.position.get(r.id)! > from) rows.push(r);
+  }
   return { rows: rows.slice(0, input.first), hasNextPage: rows.length > input.first, total };
 }
