@@ -3,21 +3,14 @@
 // and watching the lookup answer change, the API's validation messages at their fields, and a tenant
 // manager confined to its own tenant. Writes the screenshots in docs/console/.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../src/app/app.js';
-import { DEFAULT_AUDIENCE, DEV_ISSUER } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { systemClock } from '../../src/lib/clock.js';
-import { ensureDevKey, signDevToken } from '../../src/modules/auth/dev-keys.js';
-import { devSignIn } from '../../src/modules/auth/dev-sign-in.js';
-import { createVerifier } from '../../src/modules/auth/jwt.js';
-import { Directory } from '../../src/modules/directory/directory.js';
 import { loadDemoSeed } from '../../seed/load.js';
 import { gql, serve } from '../helpers/app.js';
 import { engines } from '../helpers/engines.js';
+import { consoleApp } from './console-app.js';
 import { describeInBrowser, launch, screenshot, sealedContext } from './browser.js';
 import { lookUp, nav, signInAs } from './steps.js';
 
@@ -50,14 +43,10 @@ describeInBrowser('console in Chromium: development sign-in [pglite]', (executab
   beforeAll(async () => {
     database = await engines()[0]!.open();
     await loadDemoSeed(database.db, systemClock, { id: 'test:console' });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-console-browser-'));
-    const jwks = await ensureDevKey(dataDir);
-    const app = createApp({
-      database, clock: systemClock, directory: new Directory(database, { pollMs: 0 }), bulkMax: 100, graphiql: false,
-      verifier: createVerifier({ jwks, issuer: DEV_ISSUER, audience: DEFAULT_AUDIENCE, algorithms: ['ES256'] }, systemClock),
-      console: { oidc: null, devSignIn: devSignIn(dataDir) },
-    });
-    await setUpData(app, await signDevToken(dataDir, { role: 'ADMIN' }));
+    const started = await consoleApp(database, 'browser');
+    const app = started.app;
+    dataDir = started.dataDir;
+    await setUpData(app, started.admin);
     server = await serve(app);
     browser = await launch(executable);
   });

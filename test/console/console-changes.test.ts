@@ -5,24 +5,18 @@
 // territory only; a CSV import is previewed (the lookup unchanged), then applied; a broken CSV names
 // its line and changes nothing. Writes the pages' screenshots into docs/console/.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../src/app/app.js';
-import { DEFAULT_AUDIENCE, DEV_ISSUER } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { structuralChanges } from '../../src/db/schema.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { csvLine } from '../../src/lib/csv-stream.js';
-import { ensureDevKey, signDevToken } from '../../src/modules/auth/dev-keys.js';
-import { devSignIn } from '../../src/modules/auth/dev-sign-in.js';
-import { createVerifier } from '../../src/modules/auth/jwt.js';
-import { Directory } from '../../src/modules/directory/directory.js';
 import { COLUMNS, type Column } from '../../src/modules/jurisdictions/registration-csv.js';
 import { loadDemoSeed } from '../../seed/load.js';
 import { gql, serve } from '../helpers/app.js';
 import { engines } from '../helpers/engines.js';
+import { consoleApp } from './console-app.js';
 import { describeInBrowser, launch, screenshot, sealedContext } from './browser.js';
 import { expectNoPageScroll, lookUp, nav, signInAs } from './steps.js';
 
@@ -76,14 +70,7 @@ describeInBrowser('console in Chromium: structural changes, coverage, bulk impor
   beforeAll(async () => {
     database = await engines()[0]!.open();
     await loadDemoSeed(database.db, systemClock, { id: 'test:console' });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-console-changes-'));
-    const jwks = await ensureDevKey(dataDir);
-    app = createApp({
-      database, clock: systemClock, directory: new Directory(database, { pollMs: 0 }), bulkMax: 100, graphiql: false,
-      verifier: createVerifier({ jwks, issuer: DEV_ISSUER, audience: DEFAULT_AUDIENCE, algorithms: ['ES256'] }, systemClock),
-      console: { oidc: null, devSignIn: devSignIn(dataDir) },
-    });
-    admin = await signDevToken(dataDir, { role: 'ADMIN' });
+    ({ app, dataDir, admin } = await consoleApp(database, 'changes'));
     await setUpData(app, admin);
     proposals = await propose(database);
     server = await serve(app);

@@ -5,26 +5,20 @@
 // deliveries chart with its table, and the audit log. Writes screenshots in docs/console/.
 import 'reflect-metadata';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../src/app/app.js';
-import { DEFAULT_AUDIENCE, DEV_ISSUER } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { certificates, dataCenters } from '../../src/db/schema.js';
-import { ManualClock, systemClock } from '../../src/lib/clock.js';
-import { ensureDevKey, signDevToken } from '../../src/modules/auth/dev-keys.js';
-import { devSignIn } from '../../src/modules/auth/dev-sign-in.js';
-import { createVerifier } from '../../src/modules/auth/jwt.js';
+import { ManualClock } from '../../src/lib/clock.js';
 import { certificateValues } from '../../src/modules/certificates/certificates.service.js';
 import { describeCertificate } from '../../src/modules/certificates/inspect.js';
 import { gql, serve } from '../helpers/app.js';
 import { engines } from '../helpers/engines.js';
 import { receiver, setUp } from '../helpers/network.js';
+import { consoleApp } from './console-app.js';
 import { describeInBrowser, launch, screenshot, sealedContext } from './browser.js';
 import { asTablet, expectNoPageScroll, nav, signInAs } from './steps.js';
 
@@ -70,14 +64,9 @@ describeInBrowser('console in Chromium: data centres, tenants, deliveries, audit
     await rx.setKey(net.privateJwk);
     await addCertificate(database, 'krz', 'TLS', 'tls.krz.test', 12);
     await addCertificate(database, 'krz', 'SIGNATURE', 'sig.krz.test', 200, true);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-console-ops-'));
-    const jwks = await ensureDevKey(dataDir);
-    const app = createApp({
-      database, clock: systemClock, directory: net.directory, bulkMax: 100, graphiql: false, transportTimeoutMs: 5000,
-      verifier: createVerifier({ jwks, issuer: DEV_ISSUER, audience: DEFAULT_AUDIENCE, algorithms: ['ES256'] }, systemClock),
-      console: { oidc: null, devSignIn: devSignIn(dataDir) },
-    });
-    admin = await signDevToken(dataDir, { role: 'ADMIN' });
+    const started = await consoleApp(database, 'ops', { directory: net.directory, transportTimeoutMs: 5000 });
+    const app = started.app;
+    ({ dataDir, admin } = started);
     const run = async (query: string, variables: Record<string, unknown>) => {
       const res = await gql(app, query, variables, admin);
       expect(res.body.errors, query).toBeUndefined();
