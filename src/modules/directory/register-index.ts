@@ -8,6 +8,9 @@ import { isValidAt } from './directory-index.js';
 export type RegisterRegionRow = typeof regions.$inferSelect;
 export type RegisterPostalRow = typeof postalCodes.$inferSelect;
 
+/** The longest name_key start `byNameStart` indexes. */
+export const NAME_START = 3;
+
 /** ARS prefix lengths a `parentArs` may have below which a region lies (the key lengths of the levels). */
 const PARENT_LENGTHS = [2, 3, 4, 5, 9];
 
@@ -29,7 +32,10 @@ export class RegisterIndex {
   readonly byLevel = new Map<RegionLevel, RegisterRegionRow[]>();
   /** ARS prefix → the regions below it, at any depth, in `regions` order */
   readonly below = new Map<string, RegisterRegionRow[]>();
-  /** the first one and two characters of name_key → the regions whose name_key starts so, in `regions` order */
+  /**
+   * the first one, two and three characters of name_key → the regions whose name_key starts so, in
+   * `regions` order (three: a four-letter name prefix then scans tens of regions, not hundreds)
+   */
   readonly byNameStart = new Map<string, RegisterRegionRow[]>();
   /** ARS → versions (any level) */
   readonly byArs = new Map<string, RegisterRegionRow[]>();
@@ -48,8 +54,7 @@ export class RegisterIndex {
     push(this.byArs, r.ars, r);
     if (r.level === 'MUNICIPALITY' && r.ags) push(this.municipalities, r.ags, r);
     for (const n of PARENT_LENGTHS) if (n < r.ars.length) push(this.below, r.ars.slice(0, n), r);
-    push(this.byNameStart, r.nameKey.slice(0, 1), r);
-    if (r.nameKey.length > 1) push(this.byNameStart, r.nameKey.slice(0, 2), r);
+    for (let n = 1; n <= NAME_START && n <= r.nameKey.length; n++) push(this.byNameStart, r.nameKey.slice(0, n), r);
   }
 
   /** Postal areas must come in the database's (postcode, locality, id) order. */

@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import type { RegionLevel } from '../../db/schema.js';
 import { foldName } from '../../lib/fold.js';
 import { isValidAt } from '../directory/directory-index.js';
-import type { RegisterIndex } from '../directory/register-index.js';
+import { NAME_START, type RegisterIndex } from '../directory/register-index.js';
 import { searchRegions, countRegions, type RegionRow } from './regions.repository.js';
 
 /** A region version together with the date it was asked for, so nested fields answer for the same date. */
@@ -75,7 +75,7 @@ export async function searchDatabase(db: Db, input: SearchInput): Promise<Search
 }
 
 /**
- * One pass over the narrowest list (below the parent, else by the name's first two characters, else
+ * One pass over the narrowest list (below the parent, else by the name's first three characters, else
  * the level, else all), each in the database's (name_key, id) order: counts every match and keeps
  * first + 1 after the cursor.
  * Undefined when the cursor's region is not in the register (removed since the page was served).
@@ -91,7 +91,7 @@ export function searchRegister(register: RegisterIndex, input: SearchInput): Sea
   const candidates = input.parentArs
     ? (register.below.get(input.parentArs) ?? [])
     : prefix
-      ? (register.byNameStart.get(prefix.slice(0, 2)) ?? [])
+      ? (register.byNameStart.get(prefix.slice(0, NAME_START)) ?? [])
       : input.level
         ? (register.byLevel.get(input.level) ?? [])
         : register.regions;
@@ -102,7 +102,7 @@ export function searchRegister(register: RegisterIndex, input: SearchInput): Sea
     if (prefix !== undefined && !r.nameKey.startsWith(prefix)) continue;
     if (!isValidAt(r, input.at)) continue;
     total++;
-    if (rows.length <= input.first && register.position.get(r.id)! > from) rows.push(r);
+    if (rows.length <= input.first && (from < 0 || register.position.get(r.id)! > from)) rows.push(r);
   }
   return { rows: rows.slice(0, input.first), hasNextPage: rows.length > input.first, total };
 }
