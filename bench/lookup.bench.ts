@@ -5,45 +5,51 @@
 // (`responsibleAuthority`, a different address each request) and bulk lookups
 // (`responsibleAuthorities`, 1,000 addresses per request), public register reads (`municipality`,
 // `region`, `regions` by parent and by name prefix, `postalCode`); throughput, p50/p99 latency,
-// each kind's ratio to the trivial query of the same run, server RSS.
+// each kind's ratio to the trivial query measured beside it (see PAIRS), server RSS.
 // Results: bench/results/lookup.json.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { decodeText, splitLines } from '../src/lib/text-file.js';
 import { signDevToken } from '../src/modules/auth/dev-keys.js';
-import { parseGv100ad } from '../src/modules/regions/gv100ad.parser.js';
-import { addresses, check, CONNECTIONS, DURATION, EDITION, here, load, pin, POSTCODES, prepare, rssMb, RUNTIME, startServer, type Measured } from './national.js';
+import { check, CONNECTIONS, DURATION, here, load, pin, prepare, rssMb, RUNTIME, startServer, workloads, type Measured } from './national.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// A shared virtual machine's speed drifts by 2× within a minute (the same trivial query cost 147 to
+// 330 µs of CPU in consecutive 5-s runs), so long runs one after another compare different machines.
+// Each kind is measured in PAIRS short slices next to the trivial query, the order alternating, and
+// the ratio is the median of the pairs' ratios.
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
+const SLICE = Number(process.env.BENCH_SLICE_SECONDS ?? 2);
 
-/** Request bodies for the public register reads, keys taken from the edition and the postcode mapping. */
-function registerBodies(): Record<string, string[]> {
-  const records = parseGv100ad(splitLines(decodeText(fs.readFileSync(EDITION)).text), 'GV100AD').records;
-  const pick = <T>(list: T[], n: number) => Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]!);
-  const municipalities = records.filter((r) => r.level === 'MUNICIPALITY');
-  const districts = records.filter((r) => r.level === 'DISTRICT').map((r) => r.ars);
-  const postcodes = [...new Set(fs.readFileSync(POSTCODES, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[3]!.padStart(5, '0')))];
-  const body = (query: string, values: string[]) => values.map((v) => JSON.stringify({ query, variables: { v } }));
-  return {
-    municipality: body(
-      'query($v: String!) { municipality(ags: $v) { ags ars name type population district { name } state { name } } }',
-      pick(municipalities, 2000).map((m) => m.ags!),
-    ),
-    region: body('query($v: String!) { region(ars: $v) { level ars name parent { ars name } } }', pick(records, 2000).map((r) => r.ars)),
-    regionsByParent: body(
-      'query($v: String) { regions(parentArs: $v, level: MUNICIPALITY, first: 20) { totalCount edges { cursor node { ars name } } pageInfo { hasNextPage endCursor } } }',
-      districts,
-    ),
-    regionsByName: body(
-      'query($v: String) { regions(name: $v, first: 20) { totalCount edges { cursor node { level ars name } } pageInfo { hasNextPage endCursor } } }',
-      pick(municipalities, 2000).map((m) => m.name.slice(0, 4)),
-    ),
-    postalCode: body('query($v: String!) { postalCode(postcode: $v) { postcode ags locality municipality { name } } }', pick(postcodes, 2000)),
-  };
+interface Paired {
+  /** the kind's median slice (by items per second) */
+  median: Measured;
+  /** median over the pairs of: the kind's items per second ÷ the trivial query's requests per second */
+  vsTrivial: number;
+  /** the lowest and highest pair ratio */
+  range: [number, number];
+  /** the same by the server's CPU per request: trivial's CPU ÷ the kind's CPU per item */
+  cpuVsTrivial: number;
+  trivialRuns: Measured[];
+  runs: Measured[];
 }
 
+const middle = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const middleRun = (runs: Measured[]) => [...runs].sort((a, b) => a.itemsPerSec - b.itemsPerSec)[Math.floor(runs.length / 2)]!;
+const round3 = (x: number) => Number(x.toFixed(3));
+
+async function pairs(trivial: () => Promise<Measured>, kind: () => Promise<Measured>): Promise<Paired> {
+  const trivialRuns: Measured[] = [];
+  const runs: Measured[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    if (i % 2 === 0) trivialRuns.push(await trivial());
+    runs.push(await kind());
+    if (i % 2 === 1) trivialRuns.push(await trivial());
+  }
+  const ratios = runs.map((k, i) => k.itemsPerSec / trivialRuns[i]!.requestsPerSec);
+  const cpu = runs.map((k, i) => trivialRuns[i]!.cpuUsPerRequest! / (k.cpuUsPerRequest! / (k.itemsPerSec / k.requestsPerSec || 1)));
+  return { median: middleRun(runs), vsTrivial: round3(middle(ratios)), range: [round3(Math.min(...ratios)), round3(Math.max(...ratios))], cpuVsTrivial: round3(middle(cpu)), trivialRuns, runs };
+}
 
 async function runEngine(engine: 'pglite' | 'postgres') {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-lookup-bench-'));
@@ -70,61 +76,34 @@ async function runEngine(engine: 'pglite' | 'postgres') {
   try {
     const token = await signDevToken(dataDir, { role: 'CLIENT', scope: 'demo:057660044', ttl: 3600 });
     const rssIdle = rssMb(server.child.pid!);
-    const addr = addresses(20_000);
-    const single = addr.map((a) =>
-      JSON.stringify({
-        query: 'query($i: JurisdictionInput!) { responsibleAuthority(input: $i) { status authority { key name postalAddress { street houseNumber postalCode city } } } }',
-        variables: { i: { address: a, messageType: '100' } },
-      }),
-    );
-    const bulk = Array.from({ length: 20 }, (_, k) =>
-      JSON.stringify({
-        query: 'query($i: [JurisdictionInput!]!) { responsibleAuthorities(inputs: $i) { status authority { key name postalAddress { street houseNumber postalCode city } } } }',
-        variables: { i: addr.slice(k * 1000, (k + 1) * 1000).map((a) => ({ address: a })) },
-      }),
-    );
-    const trivial = [JSON.stringify({ query: '{ __typename }' })];
-    const register = registerBodies();
+    const { single, bulk, trivial, register } = workloads();
     const sample = (await check(server.url, token, single[0]!)) as { responsibleAuthority: { status: string } };
     if (sample.responsibleAuthority.status !== 'RESOLVED') throw new Error(`sample lookup: ${JSON.stringify(sample)}`);
     for (const bodies of Object.values(register)) await check(server.url, token, bodies[0]!);
-    // Warm-up (JIT, compiled queries), then ROUNDS interleaved rounds of trivial, single and the
-    // register reads; medians.
+    // Warm-up (JIT, compiled queries), then each kind in PAIRS short pairs with the trivial query.
     await load(server.url, token, single, 1);
     await load(server.url, token, trivial, 1);
     for (const bodies of Object.values(register)) await load(server.url, token, bodies, 1, CONNECTIONS, 2);
-    const trivialRuns: Measured[] = [];
-    const singleRuns: Measured[] = [];
-    const registerRuns: Record<string, Measured[]> = Object.fromEntries(Object.keys(register).map((k) => [k, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      trivialRuns.push(await load(server.url, token, trivial, 1));
-      singleRuns.push(await load(server.url, token, single, 1));
-      for (const [kind, bodies] of Object.entries(register)) registerRuns[kind]!.push(await load(server.url, token, bodies, 1));
-    }
-    const bulkRun = await load(server.url, token, bulk, 1000, 2);
+    const pid = server.child.pid!;
+    const measure = (bodies: string[], items: number, connections: number) => load(server.url, token, bodies, items, connections, SLICE, pid);
+    const kinds: Record<string, { bodies: string[]; items: number; connections: number }> = {
+      single: { bodies: single, items: 1, connections: CONNECTIONS },
+      ...Object.fromEntries(Object.entries(register).map(([k, bodies]) => [k, { bodies, items: 1, connections: CONNECTIONS }])),
+      bulk: { bodies: bulk, items: 1000, connections: 2 },
+    };
+    const paired: Record<string, Paired> = {};
+    for (const [kind, k] of Object.entries(kinds)) paired[kind] = await pairs(() => measure(trivial, 1, CONNECTIONS), () => measure(k.bodies, k.items, k.connections));
     const rssAfter = rssMb(server.child.pid!);
-    const median = (runs: Measured[]) => [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec)[Math.floor(runs.length / 2)]!;
-    const t = median(trivialRuns);
-    const s = median(singleRuns);
-    const ratio = (m: Measured) => Number((m.requestsPerSec / t.requestsPerSec).toFixed(3));
-    const registerReads = Object.fromEntries(
-      Object.entries(registerRuns).map(([kind, runs]) => {
-        const m = median(runs);
-        return [kind, { ...m, vsTrivial: ratio(m) }];
-      }),
-    );
+    const { single: s, bulk: b, ...registerReads } = paired;
     return {
       engine,
       dataSet: { edition: '2025-11-30', demoAuthorities: demo.created, jurisdictions: demo.jurisdictionsCreated },
-      trivial: t,
-      single: s,
-      singleVsTrivial: ratio(s),
+      trivial: middleRun(Object.values(paired).flatMap((p) => p.trivialRuns)),
+      single: s!,
       registerReads,
-      bulk: bulkRun,
-      bulkAddressesPerTrivialRequest: Number((bulkRun.itemsPerSec / t.requestsPerSec).toFixed(1)),
+      bulk: b!,
       loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
       serverRssMb: { idleWithDataSet: rssIdle, afterLoad: rssAfter },
-      runs: { trivial: trivialRuns, single: singleRuns, ...registerRuns },
     };
   } finally {
     server.child.kill('SIGTERM');
@@ -139,18 +118,19 @@ if (process.env.BENCH_DATABASE_URL) results.push(await runEngine('postgres'));
 const out = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-  settings: { runtime: RUNTIME, durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, bulkConnections: 2, bulkBatch: 1000, pinnedCores: pin },
+  settings: { runtime: RUNTIME, durationSeconds: DURATION, pairs: PAIRS, sliceSeconds: SLICE, connections: CONNECTIONS, bulkConnections: 2, bulkBatch: 1000, pinnedCores: pin },
   results,
 };
 fs.mkdirSync(path.join(here, 'results'), { recursive: true });
 fs.writeFileSync(path.join(here, 'results', 'lookup.json'), JSON.stringify(out, null, 2) + '\n');
 for (const r of results) {
-  console.log(
-    `[${r.engine}] trivial ${r.trivial.requestsPerSec} req/s | single ${r.single.requestsPerSec} req/s (p50 ${r.single.latencyP50Ms} ms, p99 ${r.single.latencyP99Ms} ms, ${r.singleVsTrivial} × trivial) | bulk ${r.bulk.itemsPerSec} addresses/s = ${r.bulkAddressesPerTrivialRequest} per trivial request (p99 ${r.bulk.latencyP99Ms} ms) | RSS ${r.serverRssMb.idleWithDataSet} → ${r.serverRssMb.afterLoad} MB | load average ${r.loadAverage.join(' ')}`,
-  );
-  for (const [kind, m] of Object.entries(r.registerReads)) {
-    console.log(`[${r.engine}, ${RUNTIME}]   ${kind}: ${m.requestsPerSec} req/s (p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms) = ${m.vsTrivial} × trivial`);
+  const t = r.trivial;
+  console.log(`[${r.engine}, ${RUNTIME}] trivial ${t.requestsPerSec} req/s (${t.cpuUsPerRequest} µs CPU each) | RSS ${r.serverRssMb.idleWithDataSet} → ${r.serverRssMb.afterLoad} MB | load average ${r.loadAverage.join(' ')}`);
+  for (const [kind, p] of Object.entries({ single: r.single, ...r.registerReads, bulk: r.bulk })) {
+    const m = p.median;
+    const unit = kind === 'bulk' ? 'addresses per trivial request' : '× trivial';
+    console.log(`[${r.engine}]   ${kind}: ${m.itemsPerSec} items/s (p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms) = ${p.vsTrivial} ${unit} (pairs ${p.range.join('–')}; by CPU ${p.cpuVsTrivial})`);
   }
-  const all = [r.trivial, r.single, r.bulk, ...Object.values(r.registerReads)];
+  const all = Object.values({ single: r.single, ...r.registerReads, bulk: r.bulk }).flatMap((p) => [...p.runs, ...p.trivialRuns]);
   console.log(`[${r.engine}]   errors ${all.reduce((n, m) => n + m.errors, 0)}, non-2xx ${all.reduce((n, m) => n + m.non2xx, 0)}`);
 }

@@ -8,10 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/client.js';
+import { decodeText, splitLines } from '../src/lib/text-file.js';
 import { systemClock, today } from '../src/lib/clock.js';
 import { generateDemoAuthorities } from '../src/modules/authorities/demo-authorities.js';
 import { importPostcodes } from '../src/modules/postcodes/postcodes.import.js';
 import { importGv100ad } from '../src/modules/regions/gv100ad.import.js';
+import { parseGv100ad } from '../src/modules/regions/gv100ad.parser.js';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '..');
@@ -55,6 +57,52 @@ export function addresses(n: number) {
   return out;
 }
 
+/** Request bodies for the public register reads, keys taken from the edition and the postcode mapping. */
+export function registerBodies(): Record<string, string[]> {
+  const records = parseGv100ad(splitLines(decodeText(fs.readFileSync(EDITION)).text), 'GV100AD').records;
+  const pick = <T>(list: T[], n: number) => Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]!);
+  const municipalities = records.filter((r) => r.level === 'MUNICIPALITY');
+  const districts = records.filter((r) => r.level === 'DISTRICT').map((r) => r.ars);
+  const postcodes = [...new Set(fs.readFileSync(POSTCODES, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[3]!.padStart(5, '0')))];
+  const body = (query: string, values: string[]) => values.map((v) => JSON.stringify({ query, variables: { v } }));
+  return {
+    municipality: body(
+      'query($v: String!) { municipality(ags: $v) { ags ars name type population district { name } state { name } } }',
+      pick(municipalities, 2000).map((m) => m.ags!),
+    ),
+    region: body('query($v: String!) { region(ars: $v) { level ars name parent { ars name } } }', pick(records, 2000).map((r) => r.ars)),
+    regionsByParent: body(
+      'query($v: String) { regions(parentArs: $v, level: MUNICIPALITY, first: 20) { totalCount edges { cursor node { ars name } } pageInfo { hasNextPage endCursor } } }',
+      districts,
+    ),
+    regionsByName: body(
+      'query($v: String) { regions(name: $v, first: 20) { totalCount edges { cursor node { level ars name } } pageInfo { hasNextPage endCursor } } }',
+      pick(municipalities, 2000).map((m) => m.name.slice(0, 4)),
+    ),
+    postalCode: body('query($v: String!) { postalCode(postcode: $v) { postcode ags locality municipality { name } } }', pick(postcodes, 2000)),
+  };
+}
+
+
+
+/** The request bodies of the lookup benchmark and the profiles: one kind of request each. */
+export function workloads() {
+  const addr = addresses(20_000);
+  const single = addr.map((a) =>
+    JSON.stringify({
+      query: 'query($i: JurisdictionInput!) { responsibleAuthority(input: $i) { status authority { key name postalAddress { street houseNumber postalCode city } } } }',
+      variables: { i: { address: a, messageType: '100' } },
+    }),
+  );
+  const bulk = Array.from({ length: 20 }, (_, k) =>
+    JSON.stringify({
+      query: 'query($i: [JurisdictionInput!]!) { responsibleAuthorities(inputs: $i) { status authority { key name postalAddress { street houseNumber postalCode city } } } }',
+      variables: { i: addr.slice(k * 1000, (k + 1) * 1000).map((a) => ({ address: a })) },
+    }),
+  );
+  return { single, bulk, trivial: [JSON.stringify({ query: '{ __typename }' })], register: registerBodies() };
+}
+
 export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : -1;
@@ -70,8 +118,10 @@ if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 export const RUNTIME = process.env.BENCH_RUNTIME ?? (fs.existsSync(path.join(root, 'build/.built')) ? 'node' : 'tsx');
 const serverArgs = RUNTIME === 'node' ? ['build/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
 
-export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const [cmd, args] = pin ? ['taskset', ['-c', '0', process.execPath, ...serverArgs]] : [process.execPath, serverArgs];
+/** Starts the server; nodeArgs go to node before the entry (e.g. --cpu-prof for bench/profile.ts). */
+export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const argv = [...nodeArgs, ...serverArgs];
+  const [cmd, args] = pin ? ['taskset', ['-c', '0', process.execPath, ...argv]] : [process.execPath, argv];
   const child = spawn(cmd as string, args as string[], {
     cwd: root,
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SEED_DEMO: 'false', NODE_ENV: 'development', RATE_LIMITS: 'off' },
@@ -88,8 +138,17 @@ export async function startServer(env: Record<string, string>): Promise<{ child:
   });
 }
 
+/** CPU time (user + system, all threads) a process has used, in ms. */
+export function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name; clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export interface Measured {
   requestsPerSec: number;
+  /** the server's CPU time per request (when its pid was given): throughput's noise-free counterpart */
+  cpuUsPerRequest?: number;
   itemsPerSec: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -97,8 +156,9 @@ export interface Measured {
   non2xx: number;
 }
 
-export async function load(url: string, token: string, bodies: string[], itemsPerRequest: number, connections = CONNECTIONS, seconds = DURATION): Promise<Measured> {
+export async function load(url: string, token: string, bodies: string[], itemsPerRequest: number, connections = CONNECTIONS, seconds = DURATION, pid?: number): Promise<Measured> {
   let i = 0;
+  const cpu0 = pid ? cpuMs(pid) : 0;
   const result = await autocannon({
     url: `${url}/graphql`,
     method: 'POST',
@@ -107,8 +167,10 @@ export async function load(url: string, token: string, bodies: string[], itemsPe
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
   });
+  const cpu = pid ? cpuMs(pid) - cpu0 : 0;
   return {
     requestsPerSec: Math.round(result.requests.average),
+    ...(pid && result.requests.total ? { cpuUsPerRequest: Math.round((cpu * 1000) / result.requests.total) } : {}),
     itemsPerSec: Math.round(result.requests.average * itemsPerRequest),
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
