@@ -14,12 +14,60 @@ export interface Validity {
 export const isValidAt = (v: Validity, at: string) =>
   (v.validFrom === null || v.validFrom <= at) && (v.validTo === null || v.validTo > at);
 
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const OPEN_START = 0;
+const OPEN_END = 99_999_999;
+
+/**
+ * A date (YYYY-MM-DD) as the number YYYYMMDD, which orders like the text. Lookups compare validity
+ * several times per address: numbers held in the entries compare without reading two strings from
+ * the heap, and one shape of entry keeps those reads monomorphic (isValidAt, which sees rows of
+ * every kind, was a tenth of a lookup's time in the #17 profile).
+ */
+export function dayNumber(date: string | null, open: number): number {
+  if (date === null) return open;
+  return Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
+}
+
+let lastAt = '';
+let lastDay = 0;
+/** The lookup date as a day number; a run of lookups asks for the same date. */
+export function atDay(at: string): number {
+  if (at !== lastAt) {
+    lastDay = dayNumber(at, OPEN_START);
+    lastAt = at;
+  }
+  return lastDay;
+}
+
+/** The region version valid on the date. */
+function validAt(versions: RegionEntry[] | undefined, at: string): RegionEntry | undefined {
+  if (!versions) return undefined;
+  const day = atDay(at);
+  for (let i = 0; i < versions.length; i++) {
+    const v = versions[i]!;
+    if (v.fromDay <= day && day < v.toDay) return v;
+  }
+  return undefined;
+}
+
+/** isValidAt for postcode entries, by day numbers. */
+export function postcodeValidAt(p: PostcodeEntry, at: string): boolean {
+  const day = atDay(at);
+  return p.fromDay <= day && day < p.toDay;
+}
+
 export interface RegionEntry extends Validity {
   level: RegionLevel;
   ars: string;
   ags: string | null;
   name: string;
   cityKey: string;
+  /** validFrom and validTo as day numbers (see dayNumber), for the lookup's hot comparisons */
+  fromDay: number;
+  toDay: number;
+  /** a municipality's AGS and the ARS of the regions above it, most specific first (rule lookups); else empty */
+  areaKeys: readonly string[];
 }
 
 export interface PostcodeEntry extends Validity {
@@ -29,6 +77,8 @@ export interface PostcodeEntry extends Validity {
   localityKey: string;
   /** the municipality this postcode came from by a structural change */
   predecessorAgs: string | null;
+  fromDay: number;
+  toDay: number;
 }
 
 export interface Succession {
@@ -102,6 +152,11 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
 export class DirectoryIndex {
   readonly regionsByKey = new Map<string, RegionEntry[]>(); // `${level}:${ars}` and `M:${ags}`
   readonly municipalitiesByArs = new Map<string, RegionEntry[]>();
+  // The versions of regionsByKey again, by plain key: a lookup asks for municipalities several times,
+  // and a concatenated key is a new string to flatten and hash on every call (#17 profile).
+  readonly municipalitiesByAgs = new Map<string, RegionEntry[]>();
+  private readonly regionsByLevel = new Map<RegionLevel, Map<string, RegionEntry[]>>();
+  private readonly sharedPrefixes = new Map<string, string>();
   readonly municipalitiesByCity = new Map<string, RegionEntry[]>();
   readonly postcodes = new Map<string, PostcodeEntry[]>();
   readonly postcodesByLocality = new Map<string, PostcodeEntry[]>();
@@ -135,11 +190,11 @@ export class DirectoryIndex {
   ) {}
 
   municipality(ags: string, at: string): RegionEntry | undefined {
-    return this.regionsByKey.get(`M:${ags}`)?.find((r) => isValidAt(r, at));
+    return validAt(this.municipalitiesByAgs.get(ags), at);
   }
 
   region(level: RegionLevel, ars: string, at: string): RegionEntry | undefined {
-    return this.regionsByKey.get(`${level}:${ars}`)?.find((r) => isValidAt(r, at));
+    return level === 'MUNICIPALITY' ? validAt(this.municipalitiesByArs.get(ars), at) : validAt(this.regionsByLevel.get(level)?.get(ars), at);
   }
 
   /** Successions of a key in effect on the date (a key may be succeeded again later: follow with care). */
@@ -148,18 +203,55 @@ export class DirectoryIndex {
   }
 
   /** One version of a region; a municipality is also found by its ARS and its city name. */
-  addRegion(r: Omit<RegionEntry, 'cityKey'>): void {
-    const entry: RegionEntry = { ...r, cityKey: municipalityCityKey(r.name) };
+  addRegion(r: Omit<RegionEntry, 'cityKey' | 'fromDay' | 'toDay' | 'areaKeys'>): void {
+    // One shape for every entry (the rows may carry more columns): property reads stay monomorphic.
+    const entry: RegionEntry = {
+      level: r.level,
+      ars: r.ars,
+      ags: r.ags,
+      name: r.name,
+      validFrom: r.validFrom,
+      validTo: r.validTo,
+      cityKey: municipalityCityKey(r.name),
+      fromDay: dayNumber(r.validFrom, OPEN_START),
+      toDay: dayNumber(r.validTo, OPEN_END),
+      areaKeys: r.level === 'MUNICIPALITY' ? this.areaKeys(r.ags!, r.ars) : NO_KEYS,
+    };
     push(this.regionsByKey, r.level === 'MUNICIPALITY' ? `M:${r.ags}` : `${r.level}:${r.ars}`, entry);
-    if (r.level === 'MUNICIPALITY') {
+    if (r.level !== 'MUNICIPALITY') {
+      let byArs = this.regionsByLevel.get(r.level);
+      if (!byArs) this.regionsByLevel.set(r.level, (byArs = new Map()));
+      push(byArs, r.ars, entry);
+    } else {
+      push(this.municipalitiesByAgs, r.ags!, entry);
       push(this.municipalitiesByArs, r.ars, entry);
       push(this.municipalitiesByCity, entry.cityKey, entry);
       this.nearMissCities = undefined;
     }
   }
 
-  addPostcode(p: Omit<PostcodeEntry, 'localityKey'>): void {
-    const entry: PostcodeEntry = { ...p, localityKey: cityKey(p.locality) };
+  /** Built once per version; the region prefixes are shared strings (a lookup used to slice them anew). */
+  private areaKeys(ags: string, ars: string): string[] {
+    const shared = (k: string) => {
+      let v = this.sharedPrefixes.get(k);
+      if (v === undefined) this.sharedPrefixes.set(k, (v = k));
+      return v;
+    };
+    return [ags, shared(ars.slice(0, 9)), shared(ars.slice(0, 5)), shared(ars.slice(0, 3)), shared(ars.slice(0, 2))];
+  }
+
+  addPostcode(p: Omit<PostcodeEntry, 'localityKey' | 'fromDay' | 'toDay'>): void {
+    const entry: PostcodeEntry = {
+      postcode: p.postcode,
+      ags: p.ags,
+      locality: p.locality,
+      localityKey: cityKey(p.locality),
+      predecessorAgs: p.predecessorAgs,
+      validFrom: p.validFrom,
+      validTo: p.validTo,
+      fromDay: dayNumber(p.validFrom, OPEN_START),
+      toDay: dayNumber(p.validTo, OPEN_END),
+    };
     push(this.postcodes, p.postcode, entry);
     push(this.postcodesByLocality, entry.localityKey, entry);
     push(this.postcodesByAgs, p.ags, entry);
@@ -227,7 +319,7 @@ export class DirectoryIndex {
   /** The name of the municipality's last version that began before the date (a planned predecessor's name). */
   nameBefore(ags: string, date: string): string | null {
     let latest: RegionEntry | undefined;
-    for (const v of this.regionsByKey.get(`M:${ags}`) ?? []) {
+    for (const v of this.municipalitiesByAgs.get(ags) ?? []) {
       if (v.validFrom !== null && v.validFrom >= date) continue;
       if (!latest || (v.validFrom ?? '') > (latest.validFrom ?? '')) latest = v;
     }

@@ -1,5 +1,5 @@
 // The municipalities a city name stands for: by the municipality's name or by a locality's.
-import { isValidAt, type RegionEntry } from '../../directory/directory-index.js';
+import { isValidAt, postcodeValidAt, type RegionEntry } from '../../directory/directory-index.js';
 import { entryMunicipalities } from './forwarding.js';
 import type { Search } from './settle.js';
 
@@ -7,7 +7,7 @@ import type { Search } from './settle.js';
 export function municipalitiesOfKey(s: Search, key: string): RegionEntry[] {
   const byName = (s.ix.municipalitiesByCity.get(key) ?? []).filter((m) => isValidAt(m, s.at));
   const byLocality = (s.ix.postcodesByLocality.get(key) ?? [])
-    .filter((p) => isValidAt(p, s.at))
+    .filter((p) => postcodeValidAt(p, s.at))
     .flatMap((p) => entryMunicipalities(s.ix, p, s.at, s.place.forwards));
   return unique([...byName, ...byLocality]);
 }
@@ -20,7 +20,10 @@ export function municipalitiesOfCity(s: Search): RegionEntry[] {
 
 /** Each municipality once, by AGS. */
 export function unique(list: RegionEntry[]): RegionEntry[] {
+  // Most postcodes and names have one municipality: no map, no sort.
+  if (list.length === 1) return list[0]!.ags ? list : [];
   const seen = new Map<string, RegionEntry>();
   for (const m of list) if (m.ags && !seen.has(m.ags)) seen.set(m.ags, m);
-  return [...seen.values()].sort((a, b) => a.ags!.localeCompare(b.ags!));
+  // AGS are eight digits: code-unit order is their order (localeCompare cost a tenth of a lookup).
+  return [...seen.values()].sort((a, b) => (a.ags! < b.ags! ? -1 : a.ags! > b.ags! ? 1 : 0));
 }

@@ -14,7 +14,7 @@ export interface ForwardTarget {
 /** The name a key had in its latest version. */
 function lastName(ix: DirectoryIndex, ags: string): string | null {
   let latest: RegionEntry | undefined;
-  for (const v of ix.regionsByKey.get(`M:${ags}`) ?? []) if (!latest || (v.validFrom ?? '') > (latest.validFrom ?? '')) latest = v;
+  for (const v of ix.municipalitiesByAgs.get(ags) ?? []) if (!latest || (v.validFrom ?? '') > (latest.validFrom ?? '')) latest = v;
   return latest?.name ?? null;
 }
 

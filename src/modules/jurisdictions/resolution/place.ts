@@ -3,7 +3,7 @@
 // open becomes candidates with what input would settle them. Misspelt names are tried only after
 // the exact maps have missed (near-miss.ts), so exact lookups cost what they did.
 import { cityKey, normalizePostcode, parseHouseNumber, streetKey } from '../../addresses/normalize.js';
-import { isValidAt, type DirectoryIndex, type RegionEntry } from '../../directory/directory-index.js';
+import { postcodeValidAt, type DirectoryIndex, type RegionEntry } from '../../directory/directory-index.js';
 import { municipalitiesOfCity, unique } from './city.js';
 import { assume, CONFIDENCE } from './confidence.js';
 import { label } from './describe.js';
@@ -42,10 +42,10 @@ function postcodeStep(s: Search, rawPostcode: string): void {
   const pc = normalizePostcode(rawPostcode)!;
   s.place.postcode = pc.postcode;
   if (pc.padded) s.ex.warn(`Postcode "${rawPostcode}" read as ${pc.postcode} (leading zero restored).`);
-  s.entries = (s.ix.postcodes.get(pc.postcode) ?? []).filter((p) => isValidAt(p, s.at));
+  s.entries = (s.ix.postcodes.get(pc.postcode) ?? []).filter((p) => postcodeValidAt(p, s.at));
   // A locality matching the city names the predecessor best: look at those entries first.
   const cityK = s.cityK;
-  const ordered = cityK ? [...s.entries.filter((p) => p.localityKey === cityK), ...s.entries.filter((p) => p.localityKey !== cityK)] : s.entries;
+  const ordered = cityK && s.entries.length > 1 ? [...s.entries.filter((p) => p.localityKey === cityK), ...s.entries.filter((p) => p.localityKey !== cityK)] : s.entries;
   s.inPostcode = unique(ordered.flatMap((p) => entryMunicipalities(s.ix, p, s.at, s.place.forwards)));
   const n = s.inPostcode.length;
   if (!n) s.ex.step(`Postcode ${pc.postcode} is not known on ${s.at}.`);

@@ -19,9 +19,8 @@ export interface RuleChoice {
 }
 
 /** The municipality and the regions above it, most specific first. */
-export function municipalityAreaKeys(m: RegionEntry): string[] {
-  const ars = m.ars;
-  return [m.ags!, ars.slice(0, 9), ars.slice(0, 5), ars.slice(0, 3), ars.slice(0, 2)];
+export function municipalityAreaKeys(m: RegionEntry): readonly string[] {
+  return m.areaKeys;
 }
 
 /** The region and the regions above it, most specific first. */
@@ -50,7 +49,7 @@ export function chooseRules(
   ix: DirectoryIndex,
   task: string,
   at: string,
-  areaKeys: string[],
+  areaKeys: readonly string[],
   street: StreetOfInput | undefined,
   ex: Explanation,
 ): RuleChoice {
