@@ -79,6 +79,8 @@ export interface PostcodeEntry extends Validity {
   predecessorAgs: string | null;
   fromDay: number;
   toDay: number;
+  /** the versions of its municipality, linked when the index is built (no map read per lookup) */
+  versions: RegionEntry[] | undefined;
 }
 
 export interface Succession {
@@ -193,6 +195,11 @@ export class DirectoryIndex {
     return validAt(this.municipalitiesByAgs.get(ags), at);
   }
 
+  /** The municipality of a postcode entry's key on the date. */
+  municipalityOf(p: PostcodeEntry, at: string): RegionEntry | undefined {
+    return validAt(p.versions ?? this.municipalitiesByAgs.get(p.ags), at);
+  }
+
   region(level: RegionLevel, ars: string, at: string): RegionEntry | undefined {
     return level === 'MUNICIPALITY' ? validAt(this.municipalitiesByArs.get(ars), at) : validAt(this.regionsByLevel.get(level)?.get(ars), at);
   }
@@ -240,7 +247,7 @@ export class DirectoryIndex {
     return [ags, shared(ars.slice(0, 9)), shared(ars.slice(0, 5)), shared(ars.slice(0, 3)), shared(ars.slice(0, 2))];
   }
 
-  addPostcode(p: Omit<PostcodeEntry, 'localityKey' | 'fromDay' | 'toDay'>): void {
+  addPostcode(p: Omit<PostcodeEntry, 'localityKey' | 'fromDay' | 'toDay' | 'versions'>): void {
     const entry: PostcodeEntry = {
       postcode: p.postcode,
       ags: p.ags,
@@ -251,6 +258,8 @@ export class DirectoryIndex {
       validTo: p.validTo,
       fromDay: dayNumber(p.validFrom, OPEN_START),
       toDay: dayNumber(p.validTo, OPEN_END),
+      // Regions are added first; an array found here grows with later versions of the key.
+      versions: this.municipalitiesByAgs.get(p.ags),
     };
     push(this.postcodes, p.postcode, entry);
     push(this.postcodesByLocality, entry.localityKey, entry);

@@ -54,7 +54,7 @@ function walk(w: Walk, key: string, first: Forwarding | undefined, depth: number
 
 /** The municipality of a postcode entry on the date; through successions when its key is gone. */
 export function entryMunicipalities(ix: DirectoryIndex, p: PostcodeEntry, at: string, forwards: Map<string, Forwarding>): RegionEntry[] {
-  const m = ix.municipality(p.ags, at);
+  const m = ix.municipalityOf(p, at);
   if (m) {
     if (p.predecessorAgs && !forwards.has(m.ags!)) {
       const s = ix.successionsAt(p.predecessorAgs, at).find((x) => x.newAgs === p.ags);
