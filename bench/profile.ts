@@ -2,6 +2,7 @@
 //   npm run bench:profile                      every kind, CPU profiles
 //   PROFILE_KINDS=single,trivial npm run bench:profile
 //   PROFILE_HEAP=1 npm run bench:profile       one server through every kind, then a heap snapshot
+//   PROFILE_DATA=/tmp/x keeps the prepared database between runs; PROFILE_NODE_ARGS adds node flags
 // The server runs as `npm start` runs it (compiled under node when build/ is current), pinned to core 0
 // like the lookup benchmark. CPU: `--cpu-prof` for each kind (warm-up, then PROFILE_SECONDS of load);
 // prints the functions with the most self time in the measured window. Heap: `--heapsnapshot-signal`,
@@ -14,6 +15,8 @@ import { load, prepare, rssMb, RUNTIME, startServer, workloads } from './nationa
 import { summariseCpuProfile, summariseHeapSnapshot } from './profile-summary.js';
 
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 8);
+// Extra node flags for the server, e.g. PROFILE_NODE_ARGS="--max-semi-space-size=8" to compare heap settings.
+const NODE_ARGS = process.env.PROFILE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const out = process.env.PROFILE_OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bv-profile-'));
 fs.mkdirSync(out, { recursive: true });
 // The prepared database is kept between runs when PROFILE_DATA names a folder (17 s to load).
@@ -46,7 +49,7 @@ async function cpu() {
   for (const kind of only) {
     const dir = path.join(out, kind);
     fs.mkdirSync(dir, { recursive: true });
-    const server = await startServer({ DATA_DIR: dataDir }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    const server = await startServer({ DATA_DIR: dataDir }, [...NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${dir}`]);
     const token = await signDevToken(dataDir, { role: 'CLIENT', scope: 'demo:057660044', ttl: 3600 });
     await loadKind(server.url, token, kind, 3);
     const m = await loadKind(server.url, token, kind, SECONDS);
@@ -59,7 +62,7 @@ async function cpu() {
 }
 
 async function heap() {
-  const server = await startServer({ DATA_DIR: dataDir }, ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${out}`]);
+  const server = await startServer({ DATA_DIR: dataDir }, [...NODE_ARGS, '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${out}`]);
   try {
     await snapshotAfterLoad(server);
   } finally {

@@ -7,14 +7,19 @@ interface Walk {
   schema: GraphQLSchema;
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
+  /** set when a page size came from a variable: then the cost holds for these variables only */
+  readVariable: boolean;
 }
 
-function pageSizeOf(value: ValueNode | undefined, field: GraphQLField<unknown, unknown>, variables: Record<string, unknown>): number {
+function pageSizeOf(value: ValueNode | undefined, field: GraphQLField<unknown, unknown>, w: Walk): number {
   const arg = field.args.find((a) => a.name === 'first');
   if (!arg) return 1;
   let n: unknown = arg.defaultValue;
   if (value?.kind === Kind.INT) n = Number(value.value);
-  else if (value?.kind === Kind.VARIABLE) n = variables[value.name.value] ?? arg.defaultValue;
+  else if (value?.kind === Kind.VARIABLE) {
+    w.readVariable = true;
+    n = w.variables[value.name.value] ?? arg.defaultValue;
+  }
   return typeof n === 'number' && Number.isFinite(n) && n > 1 ? n : 1;
 }
 
@@ -29,7 +34,7 @@ function selectionCost(w: Walk, typeName: string, set: SelectionSetNode, multipl
       if (!field) continue;
       cost += multiplier;
       if (s.selectionSet) {
-        const n = pageSizeOf(s.arguments?.find((a) => a.name.value === 'first')?.value, field, w.variables);
+        const n = pageSizeOf(s.arguments?.find((a) => a.name.value === 'first')?.value, field, w);
         cost += selectionCost(w, getNamedType(field.type).name, s.selectionSet, multiplier * n, seen);
       }
     } else if (s.kind === Kind.INLINE_FRAGMENT) {
@@ -43,14 +48,26 @@ function selectionCost(w: Walk, typeName: string, set: SelectionSetNode, multipl
   return cost;
 }
 
+/** Costs that do not depend on variables, by document and operation (the same few documents come again and again). */
+const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
+
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number {
+  const known = fixedCosts.get(document)?.get(operationName ?? '');
+  if (known !== undefined) return known;
   const op = getOperationAST(document, operationName);
   if (!op) return 0;
   const root = op.operation === 'mutation' ? schema.getMutationType() : op.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
   if (!root) return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  return selectionCost({ schema, fragments, variables }, root.name, op.selectionSet, 1, new Set());
+  const w: Walk = { schema, fragments, variables, readVariable: false };
+  const cost = selectionCost(w, root.name, op.selectionSet, 1, new Set());
+  if (!w.readVariable) {
+    let byOperation = fixedCosts.get(document);
+    if (!byOperation) fixedCosts.set(document, (byOperation = new Map()));
+    byOperation.set(operationName ?? '', cost);
+  }
+  return cost;
 }
 
 /** Refuses, before execution, an operation whose page sizes (variables included) exceed the budget. */

@@ -4,13 +4,28 @@
 // field taking an input object gets its arguments as ordinary objects, the same whichever way they came.
 import { defaultFieldResolver, getNamedType, isInputObjectType, isObjectType, type GraphQLSchema } from 'graphql';
 
-/** A deep copy with ordinary objects; arrays and scalars as they are. */
+/**
+ * The value with every prototype-less object replaced by an ordinary copy; what is already ordinary is
+ * kept as it is (arguments from variables, a bulk request's thousand inputs: copying them all cost
+ * 5 µs of a single lookup, #17 profile).
+ */
 export function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = plain(value[i]);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
+  }
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = plain(v);
-  return out;
+  const source = value as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined = Object.getPrototypeOf(value) === null ? { ...source } : undefined;
+  for (const k in source) {
+    const v = plain(source[k]);
+    if (v !== source[k]) (out ??= { ...source })[k] = v;
+  }
+  return out ?? value;
 }
 
 export function plainArguments(schema: GraphQLSchema): GraphQLSchema {
