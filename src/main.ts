@@ -164,6 +164,8 @@ async function main(): Promise<void> {
   log.info({ url: `http://${config.host}:${port}/graphql`, console: `http://${config.host}:${port}/console/`, engine: database.engine, startupMs: Math.round(performance.now()) }, 'ready');
   onSignals(log, app.inFlight, () =>
     stopGracefully(app, server, { finish: dispatcher?.stop, close: [() => jobs?.stop(), () => directory.stop(), () => database.close()] }, config.shutdownTimeoutMs, log),
+    // stopGracefully gives up on in-flight work after the timeout (+1 s); closing jobs, directory and database then takes seconds at most.
+    config.shutdownTimeoutMs + 15_000,
   );
 }
 

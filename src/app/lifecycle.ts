@@ -58,17 +58,31 @@ export async function stopGracefully(app: App, server: http.Server, parts: Stopp
   for (const close of parts.close) await close();
 }
 
-/** SIGTERM and SIGINT run `stop` once, then exit 0. */
-export function onSignals(log: Logger, inFlight: () => number, stop: () => Promise<void>): void {
+/**
+ * SIGTERM and SIGINT run `stop` once, then exit 0; a stop that fails, or that has not ended
+ * `deadlineMs` after the signal, exits 1. Without that a failing close left a process that no longer
+ * listened but never ended (seen once, after its log reader had gone).
+ */
+export function onSignals(log: Logger, inFlight: () => number, stop: () => Promise<void>, deadlineMs: number): void {
   let stopping = false;
   const handler = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal, inFlight: inFlight() }, 'shutting down');
-    void stop().then(() => {
-      log.info('stopped');
-      process.exit(0);
-    });
+    setTimeout(() => {
+      log.error({ deadlineMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, deadlineMs).unref();
+    stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed; exiting');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => handler('SIGTERM'));
   process.on('SIGINT', () => handler('SIGINT'));
