@@ -3,7 +3,6 @@
 // `region`, `regions` and `postalCode` answer from memory and follow imports and structural
 // changes on every instance exactly as lookups do.
 import type { postalCodes, RegionLevel, regions } from '../../db/schema.js';
-import { isValidAt } from './directory-index.js';
 
 export type RegisterRegionRow = typeof regions.$inferSelect;
 export type RegisterPostalRow = typeof postalCodes.$inferSelect;
@@ -13,6 +12,15 @@ export const NAME_START = 3;
 
 /** ARS prefix lengths a `parentArs` may have below which a region lies (the key lengths of the levels). */
 const PARENT_LENGTHS = [2, 3, 4, 5, 9];
+
+/**
+ * isValidAt for the register's rows. A function of its own: isValidAt sees rows of every kind and its
+ * property reads are megamorphic, while these rows all have one shape (a district's `regions` page
+ * checks a few hundred of them).
+ */
+export function rowValidAt(r: { validFrom: string | null; validTo: string | null }, at: string): boolean {
+  return (r.validFrom === null || r.validFrom <= at) && (r.validTo === null || r.validTo > at);
+}
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   const list = m.get(k);
@@ -69,19 +77,19 @@ export class RegisterIndex {
   }
 
   municipality(ags: string, at: string): RegisterRegionRow | undefined {
-    return this.municipalities.get(ags)?.find((r) => isValidAt(r, at));
+    return this.municipalities.get(ags)?.find((r) => rowValidAt(r, at));
   }
 
   /** A region by ARS on the date, of the given level or any. */
   region(ars: string, at: string, level?: RegionLevel): RegisterRegionRow | undefined {
-    return this.byArs.get(ars)?.find((r) => (!level || r.level === level) && isValidAt(r, at));
+    return this.byArs.get(ars)?.find((r) => (!level || r.level === level) && rowValidAt(r, at));
   }
 
   postalAreas(postcode: string, at: string): RegisterPostalRow[] {
-    return (this.areasOfPostcode.get(postcode) ?? []).filter((p) => isValidAt(p, at));
+    return (this.areasOfPostcode.get(postcode) ?? []).filter((p) => rowValidAt(p, at));
   }
 
   postcodesOf(ags: string, at: string): RegisterPostalRow[] {
-    return (this.postcodesOfAgs.get(ags) ?? []).filter((p) => isValidAt(p, at));
+    return (this.postcodesOfAgs.get(ags) ?? []).filter((p) => rowValidAt(p, at));
   }
 }

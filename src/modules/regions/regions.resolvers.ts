@@ -6,12 +6,22 @@ import { type GraphQLContext } from '../../graphql/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { checkAgs, checkArs } from './keys.js';
 import { parentOf, search, type RegionView } from './regions.service.js';
+import type { RegionRow } from './regions.repository.js';
 import { TYPE_NAMES } from './type-codes.js';
 import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 
 export const dateOr = (ctx: GraphQLContext, at: string | null | undefined) => at ?? today(ctx.deps.clock);
 
 const municipalityField = (v: RegionView) => (v.row.level === 'MUNICIPALITY' ? v : null);
+
+// A row's cursor never changes, and the register's rows live as long as its version: encoded once
+// (twenty cursors were 10 µs of a `regions` page, #17 profile).
+const cursors = new WeakMap<RegionRow, string>();
+function cursorOf(row: RegionRow): string {
+  let c = cursors.get(row);
+  if (c === undefined) cursors.set(row, (c = encodeCursor([row.nameKey, row.id])));
+  return c;
+}
 
 export const regionResolvers: Resolvers = {
   Query: {
@@ -49,7 +59,7 @@ export const regionResolvers: Resolvers = {
         first,
         after,
       });
-      const edges = res.rows.map((row) => ({ cursor: encodeCursor([row.nameKey, row.id]), node: { row, at } }));
+      const edges = res.rows.map((row) => ({ cursor: cursorOf(row), node: { row, at } }));
       return {
         edges,
         totalCount: res.total,

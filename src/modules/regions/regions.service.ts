@@ -4,8 +4,7 @@
 import type { Db } from '../../db/client.js';
 import type { RegionLevel } from '../../db/schema.js';
 import { foldName } from '../../lib/fold.js';
-import { isValidAt } from '../directory/directory-index.js';
-import { NAME_START, type RegisterIndex } from '../directory/register-index.js';
+import { NAME_START, rowValidAt, type RegisterIndex } from '../directory/register-index.js';
 import { searchRegions, countRegions, type RegionRow } from './regions.repository.js';
 
 /** A region version together with the date it was asked for, so nested fields answer for the same date. */
@@ -100,7 +99,7 @@ export function searchRegister(register: RegisterIndex, input: SearchInput): Sea
   for (const r of candidates) {
     if (input.level && r.level !== input.level) continue;
     if (prefix !== undefined && !r.nameKey.startsWith(prefix)) continue;
-    if (!isValidAt(r, input.at)) continue;
+    if (!rowValidAt(r, input.at)) continue;
     total++;
     if (rows.length <= input.first && (from < 0 || register.position.get(r.id)! > from)) rows.push(r);
   }
