@@ -47,3 +47,8 @@ export function csvLine(cells: Cell[]): string {
 export function safeCsvLine(cells: Cell[]): string {
   return csvLine(cells.map((c) => neutralise(text(c))));
 }
+
+/** safeCsvLine for many lines in one call (csv-stringify's set-up per call was 6 µs of a resolved row). */
+export function safeCsvLines(rows: Cell[][]): string {
+  return stringify(rows.map((cells) => cells.map((c) => neutralise(text(c)))));
+}

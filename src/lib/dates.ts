@@ -1,7 +1,13 @@
 // Calendar dates as the API speaks them: YYYY-MM-DD, a real day.
 
+let lastValid = '';
+
 export function isIsoDate(s: string): boolean {
+  // A bulk run gives every row the same date: checked once (a regex, a Date and toISOString per row).
+  if (s === lastValid) return true;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  const valid = !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  if (valid) lastValid = s;
+  return valid;
 }

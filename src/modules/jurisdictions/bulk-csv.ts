@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { CsvRow } from '../../lib/csv.js';
-import { readCsvRows, safeCsvLine, type Cell } from '../../lib/csv-stream.js';
+import { readCsvRows, safeCsvLine, safeCsvLines, type Cell } from '../../lib/csv-stream.js';
 import { InputFileError } from '../../lib/errors.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import { checkLookupInput, type RawLookupInput } from './lookup.js';
@@ -162,15 +162,15 @@ function rowResult(o: ResolveSettings & { index: DirectoryIndex }, header: strin
 
 /** Resolves a batch in this thread; every cell, echoed input and directory data alike, is neutralised against spreadsheet formulas. */
 export function resolveRows(o: ResolveSettings & { index: DirectoryIndex }, batch: RowBatch): BatchResult {
-  let text = '';
+  const lines: Out[] = [];
   const byStatus: Record<string, number> = {};
   for (const row of batch.rows) {
     const { echo, out } = rowResult(o, batch.header, batch.cols, row);
     const status = out[0] as string;
     byStatus[status] = (byStatus[status] ?? 0) + 1;
-    text += safeCsvLine([...echo, ...out]);
+    lines.push([...echo, ...out]);
   }
-  return { text, byStatus };
+  return { text: safeCsvLines(lines), byStatus };
 }
 
 export async function resolveCsv(o: BulkOptions): Promise<BulkSummary> {
