@@ -6,10 +6,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../src/db/client.js';
-import { loadDirectoryIndex } from '../src/modules/directory/load-index.js';
-import { lookupMany, lookupOne, type RawLookupInput } from '../src/modules/jurisdictions/lookup.js';
-import { addresses, prepare } from './national.js';
+import type * as Client from '../src/db/client.js';
+import type * as LoadIndex from '../src/modules/directory/load-index.js';
+import type * as Lookup from '../src/modules/jurisdictions/lookup.js';
+import type { RawLookupInput } from '../src/modules/jurisdictions/lookup.js';
+import { addresses, prepare, root, RUNTIME } from './national.js';
+
+// The code measured is the compiled build when it is current (as the server runs it), else the
+// sources under tsx; BENCH_RUNTIME=tsx|node forces one.
+const from = (module: string) => (RUNTIME === 'node' ? path.join(root, 'build/src', `${module}.js`) : `../src/${module}.js`);
+const { openDatabase } = (await import(from('db/client'))) as typeof Client;
+const { loadDirectoryIndex } = (await import(from('modules/directory/load-index'))) as typeof LoadIndex;
+const { lookupMany, lookupOne } = (await import(from('modules/jurisdictions/lookup'))) as typeof Lookup;
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const AT = '2026-11-22';
@@ -40,7 +48,7 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const f = (x: number) => x.toFixed(1);
-  console.log(`lookupOne: fastest round ${f(Math.min(...one))} µs, median round ${f(median(one))} µs per address`);
+  console.log(`[${RUNTIME}] lookupOne: fastest round ${f(Math.min(...one))} µs, median round ${f(median(one))} µs per address`);
   console.log(`lookupMany: fastest round ${f(Math.min(...many))} µs, median round ${f(median(many))} µs per address`);
   console.log(`single calls: median ${f(median(calls))} µs | load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
