@@ -166,6 +166,17 @@ export function lippe(b = new IndexBuilder()): IndexBuilder {
     .postcode('32657', '05766044', 'Lemgo');
 }
 
+/** 22113, shared across the state border by Oststeinbek and Hamburg; a street of the directory tells them apart. */
+export function sharedPostcode22113(b: IndexBuilder): IndexBuilder {
+  return b
+    .municipality('01062053', 'Oststeinbek')
+    .municipality('02000000', 'Hamburg, Freie und Hansestadt')
+    .postcode('22113', '01062053', 'Oststeinbek')
+    .postcode('22113', '02000000', 'Hamburg')
+    .street('22113', '01062053', 'Möllner Landstraße')
+    .street('22113', '02000000', 'Moorfleeter Deich');
+}
+
 /** A lookup of the default task on AT unless the input says otherwise. */
 export function lookup(b: IndexBuilder, input: Partial<LookupInput>): LookupResult {
   return resolveJurisdiction(b.ix, { task: TASK, at: AT, ...input });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { editDistance } from '../../src/modules/addresses/similarity.js';
 import { looseCityKey, nameAliases } from '../../src/modules/addresses/name-variants.js';
-import { IndexBuilder, lippe, lookup } from './build-index.js';
+import { IndexBuilder, lippe, lookup, sharedPostcode22113 } from './build-index.js';
 
 /** Lippe (Detmold 32756, Lemgo 32657) plus homonyms, variants and near neighbours elsewhere. */
 function world() {
@@ -25,14 +25,9 @@ function world() {
     .municipality('09163000', 'Rosenheim')
     .postcode('83022', '09163000', 'Rosenheim')
     .municipality('07132094', 'Rosenheim (Landkreis Altenkirchen)')
-    .postcode('57520', '07132094', 'Rosenheim')
-    // 22113 is shared; streets of the directory tell the two apart
-    .municipality('01062053', 'Oststeinbek')
-    .municipality('02000000', 'Hamburg, Freie und Hansestadt')
-    .postcode('22113', '01062053', 'Oststeinbek')
-    .postcode('22113', '02000000', 'Hamburg')
-    .street('22113', '01062053', 'Möllner Landstraße')
-    .street('22113', '02000000', 'Moorfleeter Deich');
+    .postcode('57520', '07132094', 'Rosenheim');
+  // 22113 is shared; streets of the directory tell the two apart
+  sharedPostcode22113(b);
   const kreis = b.authority('kreis:05766', { name: 'Kreis Lippe' });
   b.rule(kreis, 'DISTRICT', '05766');
   for (const [ags, key] of [['09163000', 'rosenheim:by'], ['07132094', 'rosenheim:rp'], ['07339024', 'harxheim'], ['07337039', 'herxheim'], ['12065136', 'hennigsdorf'], ['13075049', 'heringsdorf'], ['01062053', 'oststeinbek'], ['02000000', 'hamburg']] as const) {

@@ -70,9 +70,8 @@ export function coverageQueryError(ix: DirectoryIndex, q: CoverageQuery): { argu
 /** The municipalities valid on the date that the query asks about, by AGS. */
 function municipalitiesOf(ix: DirectoryIndex, q: CoverageQuery): RegionEntry[] {
   const list: RegionEntry[] = [];
-  for (const [key, versions] of ix.regionsByKey) {
-    if (!key.startsWith('M:')) continue;
-    const m = versions.find((v) => isValidAt(v, q.at));
+  for (const ags of ix.municipalitiesByAgs.keys()) {
+    const m = ix.municipality(ags, q.at);
     if (!m?.ags) continue;
     if (q.district && !m.ars.startsWith(q.district)) continue;
     if (q.areas && !inAreas(q.areas, { what: m.name, ags: m.ags, ars: m.ars })) continue;

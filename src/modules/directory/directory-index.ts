@@ -152,11 +152,10 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
 }
 
 export class DirectoryIndex {
-  readonly regionsByKey = new Map<string, RegionEntry[]>(); // `${level}:${ars}` and `M:${ags}`
-  readonly municipalitiesByArs = new Map<string, RegionEntry[]>();
-  // The versions of regionsByKey again, by plain key: a lookup asks for municipalities several times,
-  // and a concatenated key is a new string to flatten and hash on every call (#17 profile).
+  // The versions of every region by plain keys: a lookup asks for municipalities several times, and a
+  // concatenated key ('M:' + AGS) was a new string to flatten and hash on every call (#17 profile).
   readonly municipalitiesByAgs = new Map<string, RegionEntry[]>();
+  readonly municipalitiesByArs = new Map<string, RegionEntry[]>();
   private readonly regionsByLevel = new Map<RegionLevel, Map<string, RegionEntry[]>>();
   private readonly sharedPrefixes = new Map<string, string>();
   readonly municipalitiesByCity = new Map<string, RegionEntry[]>();
@@ -224,7 +223,6 @@ export class DirectoryIndex {
       toDay: dayNumber(r.validTo, OPEN_END),
       areaKeys: r.level === 'MUNICIPALITY' ? this.areaKeys(r.ags!, r.ars) : NO_KEYS,
     };
-    push(this.regionsByKey, r.level === 'MUNICIPALITY' ? `M:${r.ags}` : `${r.level}:${r.ars}`, entry);
     if (r.level !== 'MUNICIPALITY') {
       let byArs = this.regionsByLevel.get(r.level);
       if (!byArs) this.regionsByLevel.set(r.level, (byArs = new Map()));
