@@ -75,6 +75,15 @@ forEachEngine('work budget and batching', (engine) => {
     const small = await gql(app, `query($f: Int) { ${aliases('$f')} }`, { f: 5 }, bearer);
     expect(small.body.errors).toBeUndefined();
     expect(small.body.data?.a0?.nodes).toHaveLength(5);
+    // A variable's default counts when the request leaves the variable out (found by an attack: the
+    // field's default of 20 was counted while GraphQL ran with 500).
+    const defaulted = await gql(app, `query($f: Int = 500) { ${aliases('$f')} }`, {}, bearer);
+    expect(defaulted.status).toBe(400);
+    expect(defaulted.body.errors?.[0]?.extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
+    const fragment = await gql(app, `query($f: Int = 500) { ...Q } fragment Q on Query { ${aliases('$f')} }`, {}, bearer);
+    expect(fragment.body.errors?.[0]?.extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
+    const overridden = await gql(app, `query($f: Int = 500) { ${aliases('$f')} }`, { f: 5 }, bearer);
+    expect(overridden.body.data?.a0?.nodes).toHaveLength(5);
   });
 
   it('nested lists cost one query per level, however many parents', async () => {

@@ -7,6 +7,8 @@ interface Walk {
   schema: GraphQLSchema;
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
+  /** the operation's variable defaults that are integer literals */
+  variableDefaults: Map<string, number>;
   /** set when a page size came from a variable: then the cost holds for these variables only */
   readVariable: boolean;
 }
@@ -18,7 +20,8 @@ function pageSizeOf(value: ValueNode | undefined, field: GraphQLField<unknown, u
   if (value?.kind === Kind.INT) n = Number(value.value);
   else if (value?.kind === Kind.VARIABLE) {
     w.readVariable = true;
-    n = w.variables[value.name.value] ?? arg.defaultValue;
+    // Left out of the request, a variable takes its own default (GraphQL runs with it), then the field's.
+    n = w.variables[value.name.value] ?? w.variableDefaults.get(value.name.value) ?? arg.defaultValue;
   }
   return typeof n === 'number' && Number.isFinite(n) && n > 1 ? n : 1;
 }
@@ -60,7 +63,9 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
   if (!root) return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const w: Walk = { schema, fragments, variables, readVariable: false };
+  const variableDefaults = new Map<string, number>();
+  for (const v of op.variableDefinitions ?? []) if (v.defaultValue?.kind === Kind.INT) variableDefaults.set(v.variable.name.value, Number(v.defaultValue.value));
+  const w: Walk = { schema, fragments, variables, variableDefaults, readVariable: false };
   const cost = selectionCost(w, root.name, op.selectionSet, 1, new Set());
   if (!w.readVariable) {
     let byOperation = fixedCosts.get(document);
