@@ -118,6 +118,12 @@ forEachEngine('register over GraphQL', (engine) => {
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
     const badCursor = await gql(app, `{ regions(after: "nonsense") { totalCount } }`);
     expect(badCursor.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    // Forged ids that are numbers but not row ids reached the database and failed there (500).
+    for (const forged of [['detmold', 1.5], ['detmold', 1e308], ['detmold', -(2 ** 60)]]) {
+      const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url');
+      const r = await gql(app, `{ regions(after: "${cursor}") { totalCount } }`);
+      expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    }
   });
 
   it('lists a postcode shared across a state border', async () => {

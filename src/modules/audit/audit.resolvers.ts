@@ -17,8 +17,8 @@ export const auditResolvers: Resolvers = {
       let before: number | undefined;
       if (a.after) {
         const [id] = decodeCursor(a.after);
-        if (typeof id !== 'number') throw badInput('after', 'is not a cursor returned by this API');
-        before = id;
+        if (!Number.isSafeInteger(id)) throw badInput('after', 'is not a cursor returned by this API');
+        before = id as number;
       }
       const rows = await listAudit(ctx.deps.database.db, {
         entityType: a.entityType ?? undefined,

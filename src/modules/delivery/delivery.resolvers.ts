@@ -22,7 +22,7 @@ export const dispatchResolvers: Resolvers = {
       let after: DeliveryFilter['after'];
       if (a.after) {
         const [t, id] = decodeCursor(a.after);
-        if (typeof t !== 'string' || typeof id !== 'string') throw badInput('after', 'is not a cursor returned by this API');
+        if (typeof t !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(t))) throw badInput('after', 'is not a cursor returned by this API');
         after = { createdAt: new Date(t), id };
       }
       const rows = await listDeliveries(ctx.deps.database.db, p, { ...withoutNulls(a.filter), limit: limit + 1, after });

@@ -47,8 +47,8 @@ export const regionResolvers: Resolvers = {
       let after: { nameKey: string; id: number } | undefined;
       if (a.after) {
         const [nameKey, id] = decodeCursor(a.after);
-        if (typeof nameKey !== 'string' || typeof id !== 'number') throw badInput('after', 'is not a cursor returned by this API');
-        after = { nameKey, id };
+        if (typeof nameKey !== 'string' || !Number.isSafeInteger(id)) throw badInput('after', 'is not a cursor returned by this API');
+        after = { nameKey, id: id as number };
       }
       if (a.name !== undefined && a.name !== null && a.name.trim() === '') throw badInput('name', 'must not be empty');
       const res = await search((await ctx.deps.directory.get()).register, ctx.deps.database.db, {

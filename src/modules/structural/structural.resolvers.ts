@@ -40,8 +40,8 @@ export const structuralResolvers: Resolvers = {
       let after: [string, number] | undefined;
       if (a.after) {
         const [d, id] = decodeCursor(a.after);
-        if (typeof d !== 'string' || typeof id !== 'number') throw badInput('after', 'is not a cursor returned by this API');
-        after = [d, id];
+        if (typeof d !== 'string' || !Number.isSafeInteger(id)) throw badInput('after', 'is not a cursor returned by this API');
+        after = [d, id as number];
       }
       const rows = await listChanges(ctx.deps.database.db, { status: a.status, from: a.from, to: a.to, limit: limit + 1, after });
       const nodes = rows.slice(0, limit);
