@@ -1,6 +1,7 @@
 // Calendar dates as the API speaks them: YYYY-MM-DD, a real day.
 
-let lastValid = '';
+/** the last date found valid (none yet: '' is not a date) */
+let lastValid: string | undefined;
 
 export function isIsoDate(s: string): boolean {
   // A bulk run gives every row the same date: checked once (a regex, a Date and toISOString per row).
