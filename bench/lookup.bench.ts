@@ -20,6 +20,8 @@ import { check, CONNECTIONS, DURATION, here, load, pin, prepare, rssMb, RUNTIME,
 // the ratio is the median of the pairs' ratios.
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 8);
 const SLICE = Number(process.env.BENCH_SLICE_SECONDS ?? 2);
+// BENCH_KINDS=single,bulk measures only those kinds (a quick check while working; record full runs).
+const ONLY = process.env.BENCH_KINDS?.split(',');
 
 interface Paired {
   /** the kind's median slice (by items per second) */
@@ -92,7 +94,7 @@ async function runEngine(engine: 'pglite' | 'postgres') {
       bulk: { bodies: bulk, items: 1000, connections: 2 },
     };
     const paired: Record<string, Paired> = {};
-    for (const [kind, k] of Object.entries(kinds)) paired[kind] = await pairs(() => measure(trivial, 1, CONNECTIONS), () => measure(k.bodies, k.items, k.connections));
+    for (const [kind, k] of Object.entries(kinds)) if (!ONLY || ONLY.includes(kind)) paired[kind] = await pairs(() => measure(trivial, 1, CONNECTIONS), () => measure(k.bodies, k.items, k.connections));
     const rssAfter = rssMb(server.child.pid!);
     const { single: s, bulk: b, ...registerReads } = paired;
     return {
@@ -118,19 +120,20 @@ if (process.env.BENCH_DATABASE_URL) results.push(await runEngine('postgres'));
 const out = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-  settings: { runtime: RUNTIME, durationSeconds: DURATION, pairs: PAIRS, sliceSeconds: SLICE, connections: CONNECTIONS, bulkConnections: 2, bulkBatch: 1000, pinnedCores: pin },
+  settings: { kinds: ONLY ?? 'all', runtime: RUNTIME, durationSeconds: DURATION, pairs: PAIRS, sliceSeconds: SLICE, connections: CONNECTIONS, bulkConnections: 2, bulkBatch: 1000, pinnedCores: pin },
   results,
 };
 fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-fs.writeFileSync(path.join(here, 'results', 'lookup.json'), JSON.stringify(out, null, 2) + '\n');
+fs.writeFileSync(path.join(here, 'results', ONLY ? 'lookup-partial.json' : 'lookup.json'), JSON.stringify(out, null, 2) + '\n');
 for (const r of results) {
   const t = r.trivial;
   console.log(`[${r.engine}, ${RUNTIME}] trivial ${t.requestsPerSec} req/s (${t.cpuUsPerRequest} µs CPU each) | RSS ${r.serverRssMb.idleWithDataSet} → ${r.serverRssMb.afterLoad} MB | load average ${r.loadAverage.join(' ')}`);
   for (const [kind, p] of Object.entries({ single: r.single, ...r.registerReads, bulk: r.bulk })) {
+    if (!p) continue;
     const m = p.median;
     const unit = kind === 'bulk' ? 'addresses per trivial request' : '× trivial';
     console.log(`[${r.engine}]   ${kind}: ${m.itemsPerSec} items/s (p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms) = ${p.vsTrivial} ${unit} (pairs ${p.range.join('–')}; by CPU ${p.cpuVsTrivial})`);
   }
-  const all = Object.values({ single: r.single, ...r.registerReads, bulk: r.bulk }).flatMap((p) => [...p.runs, ...p.trivialRuns]);
+  const all = Object.values({ single: r.single, ...r.registerReads, bulk: r.bulk }).flatMap((p) => (p ? [...p.runs, ...p.trivialRuns] : []));
   console.log(`[${r.engine}]   errors ${all.reduce((n, m) => n + m.errors, 0)}, non-2xx ${all.reduce((n, m) => n + m.non2xx, 0)}`);
 }

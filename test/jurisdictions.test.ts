@@ -93,6 +93,28 @@ forEachEngine('jurisdictions and lookups', (engine) => {
       expect(r.explanation.join('\n')).toMatch(/Most specific for task VOLLSTRECKUNGSHILFE on 2026-11-22: rule #\d+ \(municipality 05766020/);
     });
 
+    it('words the explanation when the query reads it, through fragments and aliases too', async () => {
+      const input = { address: { street: 'Marktplatz', houseNumber: '5', postalCode: '32756', city: 'Detmold' }, messageType: '100' };
+      const expected = (await lookup(input)).explanation;
+      const q = `query($i: JurisdictionInput!) {
+        plain: responsibleAuthority(input: $i) { status warnings }
+        named: responsibleAuthority(input: $i) { status ...Why }
+        inline: responsibleAuthority(input: $i) { status ... on JurisdictionResult { explanation } }
+        many: responsibleAuthorities(inputs: [$i]) { ...Why }
+        manyPlain: responsibleAuthorities(inputs: [$i]) { status }
+        merged: responsibleAuthority(input: $i) { status }
+        merged: responsibleAuthority(input: $i) { explanation }
+      }
+      fragment Why on JurisdictionResult { explanation }`;
+      const d = await ok(q, { i: input }, client);
+      expect(d.plain).toEqual({ status: 'RESOLVED', warnings: [] });
+      expect(d.named.explanation).toEqual(expected);
+      expect(d.inline.explanation).toEqual(expected);
+      expect(d.many[0].explanation).toEqual(expected);
+      expect(d.manyPlain).toEqual([{ status: 'RESOLVED' }]);
+      expect(d.merged).toEqual({ status: 'RESOLVED', explanation: expected });
+    });
+
     it('RESOLVED by the district rule where the municipality has none', async () => {
       const r = await lookup({ address: { postalCode: '32657', city: 'Lemgo' } });
       expect(r.status).toBe('RESOLVED');

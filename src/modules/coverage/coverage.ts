@@ -90,7 +90,7 @@ function streetRules(ix: DirectoryIndex, q: CoverageQuery, ags: string): number 
 
 /** The gap of one municipality, or null when a lookup by its key resolves to an authority. */
 function gapOf(ix: DirectoryIndex, q: CoverageQuery, m: RegionEntry): Omit<UncoveredMunicipality, 'districtName'> | null {
-  const r = resolveJurisdiction(ix, { task: q.task, at: q.at, ags: m.ags });
+  const r = resolveJurisdiction(ix, { task: q.task, at: q.at, ags: m.ags, explain: false });
   if (r.status === 'RESOLVED') return null;
   const gap: CoverageGap = r.status === 'AMBIGUOUS' ? 'AMBIGUOUS' : 'NO_JURISDICTION';
   const candidates = r.candidates.flatMap((c) => (c.authority ? [c.authority] : []));

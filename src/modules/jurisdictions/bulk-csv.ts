@@ -130,7 +130,9 @@ function resolveRow(o: ResolveSettings & { index: DirectoryIndex }, cols: Column
     raw.city = f(cols.city);
   }
   try {
-    const r = resolveJurisdiction(o.index, checkLookupInput(raw, o.today, `line ${line}`, o.now ?? new Date()));
+    const input = checkLookupInput(raw, o.today, `line ${line}`, o.now ?? new Date());
+    input.explain = false; // the file has no explanation column
+    const r = resolveJurisdiction(o.index, input);
     return [
       r.status,
       r.authority?.key ?? null,

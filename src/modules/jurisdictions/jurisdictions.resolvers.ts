@@ -4,6 +4,7 @@ import { emitDomainEvent } from '../../lib/events.js';
 import { badInput } from '../../lib/errors.js';
 import { withPublicWording } from '../../graphql/access.js';
 import { serviceContext, type GraphQLContext } from '../../graphql/context.js';
+import { selects } from '../../graphql/selection.js';
 import type { JurisdictionRow } from '../directory/directory-index.js';
 import { createJurisdiction, deleteJurisdiction, endJurisdiction, type CreateJurisdictionInput } from './jurisdictions.service.js';
 import { lookupMany, lookupOne, type RawLookupInput } from './lookup.js';
@@ -30,13 +31,15 @@ const municipalityOf = (ags: string | null, at: string, ctx: GraphQLContext) => 
 
 export const jurisdictionResolvers: Resolvers = {
   Query: {
-    responsibleAuthority: async (_: unknown, a: { input: RawLookupInput }, ctx: GraphQLContext) => {
-      const r = lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock), ctx.deps.clock.now());
+    // The explanation is worded only when the query reads it.
+    responsibleAuthority: async (_: unknown, a: { input: RawLookupInput }, ctx: GraphQLContext, info) => {
+      const r = lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock), ctx.deps.clock.now(), selects(info, 'explanation'));
       emitDomainEvent('lookup', r.status);
       return r;
     },
-    responsibleAuthorities: async (_: unknown, a: { inputs: RawLookupInput[] }, ctx: GraphQLContext) => {
-      const rs = lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax, ctx.deps.clock.now());
+    responsibleAuthorities: async (_: unknown, a: { inputs: RawLookupInput[] }, ctx: GraphQLContext, info) => {
+      const explain = selects(info, 'explanation');
+      const rs = lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax, ctx.deps.clock.now(), explain);
       for (const r of rs) emitDomainEvent('lookup', r.status);
       return rs;
     },

@@ -77,12 +77,16 @@ export function checkLookupInput(raw: RawLookupInput, today: string, field = 'in
   return out;
 }
 
-export function lookupOne(ix: DirectoryIndex, raw: RawLookupInput, today: string, now?: Date): LookupResult {
-  return resolveJurisdiction(ix, checkLookupInput(raw, today, 'input', now));
+/** explain: false when the caller does not read the explanation (its steps are then not worded). */
+export function lookupOne(ix: DirectoryIndex, raw: RawLookupInput, today: string, now?: Date, explain = true): LookupResult {
+  const input = checkLookupInput(raw, today, 'input', now);
+  input.explain = explain;
+  return resolveJurisdiction(ix, input);
 }
 
-export function lookupMany(ix: DirectoryIndex, raws: RawLookupInput[], today: string, max: number, now?: Date): LookupResult[] {
+export function lookupMany(ix: DirectoryIndex, raws: RawLookupInput[], today: string, max: number, now?: Date, explain = true): LookupResult[] {
   if (raws.length > max) throw badInput('inputs', `at most ${max} inputs per request, got ${raws.length}; split the batch`);
   const inputs = raws.map((r, i) => checkLookupInput(r, today, `inputs[${i}]`, now));
+  for (const i of inputs) i.explain = explain;
   return inputs.map((i) => resolveJurisdiction(ix, i));
 }

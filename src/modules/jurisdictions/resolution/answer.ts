@@ -19,7 +19,7 @@ export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, 
   // spreading a shared object here made exact lookups 2-3x slower (measured, #14).
   const planned = plannedChanges(ix, municipality, input.at, ex);
   if (!ix.taskCodes.has(input.task)) {
-    ex.step(`Task ${input.task} is not in the task list.`);
+    ex.step(() => `Task ${input.task} is not in the task list.`);
     return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs, plannedChanges: planned, confidence: place?.confidence ?? 1 });
   }
   if (place?.houseNumber === undefined && input.address?.houseNumber) {
@@ -29,7 +29,7 @@ export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, 
   const confidence = place?.confidence ?? 1;
   const areaKeys = municipality ? municipalityAreaKeys(municipality) : regionAreaKeys(regionArs!);
   const choice = chooseRules(ix, input.task, input.at, areaKeys, place, ex);
-  const forWhat = `task ${input.task} on ${input.at}`;
+  const forWhat = () => `task ${input.task} on ${input.at}`;
 
   if (choice.needsHouseNumber.length && (!choice.winners.length || choice.winners[0]!.specificity < STREET_RANGE_SPECIFICITY)) {
     ex.step(`The street has rules by house number; without a valid house number they cannot be decided.`);
@@ -37,17 +37,17 @@ export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, 
     return lookupResult(input, ex, forwardedFrom, 'AMBIGUOUS', { ags, regionArs, candidates, plannedChanges: planned, confidence });
   }
   if (!choice.winners.length) {
-    ex.step(`No jurisdiction for ${forWhat} covers ${municipality ? label(municipality) : `region ${regionArs}`}.`);
+    ex.step(() => `No jurisdiction for ${forWhat()} covers ${municipality ? label(municipality) : `region ${regionArs}`}.`);
     return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs, plannedChanges: planned, confidence });
   }
   if (choice.winners.length > 1) {
-    ex.step(`${choice.winners.length} rules of equal specificity apply: ${choice.winners.map((r) => `#${r.id}`).join(', ')}.`);
+    ex.step(() => `${choice.winners.length} rules of equal specificity apply: ${choice.winners.map((r) => `#${r.id}`).join(', ')}.`);
     const candidates = choice.winners.map((r) => ruleCandidate(ix, r, municipality, equalRuleSettleBy(r)));
     return lookupResult(input, ex, forwardedFrom, 'AMBIGUOUS', { ags, regionArs, candidates, plannedChanges: planned, confidence });
   }
   const rule = choice.winners[0]!;
   const authority = ix.authoritiesById.get(rule.authorityId)!;
-  ex.step(`Most specific for ${forWhat}: ${describeRule(rule, authority)}.`);
+  ex.step(() => `Most specific for ${forWhat()}: ${describeRule(rule, authority)}.`);
   const electronicDelivery = input.messageType ? deliveryStep(ix, authority, input, ex) : null;
   return lookupResult(input, ex, forwardedFrom, 'RESOLVED', { ags, regionArs, authority, rule, electronicDelivery, plannedChanges: planned, confidence });
 }
@@ -55,8 +55,10 @@ export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, 
 /** Route's decision for the lookup's instant, as the last step. */
 function deliveryStep(ix: DirectoryIndex, authority: AuthorityRow, input: LookupInput, ex: Explanation): DeliveryDecision {
   const d = decideDelivery(ix, authority, input.messageType!, input.instant ?? germanDayStart(input.at));
-  const line = explainDecision(d);
-  ex.step(line.text, line.public);
+  if (ex.explaining) {
+    const line = explainDecision(d);
+    ex.step(line.text, line.public);
+  }
   return d;
 }
 

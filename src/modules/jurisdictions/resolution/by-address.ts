@@ -16,7 +16,7 @@ export function findByAddress(ix: DirectoryIndex, input: LookupInput, ex: Explan
   const municipality = place.municipalities[0]!;
   const via = place.forwards.get(municipality.ags!) ?? null;
   if (via) {
-    ex.step(`The input refers to ${via.name ?? via.ags} (${via.ags}), replaced on ${via.effectiveDate} by structural change #${via.changeId} (${via.kind}); forwarded to ${label(municipality)}.`);
+    ex.step(() => `The input refers to ${via.name ?? via.ags} (${via.ags}), replaced on ${via.effectiveDate} by structural change #${via.changeId} (${via.kind}); forwarded to ${label(municipality)}.`);
   }
   return foundMunicipality(municipality, via, place);
 }

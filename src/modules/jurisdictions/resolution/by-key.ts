@@ -17,18 +17,18 @@ const LEVEL_BY_LENGTH: Record<number, 'STATE' | 'GOVERNMENT_DISTRICT' | 'DISTRIC
 export function findByAgs(ix: DirectoryIndex, ags: string, at: string, ex: Explanation): Target {
   const municipality = ix.municipality(ags, at);
   if (municipality) {
-    ex.step(`AGS ${ags} is ${label(municipality)}.`);
+    ex.step(() => `AGS ${ags} is ${label(municipality)}.`);
     return foundMunicipality(municipality, null);
   }
   const targets = forwardKey(ix, ags, at);
   if (!targets.length) {
-    ex.step(`AGS ${ags} is not a municipality in the register on ${at}.`);
+    ex.step(() => `AGS ${ags} is not a municipality in the register on ${at}.`);
     return notFound();
   }
   const via = targets[0]!.via;
-  ex.step(`AGS ${ags}${via.name ? ` (${via.name})` : ''} was replaced on ${via.effectiveDate} by structural change #${via.changeId} (${via.kind}).`);
+  ex.step(() => `AGS ${ags}${via.name ? ` (${via.name})` : ''} was replaced on ${via.effectiveDate} by structural change #${via.changeId} (${via.kind}).`);
   if (targets.length > 1) {
-    ex.step(`It was split into ${targets.map((t) => label(t.municipality)).join(', ')}; the address decides.`);
+    ex.step(() => `It was split into ${targets.map((t) => label(t.municipality)).join(', ')}; the address decides.`);
     const candidates = targets.map(({ municipality: m }) => ({
       ags: m.ags,
       municipalityName: m.name,
@@ -38,7 +38,7 @@ export function findByAgs(ix: DirectoryIndex, ags: string, at: string, ex: Expla
     return { status: 'AMBIGUOUS', candidates, forwardedFrom: via };
   }
   const successor = targets[0]!.municipality;
-  ex.step(`Forwarded to its successor ${label(successor)}.`);
+  ex.step(() => `Forwarded to its successor ${label(successor)}.`);
   return foundMunicipality(successor, via);
 }
 
@@ -46,18 +46,18 @@ export function findByArs(ix: DirectoryIndex, ars: string, at: string, ex: Expla
   if (ars.length === 12) {
     const municipality = ix.municipalitiesByArs.get(ars)?.find((m) => isValidAt(m, at));
     if (!municipality) {
-      ex.step(`ARS ${ars} is not a municipality in the register on ${at}.`);
+      ex.step(() => `ARS ${ars} is not a municipality in the register on ${at}.`);
       return notFound();
     }
-    ex.step(`ARS ${ars} is ${label(municipality)}.`);
+    ex.step(() => `ARS ${ars} is ${label(municipality)}.`);
     return foundMunicipality(municipality, null);
   }
   const level = LEVEL_BY_LENGTH[ars.length];
   const region = level && ix.region(level, ars, at);
   if (!region) {
-    ex.step(`ARS ${ars} is not a region in the register on ${at}.`);
+    ex.step(() => `ARS ${ars} is not a region in the register on ${at}.`);
     return notFound();
   }
-  ex.step(`ARS ${ars} is ${levelName(region.level)} ${region.name}.`);
+  ex.step(() => `ARS ${ars} is ${levelName(region.level)} ${region.name}.`);
   return { status: 'FOUND', municipality: undefined, regionArs: region.ars, forwardedFrom: null, place: undefined };
 }

@@ -96,7 +96,7 @@ function spelling(s: Search, key: string): string {
 export function assumeSpelling(s: Search, near: NearMiss, withPostcode: boolean): void {
   const as = near.spelled.map((n) => `"${n}"`).join(' or ');
   const how = near.distance === 0 ? 'a variant of' : near.distance === 1 ? 'one letter off' : `${near.distance} letters off`;
-  s.ex.step(`City "${s.city}" is not known as written; read as ${as} (${how}${near.distance === 0 ? ' the name' : ''}).`);
+  s.ex.step(() => `City "${s.city}" is not known as written; read as ${as} (${how}${near.distance === 0 ? ' the name' : ''}).`);
   s.ex.warn(`City "${s.city}" is not known as written; assumed ${as}. Check the city.`);
   assume(s.place, near.distance === 0 ? CONFIDENCE.variant : withPostcode ? CONFIDENCE.nearWithPostcode : CONFIDENCE.near);
 }
@@ -104,7 +104,7 @@ export function assumeSpelling(s: Search, near: NearMiss, withPostcode: boolean)
 /** Near misses of the city under the postcode: one that nothing else contradicts is taken. */
 export function conflictWithPostcode(s: Search, near: NearMiss, elsewhere: RegionEntry[]): RegionEntry[] | undefined {
   if (elsewhere.length) {
-    s.ex.step(`City "${s.city}" is the name of ${elsewhere.map(label).join(', ')}, and close to ${near.municipalities.map(label).join(', ')} with postcode ${s.place.postcode}.`);
+    s.ex.step(() => `City "${s.city}" is the name of ${elsewhere.map(label).join(', ')}, and close to ${near.municipalities.map(label).join(', ')} with postcode ${s.place.postcode}.`);
     return unique([...near.municipalities, ...elsewhere]);
   }
   // Only a name strictly nearer elsewhere contradicts the postcode (as near: the postcode decides).
@@ -112,6 +112,6 @@ export function conflictWithPostcode(s: Search, near: NearMiss, elsewhere: Regio
   const closer = unique(hits.flatMap((h) => municipalitiesOfKey(s, h.key))).filter((m) => !s.inPostcode.includes(m));
   if (!closer.length) return undefined;
   const names = [...new Set(hits.map((h) => `"${spelling(s, h.key)}"`))].join(', ');
-  s.ex.step(`City "${s.city}" is closer to ${names} than to the municipalities of postcode ${s.place.postcode}.`);
+  s.ex.step(() => `City "${s.city}" is closer to ${names} than to the municipalities of postcode ${s.place.postcode}.`);
   return unique([...near.municipalities, ...closer]);
 }

@@ -35,7 +35,7 @@ export function directoryStreetKeys(ix: DirectoryIndex, place: Place, among: Reg
 
 /** Reads the input's street as `key` (a near miss of it), in the explanation and the confidence. */
 export function assumeStreet(place: Place, key: string, name: string, ex: Explanation, where: string): void {
-  ex.step(`Street "${place.street}" is not in the ${where} as written; read as "${name}".`);
+  ex.step(() => `Street "${place.street}" is not in the ${where} as written; read as "${name}".`);
   ex.warn(`Street "${place.street}" is not known as written; assumed "${name}". Check the street.`);
   place.streetKey = key;
   assume(place, CONFIDENCE.nearStreet);

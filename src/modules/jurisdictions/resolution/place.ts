@@ -48,9 +48,9 @@ function postcodeStep(s: Search, rawPostcode: string): void {
   const ordered = cityK && s.entries.length > 1 ? [...s.entries.filter((p) => p.localityKey === cityK), ...s.entries.filter((p) => p.localityKey !== cityK)] : s.entries;
   s.inPostcode = unique(ordered.flatMap((p) => entryMunicipalities(s.ix, p, s.at, s.place.forwards)));
   const n = s.inPostcode.length;
-  if (!n) s.ex.step(`Postcode ${pc.postcode} is not known on ${s.at}.`);
-  else if (n === 1) s.ex.step(`Postcode ${pc.postcode} belongs to ${label(s.inPostcode[0]!)}.`);
-  else s.ex.step(`Postcode ${pc.postcode} is shared by ${n} municipalities: ${s.inPostcode.map(label).join(', ')}.`);
+  if (!n) s.ex.step(() => `Postcode ${pc.postcode} is not known on ${s.at}.`);
+  else if (n === 1) s.ex.step(() => `Postcode ${pc.postcode} belongs to ${label(s.inPostcode[0]!)}.`);
+  else s.ex.step(() => `Postcode ${pc.postcode} is shared by ${n} municipalities: ${s.inPostcode.map(label).join(', ')}.`);
 }
 
 function postcodeAlone(s: Search): Place {
@@ -80,7 +80,7 @@ function cityNotInPostcode(s: Search): Place {
   }
   const far = elsewhere.length ? [] : nearElsewhere(s);
   if (far.length) {
-    s.ex.step(`City "${s.city}" is close to the name of ${far.map(label).join(', ')}, not to the municipalities of postcode ${s.place.postcode}.`);
+    s.ex.step(() => `City "${s.city}" is close to the name of ${far.map(label).join(', ')}, not to the municipalities of postcode ${s.place.postcode}.`);
     return withCandidates(s, unique([...s.inPostcode, ...far]), settleByPostcodeOrCity);
   }
   if (s.inPostcode.length === 1 && elsewhere.length === 0) {
@@ -89,7 +89,7 @@ function cityNotInPostcode(s: Search): Place {
     return settle(s, s.inPostcode, 'Resolved by the postcode alone: {m}.');
   }
   // Left: several municipalities elsewhere, or a shared postcode.
-  s.ex.step(`City "${s.city}" and postcode ${s.place.postcode} point to different municipalities.`);
+  s.ex.step(() => `City "${s.city}" and postcode ${s.place.postcode} point to different municipalities.`);
   return withCandidates(s, unique([...s.inPostcode, ...elsewhere]), settleByPostcodeOrCity);
 }
 
@@ -109,7 +109,7 @@ function cityAlone(s: Search): Place {
     return settle(s, all, `City "${s.city}" matches {m}.`);
   }
   if (all.length > 1) {
-    s.ex.step(`City "${s.city}" matches ${all.length} municipalities: ${all.map(label).join(', ')}.`);
+    s.ex.step(() => `City "${s.city}" matches ${all.length} municipalities: ${all.map(label).join(', ')}.`);
     return s.place.postcode ? byPostcodeRegion(s, all) : byStreetOrAmbiguous(s, all);
   }
   return nearMissAlone(s);
@@ -120,12 +120,12 @@ function nearMissAlone(s: Search): Place {
   const far = nearInCountry(s);
   const n = far.municipalities.length;
   if (!n || n > MAX_NEAR_MISSES) {
-    s.ex.step(`City "${s.city}" is not a municipality or locality known on ${s.at}${n ? ` (too many names are as close: ${n})` : ''}.`);
+    s.ex.step(() => `City "${s.city}" is not a municipality or locality known on ${s.at}${n ? ` (too many names are as close: ${n})` : ''}.`);
     return s.place;
   }
   if (!far.clear) {
     // Several names as near: none is assumed; the postcode's region or the street may still settle.
-    s.ex.step(`City "${s.city}" is not known as written, and not clearly one name: ${n} municipalities have names as near or one letter further: ${far.municipalities.map(label).join(', ')}.`);
+    s.ex.step(() => `City "${s.city}" is not known as written, and not clearly one name: ${n} municipalities have names as near or one letter further: ${far.municipalities.map(label).join(', ')}.`);
     s.ex.warn(`City "${s.city}" is not known as written. Check the city.`);
     assume(s.place, CONFIDENCE.near);
     return s.place.postcode ? byPostcodeRegion(s, far.municipalities) : byStreetOrAmbiguous(s, far.municipalities);
@@ -133,7 +133,7 @@ function nearMissAlone(s: Search): Place {
   assumeSpelling(s, far, false);
   // An unknown postcode still names its region: a near miss elsewhere is not taken against it.
   if (s.place.postcode && !inPostcodeRegion(s, far.municipalities[0]!)) {
-    s.ex.step(`${label(far.municipalities[0]!)} has no postcode in the region of ${s.place.postcode}.`);
+    s.ex.step(() => `${label(far.municipalities[0]!)} has no postcode in the region of ${s.place.postcode}.`);
     return withCandidates(s, far.municipalities, settleByPostcodeOrCity);
   }
   if (s.place.postcode) s.ex.warn(`Postcode ${s.place.postcode} is unknown; resolved by the city name. Check the postcode.`);

@@ -10,7 +10,7 @@ import { lookupResult } from './result.js';
 import type { Candidate, LookupInput, LookupResult, Target } from './types.js';
 
 export function resolveJurisdiction(ix: DirectoryIndex, input: LookupInput): LookupResult {
-  const ex = new Explanation();
+  const ex = new Explanation(input.explain !== false);
   const target = find(ix, input, ex);
   if (target.status === 'FOUND') return answer(ix, input, ex, target);
   const candidates = target.status === 'AMBIGUOUS' ? withAuthorities(ix, input, target.candidates) : target.candidates;
@@ -27,7 +27,7 @@ function find(ix: DirectoryIndex, input: LookupInput, ex: Explanation): Target {
 function withAuthorities(ix: DirectoryIndex, input: LookupInput, candidates: Candidate[]): Candidate[] {
   return candidates.map((c) => {
     if (!c.ags) return c;
-    const r = resolveJurisdiction(ix, { task: input.task, at: input.at, ags: c.ags });
+    const r = resolveJurisdiction(ix, { task: input.task, at: input.at, ags: c.ags, explain: false });
     return { ...c, authority: r.authority };
   });
 }

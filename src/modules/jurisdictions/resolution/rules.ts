@@ -60,7 +60,7 @@ export function chooseRules(
       if (!isValidAt(r, at)) continue;
       const authority = ix.authoritiesById.get(r.authorityId);
       if (authority?.status !== 'ACTIVE') {
-        ex.step(`Skipped ${describeRule(r, authority)}: the authority is deactivated.`);
+        ex.step(() => `Skipped ${describeRule(r, authority)}: the authority is deactivated.`);
         continue;
       }
       const fit = r.level === 'STREET' ? streetFit(r, street) : 'FITS';
@@ -78,7 +78,7 @@ function mostSpecific(ix: DirectoryIndex, applicable: JurisdictionRow[], ex: Exp
   for (const r of applicable) if (r.specificity > best) best = r.specificity;
   applicable.sort((x, y) => y.specificity - x.specificity);
   for (const r of applicable) {
-    if (r.specificity < best) ex.step(`Less specific: ${describeRule(r, ix.authoritiesById.get(r.authorityId))}.`);
+    if (r.specificity < best) ex.step(() => `Less specific: ${describeRule(r, ix.authoritiesById.get(r.authorityId))}.`);
   }
   return applicable.filter((r) => r.specificity === best);
 }

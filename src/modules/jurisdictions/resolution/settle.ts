@@ -26,7 +26,7 @@ export interface Search {
 /** Settles the place on the one municipality of `list`; `how` names it where it says {m}. */
 export function settle(s: Search, list: RegionEntry[], how: string): Place {
   if (list.length === 1) {
-    s.ex.step(how.replace('{m}', label(list[0]!)));
+    s.ex.step(() => how.replace('{m}', label(list[0]!)));
     s.place.municipalities = list;
   }
   return s.place;
@@ -58,7 +58,7 @@ function streetEntries(s: Search, among: RegionEntry[], key: string): StreetEntr
 export function byStreetOrAmbiguous(s: Search, among: RegionEntry[]): Place {
   const narrowed = withStreet(s, among);
   if (narrowed.length === 1) return settle(s, narrowed, `Street "${s.place.street}" is in {m} according to the street directory.`);
-  s.ex.step(`Cannot decide between ${among.length} municipalities without more input.`);
+  s.ex.step(() => `Cannot decide between ${among.length} municipalities without more input.`);
   return withCandidates(s, among, settleByCityOrAgs);
 }
 

@@ -23,6 +23,8 @@ export interface LookupInput {
   messageType?: string | null;
   /** the instant the delivery decision is for; default 00:00 in Germany on `at` */
   instant?: Date;
+  /** false: the explanation's steps are not worded (no one reads them); default true */
+  explain?: boolean;
 }
 
 export interface Candidate {
