@@ -45,7 +45,13 @@ export const endpointAttempts = new Counter({
   registers: [registry],
 });
 
-onDomainEvent('lookup', (status) => lookups.inc({ status }));
+// One child counter per status: hashing the labels on every lookup showed in the bulk profile (#17).
+const lookupsByStatus = new Map<string, { inc: () => void }>();
+onDomainEvent('lookup', (status) => {
+  let child = lookupsByStatus.get(status);
+  if (!child) lookupsByStatus.set(status, (child = lookups.labels({ status })));
+  child.inc();
+});
 onDomainEvent('delivery', (status, channel) => deliveryEvents.inc({ status, channel }));
 onDomainEvent('endpoint', (dataCenter, outcome) => endpointAttempts.inc({ data_center: dataCenter, outcome }));
 
