@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvReader, MAX_FIELD_CHARS, MAX_RECORD_CHARS, parseCsv, type CsvRow } from '../src/lib/csv.js';
-import { csvLine, neutralise, safeCsvLine } from '../src/lib/csv-stream.js';
+import fc from 'fast-check';
+import { stringify } from 'csv-stringify/sync';
+import { csvLine, neutralise, readBack, safeCsvLine, safeCsvLines, type Cell } from '../src/lib/csv-stream.js';
 import { InputFileError } from '../src/lib/errors.js';
 import { parsePostcodes } from '../src/modules/postcodes/postcodes.parser.js';
 
@@ -105,11 +107,35 @@ describe('CSV output', () => {
     ['-1,5', '-1,5'],
     ['Detmold', 'Detmold'],
     ['', ''],
-    [' =1', ' =1'],
+    // Some spreadsheets skip leading spaces before a formula.
+    [' =1', "' =1"],
+    ['  @SUM(1)', "'  @SUM(1)"],
+    ['\n+1+1', "'\n+1+1"],
+    [" '=x", " '=x"],
+    [' plain', ' plain'],
     ["'=x", "''=x"],
     ["'plain", "'plain"],
   ])('neutralises %j as %j', (cell, expected) => {
     expect(neutralise(cell)).toBe(expected);
+  });
+
+  // Cells made of the characters that matter here, in any order.
+  const cellOf = (pieces: string[]) => fc.array(fc.constantFrom(...pieces), { maxLength: 6 }).map((p) => p.join(''));
+
+  it('reads back exactly what it neutralised, whatever the cell', () => {
+    fc.assert(fc.property(cellOf(["'", ' ', '=', '+', '-', '@', '\t', '\r', '\n', '1', 'a', ',']), (cell) => readBack(neutralise(cell)) === cell), { numRuns: 5000 });
+  });
+
+  it('writes exactly what csv-stringify writes (RFC 4180), for hostile cells too', () => {
+    const cell = fc.oneof(cellOf(['a', 'ä', ',', '"', '\n', '\r', ' ', '\t', '=', "'", ';', '\u2028', '\uFEFF']), fc.constantFrom(null, undefined, 0, -1.5, true));
+    const asText = (c: Cell) => (c === null || c === undefined ? '' : String(c));
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }), (rows) => {
+        for (const r of rows) expect(csvLine(r)).toBe(stringify([r.map(asText)]));
+        expect(safeCsvLines(rows)).toBe(rows.map((r) => safeCsvLine(r)).join(''));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('writes RFC 4180 lines that csv-parse reads back; the safe line holds the neutralised cells', () => {

@@ -5,11 +5,12 @@ import type { Search } from './settle.js';
 
 /** Municipalities whose name or a locality of which has the city key, on the date. */
 export function municipalitiesOfKey(s: Search, key: string): RegionEntry[] {
-  const byName = (s.ix.municipalitiesByCity.get(key) ?? []).filter((m) => isValidAt(m, s.at));
-  const byLocality = (s.ix.postcodesByLocality.get(key) ?? [])
-    .filter((p) => postcodeValidAt(p, s.at))
-    .flatMap((p) => entryMunicipalities(s.ix, p, s.at, s.place.forwards));
-  return unique([...byName, ...byLocality]);
+  const found: RegionEntry[] = [];
+  for (const m of s.ix.municipalitiesByCity.get(key) ?? []) if (isValidAt(m, s.at)) found.push(m);
+  for (const p of s.ix.postcodesByLocality.get(key) ?? []) {
+    if (postcodeValidAt(p, s.at)) for (const m of entryMunicipalities(s.ix, p, s.at, s.place.forwards)) found.push(m);
+  }
+  return unique(found);
 }
 
 /** The input city's municipalities (looked up once). */

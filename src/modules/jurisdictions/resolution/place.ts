@@ -3,7 +3,7 @@
 // open becomes candidates with what input would settle them. Misspelt names are tried only after
 // the exact maps have missed (near-miss.ts), so exact lookups cost what they did.
 import { cityKey, normalizePostcode, parseHouseNumber, streetKey } from '../../addresses/normalize.js';
-import { postcodeValidAt, type DirectoryIndex, type RegionEntry } from '../../directory/directory-index.js';
+import { postcodeValidAt, type DirectoryIndex, type PostcodeEntry, type RegionEntry } from '../../directory/directory-index.js';
 import { municipalitiesOfCity, unique } from './city.js';
 import { assume, CONFIDENCE } from './confidence.js';
 import { label } from './describe.js';
@@ -42,15 +42,32 @@ function postcodeStep(s: Search, rawPostcode: string): void {
   const pc = normalizePostcode(rawPostcode)!;
   s.place.postcode = pc.postcode;
   if (pc.padded) s.ex.warn(`Postcode "${rawPostcode}" read as ${pc.postcode} (leading zero restored).`);
-  s.entries = (s.ix.postcodes.get(pc.postcode) ?? []).filter((p) => postcodeValidAt(p, s.at));
-  // A locality matching the city names the predecessor best: look at those entries first.
-  const cityK = s.cityK;
-  const ordered = cityK && s.entries.length > 1 ? [...s.entries.filter((p) => p.localityKey === cityK), ...s.entries.filter((p) => p.localityKey !== cityK)] : s.entries;
-  s.inPostcode = unique(ordered.flatMap((p) => entryMunicipalities(s.ix, p, s.at, s.place.forwards)));
+  s.entries = validEntries(s.ix.postcodes.get(pc.postcode), s.at);
+  s.inPostcode = municipalitiesOfEntries(s);
   const n = s.inPostcode.length;
   if (!n) s.ex.step(() => `Postcode ${pc.postcode} is not known on ${s.at}.`);
   else if (n === 1) s.ex.step(() => `Postcode ${pc.postcode} belongs to ${label(s.inPostcode[0]!)}.`);
   else s.ex.step(() => `Postcode ${pc.postcode} is shared by ${n} municipalities: ${s.inPostcode.map(label).join(', ')}.`);
+}
+
+function validEntries(all: PostcodeEntry[] | undefined, at: string): PostcodeEntry[] {
+  const valid: PostcodeEntry[] = [];
+  if (all) for (const p of all) if (postcodeValidAt(p, at)) valid.push(p);
+  return valid;
+}
+
+/** The municipalities of the postcode's entries; a locality matching the city names the predecessor best, so those entries go first. */
+function municipalitiesOfEntries(s: Search): RegionEntry[] {
+  const found: RegionEntry[] = [];
+  const add = (p: PostcodeEntry) => {
+    for (const m of entryMunicipalities(s.ix, p, s.at, s.place.forwards)) found.push(m);
+  };
+  const cityK = s.cityK;
+  if (cityK && s.entries.length > 1) {
+    for (const p of s.entries) if (p.localityKey === cityK) add(p);
+    for (const p of s.entries) if (p.localityKey !== cityK) add(p);
+  } else for (const p of s.entries) add(p);
+  return unique(found);
 }
 
 function postcodeAlone(s: Search): Place {
