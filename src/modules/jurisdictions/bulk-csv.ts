@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import type { CsvRow } from '../../lib/csv.js';
 import { readCsvRows, safeCsvLine, safeCsvLines, type Cell } from '../../lib/csv-stream.js';
-import { InputFileError } from '../../lib/errors.js';
+import { AppError, InputFileError } from '../../lib/errors.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import { checkLookupInput, type RawLookupInput } from './lookup.js';
 import { resolveJurisdiction } from './resolution/index.js';
@@ -130,7 +130,7 @@ function resolveRow(o: ResolveSettings & { index: DirectoryIndex }, cols: Column
     raw.city = f(cols.city);
   }
   try {
-    const input = checkLookupInput(raw, o.today, `line ${line}`, o.now ?? new Date());
+    const input = checkLookupInput(raw, o.today, 'input', o.now ?? new Date());
     input.explain = false; // the file has no explanation column
     const r = resolveJurisdiction(o.index, input);
     return [
@@ -148,8 +148,17 @@ function resolveRow(o: ResolveSettings & { index: DirectoryIndex }, cols: Column
       null,
     ];
   } catch (e) {
-    return errorResult((e as Error).message);
+    return errorResult(rowError(line, e));
   }
+}
+
+/** "line 3, column at: "x" is not a date YYYY-MM-DD": the lookup's input field as the file's column. */
+function rowError(line: number, e: unknown): string {
+  const message = (e as Error).message;
+  const argument = e instanceof AppError ? e.extensions.argument : undefined;
+  if (typeof argument !== 'string' || !message.startsWith(`${argument}: `)) return `line ${line}: ${message}`;
+  const column = argument.replace(/^input\.?/, '').replace(/^address\.?/, '');
+  return `line ${line}${column ? `, column ${column}` : ''}: ${message.slice(argument.length + 2)}`;
 }
 
 /** The input cells echoed (padded to the header) and the result: ERROR for a row that cannot be read. */
