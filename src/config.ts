@@ -107,6 +107,7 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUSTED_PROXIES: z.string().max(2000).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   CONSOLE_OIDC_CLIENT_ID: z.string().min(1).max(255).optional(),
   CONSOLE_OIDC_SCOPE: z.string().min(1).max(1000).default('openid'),
   CONSOLE_OIDC_RESOURCE: z.string().url().max(2048).optional(),
@@ -183,6 +184,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** how long SIGTERM waits for in-flight requests and hand-offs */
   shutdownTimeoutMs: number;
+  /** after SIGTERM, how long the server still answers (readiness failing, connections closing) before it stops listening */
+  shutdownDrainMs: number;
   /** crash-test hook (src/lib/failpoint.ts); never set in production */
   failpoints: string | undefined;
   /** deprecated settings in use, and what they mean now: logged at startup */
@@ -403,6 +406,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     failpoints: e.FAILPOINTS,
     deprecations: electronic.note ? [electronic.note] : [],
     console: { oidcClientId: e.CONSOLE_OIDC_CLIENT_ID, oidcScope: e.CONSOLE_OIDC_SCOPE, oidcResource: e.CONSOLE_OIDC_RESOURCE },

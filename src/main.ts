@@ -163,9 +163,9 @@ async function main(): Promise<void> {
   const { server, port } = await listen(app, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/graphql`, console: `http://${config.host}:${port}/console/`, engine: database.engine, startupMs: Math.round(performance.now()) }, 'ready');
   onSignals(log, app.inFlight, () =>
-    stopGracefully(app, server, { finish: dispatcher?.stop, close: [() => jobs?.stop(), () => directory.stop(), () => database.close()] }, config.shutdownTimeoutMs, log),
+    stopGracefully(app, server, { finish: dispatcher?.stop, close: [() => jobs?.stop(), () => directory.stop(), () => database.close()] }, config.shutdownTimeoutMs, log, config.shutdownDrainMs),
     // stopGracefully gives up on in-flight work after the timeout (+1 s); closing jobs, directory and database then takes seconds at most.
-    config.shutdownTimeoutMs + 15_000,
+    config.shutdownDrainMs + config.shutdownTimeoutMs + 15_000,
   );
 }
 

@@ -129,7 +129,7 @@ forEachEngine('graceful shutdown and crash safety', (engine) => {
 
   it('SIGTERM: stops accepting, the in-flight request and hand-off finish, then it exits 0 and frees the database', async () => {
     rx.setDelay(1500);
-    const server = await startServer(serverEnv(s, keys));
+    const server = await startServer(serverEnv(s, keys, { SHUTDOWN_DRAIN_MS: '250' }));
     try {
       const sent = await call(server.url, bearer, DISPATCH, { i: message(1) });
       expect(sent.body.data.dispatch.status).toBe('PENDING');
@@ -148,7 +148,12 @@ forEachEngine('graceful shutdown and crash safety', (engine) => {
       });
       await new Promise((r) => setTimeout(r, 200));
       const exit = server.stop();
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 50));
+      // Draining: still answering, but not ready, and closing each connection.
+      const draining = await fetch(`${server.url}/readyz`);
+      expect(draining.status).toBe(503);
+      expect(draining.headers.get('connection')).toBe('close');
+      await new Promise((r) => setTimeout(r, 350));
       await expect(fetch(`${server.url}/healthz`)).rejects.toThrow(); // no longer accepting
       const answered = await inflight;
       expect(answered.status).toBe(200);

@@ -37,12 +37,16 @@ export interface Stoppable {
 }
 
 /**
- * Stop accepting, let in-flight requests answer (their connections close after the response), let
- * hand-offs finish; a booking waiting for a lost database is given up after the timeout (its lease then
- * expires and the delivery is handed off again, same delivery id). Then jobs, directory, database.
+ * Drain first: for `drainMs` the server still reads and answers, readiness fails and every response
+ * closes its connection, so requests already sent on a kept-alive connection are answered rather
+ * than reset (closing "idle" connections at once dropped those whose bytes had arrived but were not
+ * read yet). Then stop accepting, let in-flight requests answer, let hand-offs finish; a booking
+ * waiting for a lost database is given up after the timeout (its lease then expires and the delivery
+ * is handed off again, same delivery id). Then jobs, directory, database.
  */
-export async function stopGracefully(app: App, server: http.Server, parts: Stoppable, timeoutMs: number, log: Logger): Promise<void> {
+export async function stopGracefully(app: App, server: http.Server, parts: Stoppable, timeoutMs: number, log: Logger, drainMs = 0): Promise<void> {
   app.drain();
+  await new Promise((r) => setTimeout(r, drainMs));
   const force = setTimeout(() => {
     log.warn({ inFlight: app.inFlight() }, 'shutdown timeout: closing open connections');
     server.closeAllConnections();
