@@ -93,6 +93,7 @@ async function runEngine(engine: 'pglite' | 'postgres') {
       ...Object.fromEntries(Object.entries(register).map(([k, bodies]) => [k, { bodies, items: 1, connections: CONNECTIONS }])),
       bulk: { bodies: bulk, items: 1000, connections: 2 },
     };
+    for (const k of ONLY ?? []) if (!kinds[k]) throw new Error(`BENCH_KINDS: unknown kind ${k}; known: ${Object.keys(kinds).join(', ')}`);
     const paired: Record<string, Paired> = {};
     for (const [kind, k] of Object.entries(kinds)) if (!ONLY || ONLY.includes(kind)) paired[kind] = await pairs(() => measure(trivial, 1, CONNECTIONS), () => measure(k.bodies, k.items, k.connections));
     const rssAfter = rssMb(server.child.pid!);

@@ -108,6 +108,7 @@ const EnvSchema = z.object({
   TRUSTED_PROXIES: z.string().max(2000).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1_000).default(50),
   CONSOLE_OIDC_CLIENT_ID: z.string().min(1).max(255).optional(),
   CONSOLE_OIDC_SCOPE: z.string().min(1).max(1000).default('openid'),
   CONSOLE_OIDC_RESOURCE: z.string().url().max(2048).optional(),
@@ -186,6 +187,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** after SIGTERM, how long the server still answers (readiness failing, connections closing) before it stops listening */
   shutdownDrainMs: number;
+  /** V8's old-generation growth after a full collection, in percent; 0 leaves V8's own (up to 4×) */
+  heapGrowingPercent: number;
   /** crash-test hook (src/lib/failpoint.ts); never set in production */
   failpoints: string | undefined;
   /** deprecated settings in use, and what they mean now: logged at startup */
@@ -407,6 +410,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     failpoints: e.FAILPOINTS,
     deprecations: electronic.note ? [electronic.note] : [],
     console: { oidcClientId: e.CONSOLE_OIDC_CLIENT_ID, oidcScope: e.CONSOLE_OIDC_SCOPE, oidcResource: e.CONSOLE_OIDC_RESOURCE },

@@ -85,15 +85,16 @@ forEachEngine('resolve CSV: hostile input and output', (engine) => {
     const { rows } = await resolveText(
       index,
       path.join(dir, 'refused.csv'),
-      ['id,street,houseNumber,plz,ort,at,messageType', '1,,,12,Detmold,,', '2,,,32756,Detmold,2026-13-45,', '3,,,32756,Detmold,,777', '4,,5,32756,Detmold,,', '5,,,,,,', '6,,,32756,Detmold,,'].join('\n'),
+      ['id,strasse,Hausnummer,PLZ,ort,at,message_type', '1,,,12,Detmold,,', '2,,,32756,Detmold,2026-13-45,', '3,,,32756,Detmold,,777', '4,,5,32756,Detmold,,', '5,,,,,,', '6,,,32756,Detmold,,', '7,Markt,1,,,,'].join('\n'),
     );
     expect(rows.map((r) => [r[0], r[7], r[17]])).toEqual([
-      ['1', 'ERROR', 'line 2, column postalCode: "12" is not a postcode: expected 5 digits'],
+      ['1', 'ERROR', 'line 2, column PLZ: "12" is not a postcode: expected 5 digits'],
       ['2', 'ERROR', 'line 3, column at: "2026-13-45" is not a date YYYY-MM-DD'],
-      ['3', 'ERROR', expect.stringMatching(/^line 4, column messageType: "777" is not an XAmtshilfe message type/)],
-      ['4', 'ERROR', 'line 5, column houseNumber: needs a street'],
+      ['3', 'ERROR', expect.stringMatching(/^line 4, column message_type: "777" is not an XAmtshilfe message type/)],
+      ['4', 'ERROR', 'line 5, column Hausnummer: needs a street'],
       ['5', 'ERROR', expect.stringMatching(/^line 6: give one of address, ags, ars/)],
       ['6', 'RESOLVED', ''],
+      ['7', 'ERROR', 'line 8: the address needs a postalCode or a city'],
     ]);
   });
 

@@ -164,6 +164,11 @@ forEachEngine('demo directory and CSV resolution', (engine) => {
         '02000000,RESOLVED,demo:020000000',
       ]);
       expect(fs.readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+      // A wrong --message-type stops the run before any row (it would make every row an ERROR).
+      const wrong = await runCli(['resolve', input, '--out', path.join(dir, 'wrong.csv'), '--message-type', '777'], env);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(/--message-type "777" is not an XAmtshilfe message type/);
+      expect(fs.existsSync(path.join(dir, 'wrong.csv'))).toBe(false);
     } finally {
       await drop?.();
     }

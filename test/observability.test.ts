@@ -88,7 +88,7 @@ forEachEngine('logs and metrics', (engine) => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
         body: JSON.stringify({ query, variables }),
       }).then((r) => r.json() as Promise<any>);
-    await gql(`query Many { responsibleAuthorities(inputs: [{ ags: "05766020" }, { ags: "99999999" }]) { status } }`);
+    await gql(`query Many { responsibleAuthorities(inputs: [{ ags: "05766020" }, { ags: "99999999" }, { ags: "99999998" }]) { status } }`);
     const sent = await gql(
       `mutation Send($i: DispatchInput!) { dispatch(input: $i) { id status channel } }`,
       { i: { idempotencyKey: 'metrics-0001', senderKey: 'ags:05766044', messageType: '100', recipientKey: 'ags:05766020', reference: 'R', payload: 'PHgvPg==', fileName: 'x.xml', contentType: 'application/xml' } },
@@ -102,7 +102,7 @@ forEachEngine('logs and metrics', (engine) => {
     expect(delta('bv_graphql_operation_duration_seconds_count{operation="query Many",outcome="ok"}')).toBe(1);
     expect(delta('bv_graphql_operation_duration_seconds_count{operation="mutation Send",outcome="ok"}')).toBe(1);
     expect(delta('bv_lookups_total{status="RESOLVED"}') + delta('bv_lookups_total{status="NO_JURISDICTION"}')).toBe(1);
-    expect(delta('bv_lookups_total{status="NOT_FOUND"}')).toBe(1);
+    expect(delta('bv_lookups_total{status="NOT_FOUND"}')).toBe(2); // a bulk request counts each status once, by its number
     expect(delta('bv_delivery_events_total{status="PENDING",channel="ELECTRONIC"}')).toBe(1);
     expect(delta('bv_job_runs_total{job="metrics-probe",outcome="ok"}')).toBe(1);
     expect(sample(after, 'bv_delivery_outbox{channel="ELECTRONIC"}')).toBe(1);

@@ -45,13 +45,7 @@ export const endpointAttempts = new Counter({
   registers: [registry],
 });
 
-// One child counter per status: hashing the labels on every lookup showed in the bulk profile (#17).
-const lookupsByStatus = new Map<string, { inc: () => void }>();
-onDomainEvent('lookup', (status) => {
-  let child = lookupsByStatus.get(status);
-  if (!child) lookupsByStatus.set(status, (child = lookups.labels({ status })));
-  child.inc();
-});
+onDomainEvent('lookup', (status, count) => lookups.inc({ status }, count));
 onDomainEvent('delivery', (status, channel) => deliveryEvents.inc({ status, channel }));
 onDomainEvent('endpoint', (dataCenter, outcome) => endpointAttempts.inc({ data_center: dataCenter, outcome }));
 

@@ -2,8 +2,8 @@
 // a CLI run or a unit test simply has no listener. Synchronous and allocation-free when unheard.
 
 export interface DomainEvents {
-  /** a jurisdiction lookup finished with this status */
-  lookup: (status: string) => void;
+  /** `count` jurisdiction lookups finished with this status (a bulk request reports each status once) */
+  lookup: (status: string, count: number) => void;
   /** a delivery reached a status in this instance */
   delivery: (status: string, channel: string) => void;
   /** an electronic attempt to a data centre's endpoint was booked: ok or failed */

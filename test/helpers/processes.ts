@@ -57,7 +57,8 @@ export function startServer(env: Record<string, string>, timeoutMs = 90_000): Pr
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: childEnv({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }),
+      // No drain unless a test asks for one: every test server would take a second longer to stop.
+      env: childEnv({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: '0', ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

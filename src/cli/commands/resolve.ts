@@ -4,6 +4,7 @@ import os from 'node:os';
 import { systemClock, today } from '../../lib/clock.js';
 import { buildDirectoryIndex, readDirectorySnapshot, type DirectorySnapshot } from '../../modules/directory/load-index.js';
 import { fileSize, progressBar, resolveCsv, type BulkOptions, type BulkSummary, type ResolveSettings } from '../../modules/jurisdictions/bulk-csv.js';
+import { MESSAGE_TYPES } from '../../modules/authorities/message-types.js';
 import { CsvWorkers } from '../../modules/jurisdictions/bulk-csv.workers.js';
 import type { Args } from '../args.js';
 import type { Command } from '../commands.js';
@@ -48,7 +49,7 @@ export const resolve: Command = {
   },
   async run({ args, withDatabase }) {
     const input = args.existingFile('<addresses.csv>');
-    const settings: ResolveSettings = { today: today(systemClock), task: args.string('task'), at: args.isoDate('at'), messageType: args.string('message-type') };
+    const settings: ResolveSettings = { today: today(systemClock), task: args.string('task'), at: args.isoDate('at'), messageType: messageTypeOf(args) };
     const workers = workerCount(args);
     // One snapshot of the directory, read before any row; the database is closed by then.
     const snapshot = () => withDatabase((d) => readDirectorySnapshot(d.db));
@@ -77,6 +78,13 @@ async function onWorkers(
   } finally {
     await pool.close();
   }
+}
+
+/** --message-type, checked before any row (a wrong one would otherwise make every row an ERROR). */
+function messageTypeOf(args: Args): string | undefined {
+  const raw = args.string('message-type')?.trim();
+  if (raw !== undefined && !(MESSAGE_TYPES as readonly string[]).includes(raw)) args.fail(`--message-type "${raw}" is not an XAmtshilfe message type (${MESSAGE_TYPES.join(', ')})`);
+  return raw;
 }
 
 /** --workers N (0 to 16), by default one per core; 0 resolves in the main thread. */

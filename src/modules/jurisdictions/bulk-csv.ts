@@ -114,7 +114,7 @@ function columnsOf(header: string[], file: string, line: number): Columns {
   return cols;
 }
 
-function resolveRow(o: ResolveSettings & { index: DirectoryIndex }, cols: Columns, line: number, fields: string[]): Out {
+function resolveRow(o: ResolveSettings & { index: DirectoryIndex }, header: string[], cols: Columns, line: number, fields: string[]): Out {
   const f = (i: number | undefined) => (i === undefined ? null : (fields[i] ?? '').trim() || null);
   const raw: RawLookupInput = {
     task: f(cols.task) ?? o.task ?? null,
@@ -148,17 +148,26 @@ function resolveRow(o: ResolveSettings & { index: DirectoryIndex }, cols: Column
       null,
     ];
   } catch (e) {
-    return errorResult(rowError(line, e));
+    return errorResult(rowError(e, line, header, cols, fields));
   }
 }
 
-/** "line 3, column at: "x" is not a date YYYY-MM-DD": the lookup's input field as the file's column. */
-function rowError(line: number, e: unknown): string {
+const OPTION_OF: Partial<Record<keyof Columns, string>> = { task: '--task', at: '--at', messageType: '--message-type' };
+
+/**
+ * "line 3, column Datum: "x" is not a date YYYY-MM-DD": the lookup's input field named as the file's
+ * column it came from (as the header spells it), or as the option that gave it.
+ */
+function rowError(e: unknown, line: number, header: string[], cols: Columns, fields: string[]): string {
   const message = (e as Error).message;
   const argument = e instanceof AppError ? e.extensions.argument : undefined;
   if (typeof argument !== 'string' || !message.startsWith(`${argument}: `)) return `line ${line}: ${message}`;
-  const column = argument.replace(/^input\.?/, '').replace(/^address\.?/, '');
-  return `line ${line}${column ? `, column ${column}` : ''}: ${message.slice(argument.length + 2)}`;
+  const reason = message.slice(argument.length + 2);
+  const key = argument.replace(/^input\.?/, '').replace(/^address\.?/, '') as keyof Columns | '';
+  if (!key) return `line ${line}: ${argument === 'input.address' ? 'the address ' : ''}${reason}`;
+  const i = cols[key];
+  const where = i !== undefined && (fields[i] ?? '').trim() ? `column ${header[i]}` : (OPTION_OF[key] ?? `column ${key}`);
+  return `line ${line}, ${where}: ${reason}`;
 }
 
 /** The input cells echoed (padded to the header) and the result: ERROR for a row that cannot be read. */
@@ -168,7 +177,7 @@ function rowResult(o: ResolveSettings & { index: DirectoryIndex }, header: strin
   if (row.fields.length > header.length) {
     return { echo, out: errorResult(`line ${row.line}: has ${row.fields.length} fields, the header has ${header.length}`) };
   }
-  return { echo, out: resolveRow(o, cols, row.line, row.fields) };
+  return { echo, out: resolveRow(o, header, cols, row.line, row.fields) };
 }
 
 /** Resolves a batch in this thread; every cell, echoed input and directory data alike, is neutralised against spreadsheet formulas. */

@@ -34,13 +34,16 @@ export const jurisdictionResolvers: Resolvers = {
     // The explanation is worded only when the query reads it.
     responsibleAuthority: async (_: unknown, a: { input: RawLookupInput }, ctx: GraphQLContext, info) => {
       const r = lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock), ctx.deps.clock.now(), selects(info, 'explanation'));
-      emitDomainEvent('lookup', r.status);
+      emitDomainEvent('lookup', r.status, 1);
       return r;
     },
     responsibleAuthorities: async (_: unknown, a: { inputs: RawLookupInput[] }, ctx: GraphQLContext, info) => {
       const explain = selects(info, 'explanation');
       const rs = lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax, ctx.deps.clock.now(), explain);
-      for (const r of rs) emitDomainEvent('lookup', r.status);
+      // Counted per status: the counter hashes its labels on every increment (1,000 per request).
+      const byStatus = new Map<string, number>();
+      for (const r of rs) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+      for (const [status, n] of byStatus) emitDomainEvent('lookup', status, n);
       return rs;
     },
     exportAuthorities: (_: unknown, a: { at?: string | null; tenantCode?: string | null }, ctx: GraphQLContext) => {
