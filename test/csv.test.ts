@@ -113,6 +113,10 @@ describe('CSV output', () => {
     ['\n+1+1', "'\n+1+1"],
     [" '=x", " '=x"],
     [' plain', ' plain'],
+    // full-width forms (Apple Numbers) and a no-break space before a formula
+    ['＝1+1', "'＝1+1"],
+    ['＠SUM(1)', "'＠SUM(1)"],
+    ['\u00a0=1', "'\u00a0=1"],
     ["'=x", "''=x"],
     ["'plain", "'plain"],
   ])('neutralises %j as %j', (cell, expected) => {
@@ -123,7 +127,7 @@ describe('CSV output', () => {
   const cellOf = (pieces: string[]) => fc.array(fc.constantFrom(...pieces), { maxLength: 6 }).map((p) => p.join(''));
 
   it('reads back exactly what it neutralised, whatever the cell', () => {
-    fc.assert(fc.property(cellOf(["'", ' ', '=', '+', '-', '@', '\t', '\r', '\n', '1', 'a', ',']), (cell) => readBack(neutralise(cell)) === cell), { numRuns: 5000 });
+    fc.assert(fc.property(cellOf(["'", ' ', '\u00a0', '=', '+', '-', '@', '＝', '＋', '－', '＠', '\t', '\r', '\n', '1', 'a', ',']), (cell) => readBack(neutralise(cell)) === cell), { numRuns: 5000 });
   });
 
   it('writes exactly what csv-stringify writes (RFC 4180), for hostile cells too', () => {

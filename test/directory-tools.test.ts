@@ -124,7 +124,7 @@ forEachEngine('demo directory and CSV resolution', (engine) => {
     expect(lines[2]).toMatch(/^2,"Hauptstraße, Hinterhaus",3,22113,,AMBIGUOUS,/);
     expect(lines[2]).toContain('01062053:demo:010620053 02000000:demo:020000000');
     expect(lines[3]).toMatch(/^3,Bahnhofstr\.,1,22113,Oststeinbek,RESOLVED,demo:010620053,/);
-    expect(lines[4]).toBe(`4,Dorfstraße,1,1234X,Nirgendwo,ERROR,,,,,,,,,,"line 5.address.postalCode: ""1234X"" is not a postcode: expected 5 digits"`);
+    expect(lines[4]).toBe(`4,Dorfstraße,1,1234X,Nirgendwo,ERROR,,,,,,,,,,"line 5, column postalCode: ""1234X"" is not a postcode: expected 5 digits"`);
     expect(lines[5]).toMatch(/^5,Marktplatz,1,01067,Dresden,RESOLVED,demo:146120000,/);
     // confidence: 1 as written, 0 between places
     expect(lines[1]).toContain(',05766044,1,');

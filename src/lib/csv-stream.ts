@@ -19,10 +19,11 @@ export async function* readCsvRows(file: string, progress?: (bytesRead: number) 
 export type Cell = string | number | boolean | null | undefined;
 
 // OWASP "CSV injection": spreadsheets run a cell that starts with one of these as a formula, some
-// after leading spaces too. A cell that starts with quotes before one of them gets a quote too, so
-// that reading back (readBack) is exact: `'=x` is written `''=x` and read as `'=x`.
-const FORMULA_START = /^'*[ \n]*[=+\-@\t\r]/;
-const NEUTRALISED = /^'+[ \n]*[=+\-@\t\r]/;
+// after leading spaces (also no-break ones) too, and Apple Numbers takes the full-width forms. A cell
+// that starts with quotes before one of them gets a quote too, so that reading back (readBack) is
+// exact: `'=x` is written `''=x` and read as `'=x`.
+const FORMULA_START = /^'*[ \n\u00a0]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+const NEUTRALISED = /^'+[ \n\u00a0]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
 
 /** A cell that a spreadsheet would take for a formula gets a leading `'`; plain numbers (-12, +49) stay. */
