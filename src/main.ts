@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     production: config.env === 'production',
     // Saved URLs (endpoints, webhooks) are checked against the same allowlist the senders use.
     allowlist: config.outbound.allowlist,
-    certificates: { anchors: loadTrustAnchors(config.trustAnchorsDir), overlapMs: config.certOverlapDays * 86_400_000 },
+    certificates: { anchors: await loadTrustAnchors(config.trustAnchorsDir), overlapMs: config.certOverlapDays * 86_400_000 },
     maxPayloadBytes: config.dispatch.maxPayloadBytes,
     transportTimeoutMs: config.dispatch.transportTimeoutMs,
     verifier: createVerifier({ ...config.auth, jwks }, clock),

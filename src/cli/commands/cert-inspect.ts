@@ -66,7 +66,7 @@ export const certInspect: Command = {
     if (!files.length) args.fail('missing <file>');
     const usage = (args.string('usage') ?? 'ENCRYPTION').toUpperCase();
     if (!USAGES.includes(usage)) args.fail(`--usage must be ENCRYPTION, SIGNATURE or TLS, got "${args.string('usage')}"`);
-    const anchors = loadTrustAnchors(config.trustAnchorsDir);
+    const anchors = await loadTrustAnchors(config.trustAnchorsDir);
     let failed = 0;
     for (const file of files) {
       try {

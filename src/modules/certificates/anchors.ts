@@ -2,10 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as x509 from '@peculiar/x509';
-import { describeCertificate, readCertificates } from './inspect.js';
 
-export function loadTrustAnchors(dir: string | undefined): x509.X509Certificate[] {
+/** @peculiar/x509 (through inspect.ts) is loaded only when there is a folder to read. */
+export async function loadTrustAnchors(dir: string | undefined): Promise<x509.X509Certificate[]> {
   if (!dir) return [];
+  const { describeCertificate, readCertificates } = await import('./inspect.js');
   const anchors: x509.X509Certificate[] = [];
   for (const name of fs.readdirSync(dir).sort()) {
     if (!/\.(pem|crt|cer)$/i.test(name)) continue;

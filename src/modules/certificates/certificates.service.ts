@@ -7,7 +7,8 @@ import { certificateChallenges, certificates, dataCenters } from '../../db/schem
 import { badInput, conflict, notFound } from '../../lib/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { checkDataCenterAccess, findDataCenter,  } from '../tenants/tenants.service.js';
-import { CertificateInputError, checkCertificate, describeCertificate, MAX_UPLOAD_CERTIFICATES, readCertificates, type CertificateInfo, type CertificateUsage } from './inspect.js';
+import type { CertificateInfo, CertificateUsage } from './inspect.js';
+import { MAX_UPLOAD_CERTIFICATES } from './upload-limit.js';
 import type { ServiceContext } from '../directory/context.js';
 import { checkProof } from './proof.js';
 import { awaitDirectory } from '../directory/version.js';
@@ -92,24 +93,32 @@ export function certificateValues(
   };
 }
 
-function parseUpload(text: string) {
+// @peculiar/x509 takes 100 ms to load: with the first upload, not at the server's start.
+const inspect = () => import('./inspect.js');
+
+type Parsed = { leaf: CertificateInfo; chain: CertificateInfo[] } | { unreadable: string };
+
+/** The uploaded certificate and its chain, or why they cannot be read. */
+async function parseUpload(text: string): Promise<Parsed> {
+  const { CertificateInputError, describeCertificate, readCertificates } = await inspect();
   const trimmed = text.trim();
   const bytes = trimmed.includes('-----BEGIN') ? Buffer.from(trimmed) : Buffer.from(trimmed, 'base64');
-  const [leaf, ...chain] = readCertificates(bytes, 'certificate', MAX_UPLOAD_CERTIFICATES).map((der) => describeCertificate(der, 'certificate'));
-  return { leaf: leaf!, chain };
+  try {
+    const [leaf, ...chain] = readCertificates(bytes, 'certificate', MAX_UPLOAD_CERTIFICATES).map((der) => describeCertificate(der, 'certificate'));
+    return { leaf: leaf!, chain };
+  } catch (e) {
+    if (e instanceof CertificateInputError) return { unreadable: e.reason };
+    throw e;
+  }
 }
 
 export async function issueChallenge(ctx: ServiceContext, dataCenterCode: string, certificate: string) {
   checkDataCenterAccess(ctx.principal, dataCenterCode, 'upload certificates for');
   const dc = await findDataCenter(ctx.db, dataCenterCode);
   if (!dc) throw notFound(`No data centre with code ${dataCenterCode}`);
-  let thumbprint: string;
-  try {
-    thumbprint = parseUpload(certificate).leaf.thumbprintSha256;
-  } catch (e) {
-    if (e instanceof CertificateInputError) throw badInput('certificate', e.reason);
-    throw e;
-  }
+  const parsed = await parseUpload(certificate);
+  if ('unreadable' in parsed) throw badInput('certificate', parsed.unreadable);
+  const thumbprint = parsed.leaf.thumbprintSha256;
   const nonce = randomBytes(32).toString('base64url');
   const expiresAt = new Date(ctx.clock.now().getTime() + CHALLENGE_TTL_MS);
   await ctx.db.insert(certificateChallenges).values({ nonce, dataCenterId: dc.id, thumbprintSha256: thumbprint, expiresAt, createdAt: ctx.clock.now() });
@@ -166,18 +175,13 @@ export async function uploadCertificate(ctx: ServiceContext, input: UploadInput)
   const dc = await findDataCenter(ctx.db, input.dataCenterCode);
   if (!dc) throw notFound(`No data centre with code ${input.dataCenterCode}`);
   const refuse = (reasons: string[]): UploadResult => ({ accepted: false, reasons, certificate: null });
-  let parsed;
-  try {
-    parsed = parseUpload(input.certificate);
-  } catch (e) {
-    if (e instanceof CertificateInputError) return refuse([`unreadable: ${e.reason}`]);
-    throw e;
-  }
+  const parsed = await parseUpload(input.certificate);
+  if ('unreadable' in parsed) return refuse([`unreadable: ${parsed.unreadable}`]);
   const now = ctx.clock.now();
   const activation = input.activationAt ?? now;
   if (activation.getTime() < now.getTime() - 60_000) return refuse([`activation ${activation.toISOString()} lies in the past`]);
   const { leaf, chain } = parsed;
-  const verdict = await checkCertificate(leaf, { usage: input.usage, at: now, activation, intermediates: chain.map((c) => c.cert), anchors: ctx.anchors });
+  const verdict = await (await inspect()).checkCertificate(leaf, { usage: input.usage, at: now, activation, intermediates: chain.map((c) => c.cert), anchors: ctx.anchors });
   const proof = await proofReasons(input.proof, leaf, dc.code);
   const reasons = [...verdict.reasons, ...proof.reasons];
   if (reasons.length) return refuse(reasons);

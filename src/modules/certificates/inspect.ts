@@ -63,8 +63,7 @@ function* pemBodies(text: string): Generator<string> {
 }
 
 /** A PEM file (one certificate or a bundle with the chain) or DER bytes: certificates in file order. */
-/** A certificate with its chain: more is not a data centre's upload (trust-anchor bundles pass their own limit). */
-export const MAX_UPLOAD_CERTIFICATES = 10;
+export { MAX_UPLOAD_CERTIFICATES } from './upload-limit.js';
 
 export function readCertificates(bytes: Uint8Array, source: string, max = Infinity): Uint8Array[] {
   if (!bytes.length) throw new CertificateInputError(source, 'file is empty');

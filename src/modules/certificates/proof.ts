@@ -4,7 +4,7 @@
 // what is wrong with the proof itself, never the data centre or the certificate.
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, importX509 } from 'jose';
-import { MAX_UPLOAD_CERTIFICATES } from './inspect.js';
+import { MAX_UPLOAD_CERTIFICATES } from './upload-limit.js';
 
 /** The payload's fields, all strings: the challenge's nonce, the data centre's code, the certificate's SHA-256 thumbprint. */
 export const PROOF_FIELDS = ['nonce', 'dataCenter', 'thumbprint'] as const;

@@ -4,7 +4,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { CompactEncrypt, importX509, SignJWT } from 'jose';
 import { HANDOFF_TYP, sha256Hex } from '../../lib/handoff-contract.js';
-import { renderLetter, type Letter, type LetterInput } from './letter.js';
+import type { Letter, LetterInput } from './letter.js';
 
 export interface EncryptInput {
   /** the recipient's encryption certificate */
@@ -52,7 +52,10 @@ export interface HandOffTasks {
   seal(input: SealInput): Promise<Sealed>;
 }
 
-export const handOffTasks: HandOffTasks = { letter: (input) => renderLetter(input), seal };
+// The letter's module brings pdf-lib (150 ms to load): loaded with the first letter, not at start.
+const letter = async (input: LetterInput) => (await import('./letter.js')).renderLetter(input);
+
+export const handOffTasks: HandOffTasks = { letter, seal };
 
 export type TaskName = keyof HandOffTasks;
 export type TaskInput<K extends TaskName> = Parameters<HandOffTasks[K]>[0];

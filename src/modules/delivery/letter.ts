@@ -6,9 +6,11 @@
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import { A4, fit, fitting, MM, printable, shorten, widthOf, wrap, type Box, type Measure } from './letter-fit.js';
 import { decodeText, layoutPayload, payloadKind } from './payload-text.js';
+import { addressLines, type PostalParty } from './postal-party.js';
 import { CONTINUATION, drawTextPages, layoutText, MAX_TEXT_PAGES, type TextFonts } from './text-pages.js';
 
 export type { Measure } from './letter-fit.js';
+export { addressLines, type PostalParty } from './postal-party.js';
 
 /** DIN 5008 form B, in millimetres from the top-left corner of the page. */
 export const WINDOW = { left: 20, top: 45, width: 85, height: 45, returnAddressHeight: 17.7, inset: 5 };
@@ -24,15 +26,6 @@ export const MESSAGE_TYPE_TITLES: Record<string, string> = {
   '106': 'Reaktion auf eine Rückgabe',
   '999': 'Mitteilung',
 };
-
-export interface PostalParty {
-  name: string;
-  street: string | null;
-  houseNumber: string | null;
-  poBox: string | null;
-  postcode: string;
-  city: string;
-}
 
 export interface LetterInput {
   deliveryId: string;
@@ -61,11 +54,6 @@ export interface RenderOptions {
   measure?: Measure;
   /** most pages of printed text (default MAX_TEXT_PAGES) */
   maxTextPages?: number;
-}
-
-export function addressLines(p: PostalParty): string[] {
-  const streetLine = p.poBox ? `Postfach ${p.poBox}` : [p.street, p.houseNumber].filter(Boolean).join(' ');
-  return [p.name, streetLine, `${p.postcode} ${p.city}`].filter((l) => l.trim() !== '');
 }
 
 interface Fonts extends TextFonts {

@@ -9,7 +9,7 @@ import type { AuthorityRow, DirectoryIndex } from '../directory/directory-index.
 import type { Adapter } from './adapter.js';
 import type { DeliveryRow } from './deliveries.service.js';
 import { inProcess, type Offload } from './handoff.tasks.js';
-import { addressLines, type PostalParty } from './letter.js';
+import { addressLines, type PostalParty } from './postal-party.js';
 import { postTo } from './post.js';
 
 export interface PrintSettings {
