@@ -1,7 +1,7 @@
 // The Yoga server: schema, limits and security plugins, compiled execution, and the per-request
 // GraphQL context (caller, request id, batched loaders). Knows nothing of Node's HTTP objects.
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import type { DocumentNode } from 'graphql';
+import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { HttpLimits } from '../config.js';
 import type { AppDeps, GraphQLContext } from '../graphql/context.js';
@@ -50,14 +50,30 @@ const COMPILE_AFTER = 10;
  * otherwise make the server compile for each request. Counted per parsed document, which Yoga's
  * parser cache shares between requests with the same text.
  */
-function compileWhenRepeated(enabled: boolean): (args: { document: DocumentNode }) => boolean {
+function compileWhenRepeated(enabled: boolean): (args: { document: DocumentNode; operationName?: string | null }) => boolean {
   const runs = new WeakMap<DocumentNode, number>();
-  return ({ document }) => {
-    if (!enabled) return false;
+  return ({ document, operationName }) => {
+    if (!enabled || !compilable(document, operationName)) return false;
     const n = (runs.get(document) ?? 0) + 1;
     runs.set(document, n);
     return n >= COMPILE_AFTER;
   };
+}
+
+/**
+ * graphql-jit's plugin caches one compiled query per document, whatever operation the request names:
+ * a document with two operations ran the first one compiled for every later request (a GET naming
+ * the query ran the mutation), and a name no operation has cached its error for everyone sending that
+ * text. Only a document with one operation, asked for without a name or by its own, is compiled.
+ */
+function compilable(document: DocumentNode, operationName: string | null | undefined): boolean {
+  let operation: OperationDefinitionNode | undefined;
+  for (const d of document.definitions) {
+    if (d.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operation) return false;
+    operation = d;
+  }
+  return !!operation && (!operationName || operation.name?.value === operationName);
 }
 
 export function createYogaServer(opts: YogaOptions): Yoga {
