@@ -40,6 +40,8 @@ export class RegisterIndex {
   readonly byLevel = new Map<RegionLevel, RegisterRegionRow[]>();
   /** ARS prefix → the regions below it, at any depth, in `regions` order */
   readonly below = new Map<string, RegisterRegionRow[]>();
+  /** the same per level: a district's municipalities without its associations and their history of other levels */
+  readonly belowAtLevel = new Map<RegionLevel, Map<string, RegisterRegionRow[]>>();
   /**
    * the first one, two and three characters of name_key → the regions whose name_key starts so, in
    * `regions` order (three: a four-letter name prefix then scans tens of regions, not hundreds)
@@ -61,7 +63,14 @@ export class RegisterIndex {
     push(this.byLevel, r.level, r);
     push(this.byArs, r.ars, r);
     if (r.level === 'MUNICIPALITY' && r.ags) push(this.municipalities, r.ags, r);
-    for (const n of PARENT_LENGTHS) if (n < r.ars.length) push(this.below, r.ars.slice(0, n), r);
+    let atLevel = this.belowAtLevel.get(r.level);
+    if (!atLevel) this.belowAtLevel.set(r.level, (atLevel = new Map()));
+    for (const n of PARENT_LENGTHS) {
+      if (n >= r.ars.length) continue;
+      const prefix = r.ars.slice(0, n);
+      push(this.below, prefix, r);
+      push(atLevel, prefix, r);
+    }
     for (let n = 1; n <= NAME_START && n <= r.nameKey.length; n++) push(this.byNameStart, r.nameKey.slice(0, n), r);
   }
 

@@ -23,7 +23,7 @@ function idOf(raw: string): number {
 /** Municipality and region fields reuse the register's resolvers through the batched loader. */
 const municipalityOf = (ags: string | null, at: string, ctx: GraphQLContext) => {
   if (!ags) return null;
-  return ctx.deps.directory.get().then((ix) => {
+  return ctx.deps.directory.use((ix) => {
     const m = ix.municipality(ags, at);
     return m ? ctx.regions.region('MUNICIPALITY', m.ars, at) : null;
   });
@@ -32,20 +32,22 @@ const municipalityOf = (ags: string | null, at: string, ctx: GraphQLContext) => 
 export const jurisdictionResolvers: Resolvers = {
   Query: {
     // The explanation is worded only when the query reads it.
-    responsibleAuthority: async (_: unknown, a: { input: RawLookupInput }, ctx: GraphQLContext, info) => {
-      const r = lookupOne(await ctx.deps.directory.get(), a.input, today(ctx.deps.clock), ctx.deps.clock.now(), selects(info, 'explanation'));
-      emitDomainEvent('lookup', r.status, 1);
-      return r;
-    },
-    responsibleAuthorities: async (_: unknown, a: { inputs: RawLookupInput[] }, ctx: GraphQLContext, info) => {
-      const explain = selects(info, 'explanation');
-      const rs = lookupMany(await ctx.deps.directory.get(), a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax, ctx.deps.clock.now(), explain);
-      // Counted per status: the counter hashes its labels on every increment (1,000 per request).
-      const byStatus = new Map<string, number>();
-      for (const r of rs) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
-      for (const [status, n] of byStatus) emitDomainEvent('lookup', status, n);
-      return rs;
-    },
+    responsibleAuthority: (_: unknown, a: { input: RawLookupInput }, ctx: GraphQLContext, info) =>
+      ctx.deps.directory.use((ix) => {
+        const r = lookupOne(ix, a.input, today(ctx.deps.clock), ctx.deps.clock.now(), selects(info, 'explanation'));
+        emitDomainEvent('lookup', r.status, 1);
+        return r;
+      }),
+    responsibleAuthorities: (_: unknown, a: { inputs: RawLookupInput[] }, ctx: GraphQLContext, info) =>
+      ctx.deps.directory.use((ix) => {
+        const explain = selects(info, 'explanation');
+        const rs = lookupMany(ix, a.inputs, today(ctx.deps.clock), ctx.deps.bulkMax, ctx.deps.clock.now(), explain);
+        // Counted per status: the counter hashes its labels on every increment (1,000 per request).
+        const byStatus = new Map<string, number>();
+        for (const r of rs) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+        for (const [status, n] of byStatus) emitDomainEvent('lookup', status, n);
+        return rs;
+      }),
     exportAuthorities: (_: unknown, a: { at?: string | null; tenantCode?: string | null }, ctx: GraphQLContext) => {
       const tenant = exportTenantFor(requirePrincipal(ctx.principal), a.tenantCode?.trim() || undefined);
       return exportAuthoritiesCsv(ctx.deps.database.db, { at: a.at ?? today(ctx.deps.clock), tenant });

@@ -2,6 +2,7 @@
 import type { RegionLevel } from '../../db/schema.js';
 import { today } from '../../lib/clock.js';
 import { badInput } from '../../lib/errors.js';
+import { andThen } from '../../lib/maybe-promise.js';
 import { type GraphQLContext } from '../../graphql/context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../../graphql/pagination.js';
 import { checkAgs, checkArs } from './keys.js';
@@ -25,19 +26,23 @@ function cursorOf(row: RegionRow): string {
 
 export const regionResolvers: Resolvers = {
   Query: {
-    municipality: async (_: unknown, a: { ags: string; at?: string | null }, ctx: GraphQLContext) => {
+    municipality: (_: unknown, a: { ags: string; at?: string | null }, ctx: GraphQLContext) => {
       const ags = checkAgs('ags', a.ags);
       const at = dateOr(ctx, a.at);
-      const row = (await ctx.deps.directory.get()).register.municipality(ags, at);
-      return row ? { row, at } : null;
+      return ctx.deps.directory.use((ix) => {
+        const row = ix.register.municipality(ags, at);
+        return row ? { row, at } : null;
+      });
     },
-    region: async (_: unknown, a: { ars: string; at?: string | null }, ctx: GraphQLContext) => {
+    region: (_: unknown, a: { ars: string; at?: string | null }, ctx: GraphQLContext) => {
       const ars = checkArs('ars', a.ars);
       const at = dateOr(ctx, a.at);
-      const row = (await ctx.deps.directory.get()).register.region(ars, at);
-      return row ? { row, at } : null;
+      return ctx.deps.directory.use((ix) => {
+        const row = ix.register.region(ars, at);
+        return row ? { row, at } : null;
+      });
     },
-    regions: async (
+    regions: (
       _: unknown,
       a: { level?: RegionLevel | null; parentArs?: string | null; name?: string | null; at?: string | null; first?: number | null; after?: string | null },
       ctx: GraphQLContext,
@@ -51,20 +56,13 @@ export const regionResolvers: Resolvers = {
         after = { nameKey, id: id as number };
       }
       if (a.name !== undefined && a.name !== null && a.name.trim() === '') throw badInput('name', 'must not be empty');
-      const res = await search((await ctx.deps.directory.get()).register, ctx.deps.database.db, {
-        level: a.level ?? undefined,
-        parentArs: a.parentArs ? checkArs('parentArs', a.parentArs) : undefined,
-        name: a.name ?? undefined,
-        at,
-        first,
-        after,
-      });
-      const edges = res.rows.map((row) => ({ cursor: cursorOf(row), node: { row, at } }));
-      return {
-        edges,
-        totalCount: res.total,
-        pageInfo: { hasNextPage: res.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      };
+      const input = { level: a.level ?? undefined, parentArs: a.parentArs ? checkArs('parentArs', a.parentArs) : undefined, name: a.name ?? undefined, at, first, after };
+      return ctx.deps.directory.use((ix) =>
+        andThen(search(ix.register, ctx.deps.database.db, input), (res) => {
+          const edges = res.rows.map((row) => ({ cursor: cursorOf(row), node: { row, at } }));
+          return { edges, totalCount: res.total, pageInfo: { hasNextPage: res.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+        }),
+      );
     },
   },
   Region: {

@@ -4,6 +4,8 @@
 import type { Db } from '../../db/client.js';
 import type { RegionLevel } from '../../db/schema.js';
 import { foldName } from '../../lib/fold.js';
+import type { MaybePromise } from '../../lib/maybe-promise.js';
+import type { Directory } from '../directory/directory.js';
 import { NAME_START, rowValidAt, type RegisterIndex } from '../directory/register-index.js';
 import { searchRegions, countRegions, type RegionRow } from './regions.repository.js';
 
@@ -14,21 +16,22 @@ export interface RegionView {
 }
 
 export interface RegionLoaders {
-  region(level: RegionLevel, ars: string, at: string): Promise<RegionView | null>;
+  region(level: RegionLevel, ars: string, at: string): MaybePromise<RegionView | null>;
 }
 
-/** Regions by level and ARS from the directory's register, loaded at most once per request. */
-export function regionLoaders(directory: { get(): Promise<{ register: RegisterIndex }> }): RegionLoaders {
+/** Regions by level and ARS from the directory's register (at once when it is loaded). */
+export function regionLoaders(directory: Pick<Directory, 'use'>): RegionLoaders {
   return {
-    async region(level, ars, at) {
-      const row = (await directory.get()).register.region(ars, at, level);
-      return row ? { row, at } : null;
-    },
+    region: (level, ars, at) =>
+      directory.use((ix) => {
+        const row = ix.register.region(ars, at, level);
+        return row ? { row, at } : null;
+      }),
   };
 }
 
 /** The parent one level up that exists: Kreis → Regierungsbezirk (if any) → Land. */
-export async function parentOf(loaders: RegionLoaders, v: RegionView): Promise<RegionView | null> {
+export function parentOf(loaders: RegionLoaders, v: RegionView): MaybePromise<RegionView | null> {
   const { row, at } = v;
   if (!row.parentArs) return null;
   const level: RegionLevel | undefined = (
@@ -58,7 +61,7 @@ export interface SearchResult {
 }
 
 /** From memory; a cursor naming a region the register no longer holds is answered by the database. */
-export async function search(register: RegisterIndex, db: Db, input: SearchInput): Promise<SearchResult> {
+export function search(register: RegisterIndex, db: Db, input: SearchInput): MaybePromise<SearchResult> {
   return searchRegister(register, input) ?? searchDatabase(db, input);
 }
 
@@ -74,7 +77,7 @@ export async function searchDatabase(db: Db, input: SearchInput): Promise<Search
 }
 
 /**
- * One pass over the narrowest list (below the parent, else by the name's first three characters, else
+ * One pass over the narrowest list (below the parent at the level, else by the name's first three characters, else
  * the level, else all), each in the database's (name_key, id) order: counts every match and keeps
  * first + 1 after the cursor.
  * Undefined when the cursor's region is not in the register (removed since the page was served).
@@ -88,7 +91,7 @@ export function searchRegister(register: RegisterIndex, input: SearchInput): Sea
   }
   const prefix = input.name ? foldName(input.name) : undefined;
   const candidates = input.parentArs
-    ? (register.below.get(input.parentArs) ?? [])
+    ? ((input.level ? register.belowAtLevel.get(input.level)?.get(input.parentArs) : register.below.get(input.parentArs)) ?? [])
     : prefix
       ? (register.byNameStart.get(prefix.slice(0, NAME_START)) ?? [])
       : input.level
