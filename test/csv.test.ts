@@ -100,7 +100,7 @@ describe('CSV output', () => {
     ['-2+3', `'-2+3`],
     ['-', `'-`],
     ['\t=1', `'\t=1`],
-    ['\r=1', `'\r=1`],
+    ['\r=1', `'\r'=1`],
     ['-12', '-12'],
     ['+49', '+49'],
     ['-1.5', '-1.5'],
@@ -110,7 +110,7 @@ describe('CSV output', () => {
     // Some spreadsheets skip leading spaces before a formula.
     [' =1', "' =1"],
     ['  @SUM(1)', "'  @SUM(1)"],
-    ['\n+1+1', "'\n+1+1"],
+    ['\n+1+1', "'\n'+1+1"],
     [" '=x", " '=x"],
     [' plain', ' plain'],
     // full-width forms (Apple Numbers) and a no-break space before a formula
@@ -119,15 +119,28 @@ describe('CSV output', () => {
     ['\u00a0=1', "'\u00a0=1"],
     ["'=x", "''=x"],
     ["'plain", "'plain"],
+    // other Unicode spaces before a formula
+    ['\u3000=1', "'\u3000=1"],
+    ['\u200b=1', "'\u200b=1"],
+    ['\ufeff@x', "'\ufeff@x"],
+    ['\v=1', "'\v=1"],
+    // German Excel splits cells at `;` and line breaks, quotes or not: the text after one counts as a cell start
+    ['x;=1+1;', "x;'=1+1;"],
+    ["Lemgo;=cmd|' /C calc'!A0;", "Lemgo;'=cmd|' /C calc'!A0;"],
+    ['a\r\n=1', "a\r\n'=1"],
+    ['a; @x', "a;' @x"],
+    ["a;'=x", "a;''=x"],
+    ['a;-12;+49', 'a;-12;+49'],
+    ['a;b', 'a;b'],
   ])('neutralises %j as %j', (cell, expected) => {
     expect(neutralise(cell)).toBe(expected);
   });
 
   // Cells made of the characters that matter here, in any order.
-  const cellOf = (pieces: string[]) => fc.array(fc.constantFrom(...pieces), { maxLength: 6 }).map((p) => p.join(''));
+  const cellOf = (pieces: string[]) => fc.array(fc.constantFrom(...pieces), { maxLength: 8 }).map((p) => p.join(''));
 
   it('reads back exactly what it neutralised, whatever the cell', () => {
-    fc.assert(fc.property(cellOf(["'", ' ', '\u00a0', '=', '+', '-', '@', '＝', '＋', '－', '＠', '\t', '\r', '\n', '1', 'a', ',']), (cell) => readBack(neutralise(cell)) === cell), { numRuns: 5000 });
+    fc.assert(fc.property(cellOf(["'", ' ', '\u00a0', '\u3000', '=', '+', '-', '@', '＝', '＋', '－', '＠', '\t', '\r', '\n', ';', '1', '.', 'a', ',']), (cell) => readBack(neutralise(cell)) === cell), { numRuns: 5000 });
   });
 
   it('writes exactly what csv-stringify writes (RFC 4180), for hostile cells too', () => {

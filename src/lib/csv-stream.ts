@@ -19,21 +19,43 @@ export async function* readCsvRows(file: string, progress?: (bytesRead: number) 
 export type Cell = string | number | boolean | null | undefined;
 
 // OWASP "CSV injection": spreadsheets run a cell that starts with one of these as a formula, some
-// after leading spaces (also no-break ones) too, and Apple Numbers takes the full-width forms. A cell
-// that starts with quotes before one of them gets a quote too, so that reading back (readBack) is
-// exact: `'=x` is written `''=x` and read as `'=x`.
-const FORMULA_START = /^'*[ \n\u00a0]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
-const NEUTRALISED = /^'+[ \n\u00a0]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+// after leading spaces (also no-break, full-width and zero-width ones) too, and Apple Numbers takes
+// the full-width forms. A cell that starts with quotes before one of them gets a quote too, so that
+// reading back (readBack) is exact: `'=x` is written `''=x` and read as `'=x`.
+// German Excel opens a .csv with `;` as its separator and ignores the file's quotes and commas: there
+// every `;` and line break inside a cell starts a cell of its own, so the text after one is
+// neutralised the same way (`a;=1+1` is written `a;'=1+1`).
+// Spaces: ' ', no-break, Ogham, en quad … zero width, line/paragraph separators, narrow no-break,
+// medium mathematical, ideographic, BOM, vertical tab, form feed. Triggers: = + - @ tab and their
+// full-width forms.
+const FORMULA_START = /^'*[\n \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+const NEUTRALISED = /^'+[\n \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+/** a `;` or line break with a formula after it */
+const INNER = /[;\r\n](?='*[ \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\uff1d\uff0b\uff0d\uff20])/g;
+const INNER_NEUTRALISED = /([;\r\n])'(?='*[ \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\uff1d\uff0b\uff0d\uff20])/g;
+const MAYBE = /[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+const BOUNDARY = /[;\r\n]/;
+
+/** The cell's text from `from` to the next `;` or line break. */
+function segment(text: string, from: number): string {
+  let end = from;
+  while (end < text.length && !BOUNDARY.test(text[end]!)) end++;
+  return text.slice(from, end);
+}
 
 /** A cell that a spreadsheet would take for a formula gets a leading `'`; plain numbers (-12, +49) stay. */
 export function neutralise(text: string): string {
-  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+  if (!MAYBE.test(text)) return text; // most cells: nothing that could start a formula
+  const start = FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'` : '';
+  const inner = BOUNDARY.test(text) ? text.replace(INNER, (b, at: number) => (PLAIN_NUMBER.test(segment(text, at + 1)) ? b : `${b}'`)) : text;
+  return start + inner;
 }
 
-/** The cell as it was before neutralise: one leading `'` dropped where neutralise added it. */
+/** The cell as it was before neutralise: each `'` dropped where neutralise added it. */
 export function readBack(cell: string): string {
-  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
+  const inner = BOUNDARY.test(cell) ? cell.replace(INNER_NEUTRALISED, '$1') : cell;
+  return NEUTRALISED.test(inner) ? inner.slice(1) : inner;
 }
 
 const text = (c: Cell) => (c === null || c === undefined ? '' : String(c));
