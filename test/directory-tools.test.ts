@@ -169,6 +169,44 @@ forEachEngine('demo directory and CSV resolution', (engine) => {
       expect(wrong.code).toBe(2);
       expect(wrong.stderr).toMatch(/--message-type "777" is not an XAmtshilfe message type/);
       expect(fs.existsSync(path.join(dir, 'wrong.csv'))).toBe(false);
+      // So does a task not in the task list (every row would be NO_JURISDICTION).
+      const task = await runCli(['resolve', input, '--out', path.join(dir, 'task.csv'), '--task', 'vollstreckungshilfe'], env);
+      expect(task.code).toBe(2);
+      expect(task.stderr).toMatch(/--task "vollstreckungshilfe" is not in the task list \(.*VOLLSTRECKUNGSHILFE/);
+      // --out: a missing folder, a folder, the input itself are refused before anything is read or written.
+      const targets: [string, RegExp][] = [
+        [path.join(dir, 'missing', 'x.csv'), /--out: folder .* does not exist/],
+        [dir, /--out .* is not a regular file/],
+        [input, /--out .* is the input file/],
+      ];
+      for (const [target, message] of targets) {
+        const r = await runCli(['resolve', input, '--out', target], env);
+        expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(message)]);
+      }
+      expect(fs.readFileSync(input, 'utf8')).toBe('ags\n05766044\n02000000\n');
+      // A spreadsheet's ISO-8859-1 CSV is read as such: umlauts survive.
+      const latin = path.join(dir, 'latin1.csv');
+      fs.writeFileSync(latin, Buffer.from('ags,name\n09162000,M\xfcnchen\n', 'latin1'));
+      expect((await runCli(['resolve', latin, '--out', path.join(dir, 'latin-out.csv')], env)).code).toBe(0);
+      expect(fs.readFileSync(path.join(dir, 'latin-out.csv'), 'utf8')).toContain('09162000,München,RESOLVED');
+      // A file that began as UTF-8 and is not further on: refused with the line, no file written.
+      const mixed = path.join(dir, 'mixed.csv');
+      fs.writeFileSync(mixed, Buffer.concat([Buffer.from(`ags,name\n${'05766044,Lemgo\n'.repeat(6000)}`), Buffer.from('09162000,M\xfcnchen\n', 'latin1')]));
+      const bad = await runCli(['resolve', mixed, '--out', path.join(dir, 'mixed-out.csv')], env);
+      expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/:6002: line is not valid UTF-8.*--encoding latin1/)]);
+      expect(fs.existsSync(path.join(dir, 'mixed-out.csv'))).toBe(false);
+      // Two columns meaning one thing: neither is guessed. Escape sequences in the header are shown, not sent to the terminal.
+      const twice = path.join(dir, 'twice.csv');
+      fs.writeFileSync(twice, 'ags,AGS\n05766044,09162000\n');
+      const dup = await runCli(['resolve', twice, '--out', path.join(dir, 'twice-out.csv')], env);
+      expect([dup.code, dup.stderr]).toEqual([1, expect.stringMatching(/columns 1 \(ags\) and 2 \(AGS\) are both ags/)]);
+      const ansi = path.join(dir, 'ansi.csv');
+      fs.writeFileSync(ansi, '\x1b]0;pwned\x07title\n1\n');
+      const esc = await runCli(['resolve', ansi, '--out', path.join(dir, 'ansi-out.csv')], env);
+      expect(esc.code).toBe(1);
+      expect(esc.stderr).toContain('\\u001b]0;pwned\\u0007title');
+      expect(esc.stderr).not.toContain('\x1b');
+      expect(fs.readdirSync(dir).filter((f) => f.includes('.partial-') || f.endsWith('-out.csv') && !f.startsWith('latin'))).toEqual([]);
     } finally {
       await drop?.();
     }

@@ -1,18 +1,22 @@
 // Streaming CSV: rows from a file of any size, and CSV output that spreadsheets open safely.
 import fs from 'node:fs';
 import { CsvReader, type CsvRow } from './csv.js';
+import { StreamDecoder, type TextEncoding } from './text-file.js';
 
-/** Yields rows one by one (records, or malformed ones with their reason); `bytesRead` is for progress. */
-export async function* readCsvRows(file: string, progress?: (bytesRead: number) => void): AsyncGenerator<CsvRow> {
+/**
+ * Yields rows one by one (records, or malformed ones with their reason); `bytesRead` is for progress.
+ * UTF-8, or ISO-8859-1/Windows-1252 when the file begins so (`auto`, StreamDecoder).
+ */
+export async function* readCsvRows(file: string, progress?: (bytesRead: number) => void, encoding: TextEncoding = 'auto'): AsyncGenerator<CsvRow> {
   const reader = new CsvReader();
-  const decoder = new TextDecoder('utf-8'); // drops a BOM
+  const decoder = new StreamDecoder(encoding, file);
   let bytes = 0;
   for await (const chunk of fs.createReadStream(file)) {
     bytes += (chunk as Buffer).length;
     progress?.(bytes);
-    yield* reader.push(decoder.decode(chunk as Buffer, { stream: true }));
+    yield* reader.push(decoder.decode(chunk as Buffer));
   }
-  yield* reader.push(decoder.decode());
+  yield* reader.push(decoder.end());
   yield* reader.end();
 }
 

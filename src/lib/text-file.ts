@@ -68,3 +68,64 @@ export function splitLines(text: string): string[] {
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
+
+/**
+ * Decodes a file chunk by chunk (a CSV of millions of rows), as decodeText would the whole: `auto`
+ * reads UTF-8 and takes a first chunk that is not UTF-8 for ISO-8859-1/Windows-1252 (a spreadsheet's
+ * plain "CSV" in Germany). Invalid UTF-8 after that is refused with its line, never turned into U+FFFD.
+ */
+export class StreamDecoder {
+  private decoder: TextDecoder | undefined;
+  private lines = 0;
+  encoding: 'utf-8' | 'latin1' | undefined;
+
+  constructor(
+    private readonly wanted: TextEncoding,
+    private readonly fileName: string,
+  ) {}
+
+  decode(chunk: Uint8Array): string {
+    if (!this.decoder) this.choose(chunk);
+    try {
+      const text = this.decoder!.decode(chunk, { stream: true });
+      for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) this.lines++;
+      return text;
+    } catch {
+      throw this.invalid(chunk);
+    }
+  }
+
+  end(): string {
+    try {
+      return this.decoder?.decode() ?? '';
+    } catch {
+      throw new InputFileError(this.fileName, this.lines + 1, 'the file ends inside a UTF-8 character');
+    }
+  }
+
+  private choose(first: Uint8Array): void {
+    let encoding: 'utf-8' | 'latin1' = this.wanted === 'latin1' ? 'latin1' : 'utf-8';
+    // German text in ISO-8859-1 (ä = 0xE4 before ASCII) is never valid UTF-8, so this guess is safe.
+    if (this.wanted === 'auto' && !validUtf8Start(first)) encoding = 'latin1';
+    this.encoding = encoding;
+    this.decoder = encoding === 'latin1' ? new TextDecoder('latin1') : new TextDecoder('utf-8', { fatal: true }); // drops a BOM
+  }
+
+  private invalid(chunk: Uint8Array): InputFileError {
+    // The chunk may begin with the rest of a character the previous one ended in: not the error.
+    let from = 0;
+    while (from < 3 && from < chunk.length && (chunk[from]! & 0xc0) === 0x80) from++;
+    const hint = this.wanted === 'auto' ? 'the file began as UTF-8; ' : '';
+    return new InputFileError(this.fileName, this.lines + invalidUtf8Line(chunk.subarray(from)), `line is not valid UTF-8 (${hint}use --encoding latin1 for an ISO-8859-1 file)`);
+  }
+}
+
+/** Whether the bytes are UTF-8, an incomplete character at their end allowed. */
+function validUtf8Start(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}

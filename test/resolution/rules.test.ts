@@ -178,6 +178,7 @@ describe('which rules count', () => {
     const r = lookup(b, { ags: '05766020', task: 'NOPE' });
     expect(r).toMatchObject({ status: 'NO_JURISDICTION', ags: '05766020', authority: null, rule: null, candidates: [] });
     expect(r.explanation).toEqual(['AGS 05766020 is Detmold, Stadt (05766020).', 'Task NOPE is not in the task list.']);
+    expect(r.warnings).toEqual(['Task NOPE is not in the task list: no authority can be responsible for it.']);
   });
 
   it('a known task without a rule: NO_JURISDICTION for the municipality or the region', () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import type { CsvRow } from '../../lib/csv.js';
 import { readCsvRows, safeCsvLine, safeCsvLines, type Cell } from '../../lib/csv-stream.js';
+import type { TextEncoding } from '../../lib/text-file.js';
 import { AppError, InputFileError } from '../../lib/errors.js';
 import type { DirectoryIndex } from '../directory/directory-index.js';
 import { checkLookupInput, type RawLookupInput } from './lookup.js';
@@ -67,6 +68,8 @@ export interface ResolveSettings {
 
 export interface BulkOptions extends ResolveSettings {
   input: string;
+  /** the input's encoding (default auto: UTF-8, or ISO-8859-1 when the file begins so) */
+  encoding?: TextEncoding;
   output: NodeJS.WritableStream;
   /** resolves in this thread with this index, unless `resolveBatch` hands the batches elsewhere */
   index?: DirectoryIndex;
@@ -74,6 +77,8 @@ export interface BulkOptions extends ResolveSettings {
   resolveBatch?: (batch: RowBatch) => Promise<BatchResult>;
   inFlight?: number;
   onProgress?: (p: { rows: number; bytesRead: number }) => void;
+  /** the output's write error, if one happened: the run stops at the next write */
+  writeError?: () => Error | undefined;
 }
 
 export interface BulkSummary {
@@ -106,12 +111,22 @@ function columnsOf(header: string[], file: string, line: number): Columns {
   const cols: Columns = {};
   for (const [i, h] of header.entries()) {
     const k = ALIASES[h.trim().toLowerCase()];
-    if (k) cols[k] = i;
+    if (!k) continue;
+    // Two columns for one thing: which one the rows mean is a guess, so neither is taken.
+    const before = cols[k];
+    if (before !== undefined) throw new InputFileError(file, line, `header: columns ${before + 1} (${shown(header[before]!)}) and ${i + 1} (${shown(h)}) are both ${k}`);
+    cols[k] = i;
   }
   if (cols.ags === undefined && cols.ars === undefined && cols.postalCode === undefined && cols.city === undefined) {
-    throw new InputFileError(file, line, `header needs address columns (street, houseNumber, postalCode, city) or ags/ars; found: ${header.join(',')}`);
+    throw new InputFileError(file, line, `header needs address columns (street, houseNumber, postalCode, city) or ags/ars; found: ${shown(header.join(','))}`);
   }
   return cols;
+}
+
+/** File text for a terminal: control characters (escape sequences) as \u…, at most 200 characters. */
+function shown(text: string): string {
+  const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return cut.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function resolveRow(o: ResolveSettings & { index: DirectoryIndex }, header: string[], cols: Columns, line: number, fields: string[]): Out {
@@ -205,6 +220,8 @@ export async function resolveCsv(o: BulkOptions): Promise<BulkSummary> {
   // Batches in order of reading; waiting on the oldest bounds memory and holds the reading back.
   const inFlight: { rows: number; result: Promise<BatchResult> }[] = [];
   const write = async (text: string) => {
+    const failed = o.writeError?.();
+    if (failed) throw failed;
     if (!o.output.write(text)) await once(o.output, 'drain');
   };
   const writeOldest = async () => {
@@ -224,7 +241,7 @@ export async function resolveCsv(o: BulkOptions): Promise<BulkSummary> {
     rows = [];
     while (inFlight.length >= (o.inFlight ?? 1)) await writeOldest();
   };
-  for await (const row of readCsvRows(o.input, (b) => (bytesRead = b))) {
+  for await (const row of readCsvRows(o.input, (b) => (bytesRead = b), o.encoding)) {
     if (!header) {
       if ('error' in row) throw new InputFileError(o.input, row.line, `header: ${row.error}`);
       header = row.fields;

@@ -20,6 +20,7 @@ export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, 
   const planned = plannedChanges(ix, municipality, input.at, ex);
   if (!ix.taskCodes.has(input.task)) {
     ex.step(() => `Task ${input.task} is not in the task list.`);
+    ex.warn(`Task ${input.task} is not in the task list: no authority can be responsible for it.`);
     return lookupResult(input, ex, forwardedFrom, 'NO_JURISDICTION', { ags, regionArs, plannedChanges: planned, confidence: place?.confidence ?? 1 });
   }
   if (place?.houseNumber === undefined && input.address?.houseNumber) {
