@@ -33,16 +33,45 @@ const scheduleFromEnv = z.string().transform((s, ctx) => {
   }
 });
 
+/**
+ * A whole number in decimal digits; spaces around it are ignored. No sign, hex, binary, octal,
+ * exponent or fraction ("0x10", "1e3", "-0" slipped through z.coerce.number()): no variable here
+ * takes a negative number.
+ */
+function intFromEnv(min: number, max: number) {
+  return z
+    .string()
+    .transform((raw, ctx) => {
+      const s = raw.trim();
+      if (/^\d+$/.test(s)) return Number(s);
+      ctx.addIssue({ code: 'custom', message: `must be a whole number in decimal digits, not ${quoted(raw)}` });
+      return z.NEVER;
+    })
+    .pipe(z.number().min(min).max(max));
+}
+
+const quoted = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+
+/**
+ * An empty or blank number counts as unset, so its default applies: `FOO=` in a .env or compose file
+ * commonly means "not set", while as 0 it turned the drain off or chose a random port.
+ */
+const blankAsUnset = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+
+const intVar = (min: number, max: number, fallback: number) => blankAsUnset(intFromEnv(min, max).default(fallback));
+const optionalIntVar = (min: number, max: number) => blankAsUnset(intFromEnv(min, max).optional());
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PORT: intVar(0, 65535, 4000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: intVar(1, 200, 10),
   PGLITE_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/, 'must be a size like 32MB').default('32MB'),
   AUTH_JWKS: z.string().min(1).optional(),
   AUTH_ISSUER: z.string().min(1).optional(),
@@ -57,19 +86,19 @@ const EnvSchema = z.object({
   SEED_DEMO: boolFromEnv.optional(),
   TRUST_ANCHORS_DIR: z.string().min(1).optional(),
   DIRECTORY_TOKEN: z.string().optional(),
-  CERT_OVERLAP_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  CERT_OVERLAP_DAYS: intVar(0, 365, 14),
   JOBS: boolFromEnv.default(true),
   DISPATCHER: boolFromEnv.default(true),
-  DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
-  MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
-  TRANSPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
-  DISPATCH_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+  DISPATCH_INTERVAL_MS: intVar(50, 600_000, 1000),
+  MAX_PAYLOAD_BYTES: intVar(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
+  TRANSPORT_TIMEOUT_MS: intVar(100, 300_000, 10_000),
+  DISPATCH_LEASE_MS: intVar(1000, 3_600_000, 300_000),
   // Optional so that it is checked against the lease and the transport timeout only when set.
-  HANDOFF_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
-  HANDOFF_MAX_CRASHES: z.coerce.number().int().min(1).max(100).default(3),
+  HANDOFF_TIMEOUT_MS: optionalIntVar(100, 3_600_000),
+  HANDOFF_MAX_CRASHES: intVar(1, 100, 3),
   FAILPOINTS: z.string().optional(),
   // Deprecated by DELIVERY_RETRY_SCHEDULE; still read so that old configurations start.
-  MAX_TRANSPORT_ATTEMPTS: z.coerce.number().int().min(1).max(100).optional(),
+  MAX_TRANSPORT_ATTEMPTS: optionalIntVar(1, 100),
   DELIVERY_RETRY_SCHEDULE: scheduleFromEnv.optional(),
   PRINT_RETRY_SCHEDULE: scheduleFromEnv.optional(),
   HANDOFF_SIGNING_KEYS: z.string().max(10_000).optional(),
@@ -88,27 +117,27 @@ const EnvSchema = z.object({
         return z.NEVER;
       }
     }),
-  PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  METADATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
-  BULK_MAX_INPUTS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  PAYLOAD_RETENTION_DAYS: intVar(1, 3650, 30),
+  METADATA_RETENTION_DAYS: intVar(1, 36500, 365),
+  BULK_MAX_INPUTS: intVar(1, 100_000, 1000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
-  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
-  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5000),
-  GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
-  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
-  GRAPHQL_MAX_BATCH: z.coerce.number().int().min(1).max(100).default(10),
+  GRAPHQL_MAX_DEPTH: intVar(2, 100, 12),
+  GRAPHQL_MAX_ALIASES: intVar(0, 1000, 30),
+  GRAPHQL_MAX_TOKENS: intVar(100, 1_000_000, 5000),
+  GRAPHQL_MAX_COST: intVar(100, 10_000_000, 20_000),
+  GRAPHQL_MAX_DIRECTIVES: intVar(0, 1000, 20),
+  GRAPHQL_MAX_BATCH: intVar(1, 100, 10),
   GRAPHQL_INTROSPECTION: boolFromEnv.optional(),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).optional(),
+  MAX_BODY_BYTES: optionalIntVar(1024, 512 * 1024 * 1024),
   RATE_LIMITS: z
     .string()
     .regex(/^(off|(ANONYMOUS|ADMIN|TENANT_MANAGER|DATA_CENTER|CLIENT)=\d+(,(ANONYMOUS|ADMIN|TENANT_MANAGER|DATA_CENTER|CLIENT)=\d+)*)$/, 'must be "off" or ROLE=requests per minute, comma-separated, e.g. CLIENT=1200,ANONYMOUS=120')
     .optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUSTED_PROXIES: z.string().max(2000).optional(),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
-  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
-  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1_000).default(50),
+  SHUTDOWN_TIMEOUT_MS: intVar(0, 600_000, 25_000),
+  SHUTDOWN_DRAIN_MS: intVar(0, 60_000, 1_000),
+  HEAP_GROWING_PERCENT: intVar(0, 1_000, 50),
   CONSOLE_OIDC_CLIENT_ID: z.string().min(1).max(255).optional(),
   CONSOLE_OIDC_SCOPE: z.string().min(1).max(1000).default('openid'),
   CONSOLE_OIDC_RESOURCE: z.string().url().max(2048).optional(),

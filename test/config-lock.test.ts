@@ -28,6 +28,19 @@ describe('configuration', () => {
     }
   });
 
+  it('numbers are decimal digits (spaces around them ignored); an empty or blank one counts as unset', () => {
+    const blank = loadConfig({ SHUTDOWN_DRAIN_MS: '', SHUTDOWN_TIMEOUT_MS: ' ', HEAP_GROWING_PERCENT: '', PORT: '\t', HANDOFF_TIMEOUT_MS: '' });
+    expect(blank).toMatchObject({ shutdownDrainMs: 1000, shutdownTimeoutMs: 25_000, heapGrowingPercent: 50, port: 4000 });
+    expect(blank.dispatch.handOffTimeoutMs).toBe(loadConfig({}).dispatch.handOffTimeoutMs);
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: ' 12 ', PORT: '0' })).toMatchObject({ shutdownDrainMs: 12, port: 0 });
+    // No variable takes a negative number, so no sign either; nor other bases, exponents or fractions.
+    for (const bad of ['0x10', '0b11', '0o7', '1e3', '-0', '-5', '+5', '1.5', '12ms', '1_000', 'Infinity']) {
+      expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: bad }), bad).toThrow(`\n  - SHUTDOWN_DRAIN_MS: must be a whole number in decimal digits, not ${JSON.stringify(bad)}`);
+    }
+    expect(() => loadConfig({ MAX_BODY_BYTES: '1e6' })).toThrow(/MAX_BODY_BYTES: must be a whole number in decimal digits, not "1e6"/);
+    expect(() => loadConfig({ PORT: '65536' })).toThrow(/PORT: Too big/);
+  });
+
   it('production needs a JWKS, issuer and audience, and turns GraphiQL and the demo seed off', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWKS: required in production[\s\S]*AUTH_ISSUER[\s\S]*AUTH_AUDIENCE/);
     const c = loadConfig({ NODE_ENV: 'production', AUTH_JWKS: '/etc/jwks.json', AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'bv', HANDOFF_SIGNING_KEYS: '/etc/bv/handoff.pem' });

@@ -1,14 +1,18 @@
 // The signal handler's promise: a stop that fails or hangs still ends the process, with exit code 1;
-// and the graceful stop answers requests that had arrived on kept-alive connections.
+// and the graceful stop answers requests that had arrived on kept-alive connections, without waiting
+// for connections that never finish a request.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type http from 'node:http';
+import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../src/app/app.js';
 import { listen, stopGracefully } from '../src/app/lifecycle.js';
 import type { Logger } from '../src/lib/logger.js';
+import { startServer } from './helpers/processes.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -98,5 +102,154 @@ describe('graceful stop', () => {
     await once(socket, 'close'); // the idle kept-alive connection is closed once the drain is over
     await stopped;
     await expect(fetch(url)).rejects.toThrow();
+  });
+});
+
+describe('graceful stop with quiet connections', () => {
+  /** Collects warnings: a stop that had to force connections closed says so. */
+  const recording = () => {
+    const warned: string[] = [];
+    const log = { info: () => {}, warn: (o: unknown, m?: string) => warned.push(m ?? String(o)), error: () => {} } as unknown as Logger;
+    return { log, warned };
+  };
+
+  /** /slow answers "part1" at once and "part2" after `slowMs`; anything else "ok" at once. */
+  async function slowServer(slowMs: number): Promise<{ app: App; server: http.Server; port: number; slowStarted: () => boolean }> {
+    let draining = false;
+    let inFlight = 0;
+    let started = false;
+    const app = {
+      handle: (req: http.IncomingMessage, res: http.ServerResponse) => {
+        inFlight++;
+        res.once('close', () => inFlight--);
+        if (draining) res.setHeader('connection', 'close');
+        if (req.url !== '/slow') return void res.end('ok');
+        started = true;
+        res.write('part1');
+        setTimeout(() => res.end('part2'), slowMs);
+      },
+      drain: () => void (draining = true),
+      inFlight: () => inFlight,
+    } as unknown as App;
+    const { server, port } = await listen(app, '127.0.0.1', 0);
+    return { app, server, port, slowStarted: () => started };
+  }
+
+  /** A raw connection that sends `text` (maybe nothing); resolves once connected, with the time it closed. */
+  async function quietSocket(port: number, text: string): Promise<{ socket: net.Socket; closedAt: () => number | undefined }> {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    let closedAt: number | undefined;
+    socket.once('close', () => (closedAt = performance.now()));
+    await once(socket, 'connect');
+    if (text) socket.write(text);
+    return { socket, closedAt: () => closedAt };
+  }
+
+  function get(port: number, pathname: string, agent?: http.Agent): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: pathname, agent: agent ?? false }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+    });
+  }
+
+  async function until(what: string, cond: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+    if (!cond()) throw new Error(`timed out waiting for ${what}`);
+  }
+
+  const PARTIAL = 'GET /healthz HTTP/1.1\r\nHost: x\r\n'; // no blank line: headers never complete
+
+  it('closes silent and half-sent connections once the drain ends, and finishes a response under way', async () => {
+    const { app, server, port, slowStarted } = await slowServer(1500);
+    const { log, warned } = recording();
+    const sockets: net.Socket[] = [];
+    try {
+      const slow = get(port, '/slow');
+      await until('the slow request', slowStarted);
+      const silent = await quietSocket(port, '');
+      const partial = await quietSocket(port, PARTIAL);
+      sockets.push(silent.socket, partial.socket);
+      const t0 = performance.now();
+      await stopGracefully(app, server, { close: [] }, 20_000, log, 200);
+      const ms = performance.now() - t0;
+      expect(ms).toBeLessThan(5_000);
+      expect(await slow).toEqual({ status: 200, body: 'part1part2' });
+      // Closed right after the drain, not when the slow response ended.
+      expect(silent.closedAt()! - t0).toBeLessThan(1_200);
+      expect(partial.closedAt()! - t0).toBeLessThan(1_200);
+      expect(warned).toEqual([]);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      server.closeAllConnections();
+    }
+  });
+
+  it('with nothing in flight ends right after the drain, whatever connections are open', async () => {
+    const { app, server, port } = await slowServer(0);
+    const { log, warned } = recording();
+    const sockets: net.Socket[] = [];
+    try {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      expect(await get(port, '/one', agent)).toEqual({ status: 200, body: 'ok' }); // leaves an idle kept-alive connection
+      sockets.push((await quietSocket(port, '')).socket, (await quietSocket(port, PARTIAL)).socket);
+      const t0 = performance.now();
+      await stopGracefully(app, server, { close: [] }, 20_000, log, 200);
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(performance.now() - t0).toBeLessThan(200 + 1_000);
+      expect(warned).toEqual([]);
+      agent.destroy();
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      server.closeAllConnections();
+    }
+  });
+
+  it('closes a kept-alive connection as soon as its response, begun before the stop, has ended', async () => {
+    const { app, server, port, slowStarted } = await slowServer(500);
+    const { log, warned } = recording();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const slow = get(port, '/slow', agent); // began before the drain: no "connection: close"
+      await until('the slow request', slowStarted);
+      const t0 = performance.now();
+      await stopGracefully(app, server, { close: [] }, 20_000, log, 0);
+      expect(await slow).toEqual({ status: 200, body: 'part1part2' });
+      // Not the keep-alive timeout (5 s) later.
+      expect(performance.now() - t0).toBeLessThan(500 + 1_000);
+      expect(warned).toEqual([]);
+    } finally {
+      agent.destroy();
+      server.closeAllConnections();
+    }
+  });
+});
+
+describe('SIGTERM with quiet connections (the server process)', () => {
+  it('exits at once after the drain although one connection sent nothing and another half its headers', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-stop-'));
+    const server = await startServer({ DATA_DIR: dir, SEED_DEMO: 'false', JOBS: 'false', DISPATCHER: 'false', SHUTDOWN_DRAIN_MS: '200', SHUTDOWN_TIMEOUT_MS: '20000' });
+    const port = Number(new URL(server.url).port);
+    const sockets = ['', 'GET /healthz HTTP/1.1\r\nHost: x\r\n'].map((text) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write(text));
+      s.on('error', () => {});
+      return s;
+    });
+    try {
+      await Promise.all(sockets.map((s) => once(s, 'connect')));
+      await new Promise((r) => setTimeout(r, 100)); // the half request has reached the server
+      const t0 = performance.now();
+      expect(await server.stop()).toBe(0);
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(server.logs()).not.toMatch(/shutdown timeout/);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { isPostgresJsClosedSocketWrite } from '../db/driver-workarounds.js';
 import type { Logger } from '../lib/logger.js';
 import type { App } from './app.js';
+import { connectionsOf } from './connections.js';
 
 /** A forgotten promise must not take the server down with every request in flight; anything else unknown does. */
 export function installCrashPolicy(log: Logger): void {
@@ -21,6 +22,7 @@ export function installCrashPolicy(log: Logger): void {
 export async function listen(app: App, host: string, port: number): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer(app.handle);
   server.keepAliveTimeout = 5_000;
+  connectionsOf(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -40,9 +42,11 @@ export interface Stoppable {
  * Drain first: for `drainMs` the server still reads and answers, readiness fails and every response
  * closes its connection, so requests already sent on a kept-alive connection are answered rather
  * than reset (closing "idle" connections at once dropped those whose bytes had arrived but were not
- * read yet). Then stop accepting, let in-flight requests answer, let hand-offs finish; a booking
- * waiting for a lost database is given up after the timeout (its lease then expires and the delivery
- * is handed off again, same delivery id). Then jobs, directory, database.
+ * read yet). Then stop accepting and close every connection without a response under way (also one
+ * that has sent nothing, or half its headers), let in-flight requests answer (each connection closes
+ * as its responses end) and hand-offs finish; a booking waiting for a lost database is given up after
+ * the timeout (its lease then expires and the delivery is handed off again, same delivery id). Then
+ * jobs, directory, database.
  */
 export async function stopGracefully(app: App, server: http.Server, parts: Stoppable, timeoutMs: number, log: Logger, drainMs = 0): Promise<void> {
   app.drain();
@@ -52,7 +56,7 @@ export async function stopGracefully(app: App, server: http.Server, parts: Stopp
     server.closeAllConnections();
   }, timeoutMs).unref();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
+  connectionsOf(server).closeQuiet();
   const gaveUp = await Promise.race([
     Promise.all([closed, parts.finish?.() ?? Promise.resolve()]).then(() => false),
     new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs + 1000).unref()),
