@@ -36,6 +36,7 @@ const FORMULA_START = /^'*[\n \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\
 const NEUTRALISED = /^'+[\n \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 /** a `;` or line break with a formula after it */
 const INNER = /[;\r\n](?='*[ \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\uff1d\uff0b\uff0d\uff20])/g;
+const HAS_INNER = /[;\r\n](?='*[ \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\uff1d\uff0b\uff0d\uff20])/;
 const INNER_NEUTRALISED = /([;\r\n])'(?='*[ \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\uff1d\uff0b\uff0d\uff20])/g;
 const MAYBE = /[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
@@ -52,7 +53,7 @@ function segment(text: string, from: number): string {
 export function neutralise(text: string): string {
   if (!MAYBE.test(text)) return text; // most cells: nothing that could start a formula
   const start = FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'` : '';
-  const inner = BOUNDARY.test(text) ? text.replace(INNER, (b, at: number) => (PLAIN_NUMBER.test(segment(text, at + 1)) ? b : `${b}'`)) : text;
+  const inner = HAS_INNER.test(text) ? text.replace(INNER, (b, at: number) => (PLAIN_NUMBER.test(segment(text, at + 1)) ? b : `${b}'`)) : text;
   return start + inner;
 }
 
