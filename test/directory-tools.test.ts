@@ -176,6 +176,7 @@ forEachEngine('demo directory and CSV resolution', (engine) => {
       // --out: a missing folder, a folder, the input itself are refused before anything is read or written.
       const targets: [string, RegExp][] = [
         [path.join(dir, 'missing', 'x.csv'), /--out: folder .* does not exist/],
+        [path.join(input, 'sub', 'x.csv'), /--out: folder .* does not exist/],
         [dir, /--out .* is not a regular file/],
         [input, /--out .* is the input file/],
       ];

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../src/app/app.js';
+import { BODY_STALL_MS } from '../src/app/connections.js';
 import { listen, stopGracefully } from '../src/app/lifecycle.js';
 import type { Logger } from '../src/lib/logger.js';
 import { startServer } from './helpers/processes.js';
@@ -123,6 +124,7 @@ describe('graceful stop with quiet connections', () => {
         inFlight++;
         res.once('close', () => inFlight--);
         if (draining) res.setHeader('connection', 'close');
+        if (req.url === '/upload') return void req.resume().once('end', () => res.end('received'));
         if (req.url !== '/slow') return void res.end('ok');
         started = true;
         res.write('part1');
@@ -184,6 +186,40 @@ describe('graceful stop with quiet connections', () => {
       expect(partial.closedAt()! - t0).toBeLessThan(1_200);
       expect(warned).toEqual([]);
     } finally {
+      sockets.forEach((s) => s.destroy());
+      server.closeAllConnections();
+    }
+  });
+
+  it('gives up a request body that stopped arriving, answers one still arriving, and finishes a response under way', async () => {
+    const { app, server, port, slowStarted } = await slowServer(1500);
+    const { log, warned } = recording();
+    const sockets: net.Socket[] = [];
+    let trickle: NodeJS.Timeout | undefined;
+    try {
+      const slow = get(port, '/slow');
+      await until('the slow request', slowStarted);
+      const head = 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n';
+      const stalled = await quietSocket(port, head + '{"query":"{ __ty');
+      const arriving = await quietSocket(port, head + '0123456789');
+      sockets.push(stalled.socket, arriving.socket);
+      let answer = '';
+      arriving.socket.on('data', (c) => (answer += c));
+      let sent = 10; // one byte every 100 ms: arrives over 3 s, longer than the stall window
+      trickle = setInterval(() => sent < 40 && arriving.socket.write(String(sent++ % 10)), 100);
+      await new Promise((r) => setTimeout(r, 100)); // the headers have reached the server
+      const t0 = performance.now();
+      await stopGracefully(app, server, { close: [] }, 20_000, log, 200);
+      expect(performance.now() - t0).toBeLessThan(6_000);
+      const stalledAfter = stalled.closedAt()! - t0;
+      expect(stalledAfter).toBeGreaterThan(200 + BODY_STALL_MS - 50); // it had its window
+      expect(stalledAfter).toBeLessThan(200 + BODY_STALL_MS + 1_000);
+      await until('the answer to the body still arriving', () => arriving.closedAt() !== undefined);
+      expect(answer).toMatch(/^HTTP\/1\.1 200[\s\S]*received$/);
+      expect(await slow).toEqual({ status: 200, body: 'part1part2' });
+      expect(warned).toEqual([]);
+    } finally {
+      clearInterval(trickle);
       sockets.forEach((s) => s.destroy());
       server.closeAllConnections();
     }

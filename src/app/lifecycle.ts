@@ -43,7 +43,7 @@ export interface Stoppable {
  * closes its connection, so requests already sent on a kept-alive connection are answered rather
  * than reset (closing "idle" connections at once dropped those whose bytes had arrived but were not
  * read yet). Then stop accepting and close every connection without a response under way (also one
- * that has sent nothing, or half its headers), let in-flight requests answer (each connection closes
+ * that has sent nothing, or half its headers, or whose request body stopped arriving), let in-flight requests answer (each connection closes
  * as its responses end) and hand-offs finish; a booking waiting for a lost database is given up after
  * the timeout (its lease then expires and the delivery is handed off again, same delivery id). Then
  * jobs, directory, database.

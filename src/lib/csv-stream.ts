@@ -32,13 +32,17 @@ export type Cell = string | number | boolean | null | undefined;
 // Spaces: ' ', no-break, Ogham, en quad … zero width, line/paragraph separators, narrow no-break,
 // medium mathematical, ideographic, BOM, vertical tab, form feed. Triggers: = + - @ tab and their
 // full-width forms.
-const FORMULA_START = /^'*[\n \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
-const NEUTRALISED = /^'+[\n \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+const SPACES = String.raw`[ \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]`;
+const TRIGGER = String.raw`[=+\-@\t\uff1d\uff0b\uff0d\uff20]`;
+/** at the cell's start a line break counts as a space, a carriage return as a trigger */
+const FORMULA_START = new RegExp(String.raw`^'*(?:\n|${SPACES})*(?:\r|${TRIGGER})`);
+const NEUTRALISED = new RegExp(String.raw`^'+(?:\n|${SPACES})*(?:\r|${TRIGGER})`);
 /** a `;` or line break with a formula after it */
-const INNER = /[;\r\n](?='*[ \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\uff1d\uff0b\uff0d\uff20])/g;
-const HAS_INNER = /[;\r\n](?='*[ \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\uff1d\uff0b\uff0d\uff20])/;
-const INNER_NEUTRALISED = /([;\r\n])'(?='*[ \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\v\f]*[=+\-@\t\uff1d\uff0b\uff0d\uff20])/g;
-const MAYBE = /[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+const AFTER_BOUNDARY = String.raw`(?='*${SPACES}*${TRIGGER})`;
+const INNER = new RegExp(String.raw`[;\r\n]${AFTER_BOUNDARY}`, 'g');
+const HAS_INNER = new RegExp(INNER.source);
+const INNER_NEUTRALISED = new RegExp(String.raw`([;\r\n])'${AFTER_BOUNDARY}`, 'g');
+const MAYBE = new RegExp(String.raw`\r|${TRIGGER}`);
 const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
 const BOUNDARY = /[;\r\n]/;
 

@@ -77,7 +77,6 @@ export function splitLines(text: string): string[] {
 export class StreamDecoder {
   private decoder: TextDecoder | undefined;
   private lines = 0;
-  encoding: 'utf-8' | 'latin1' | undefined;
 
   constructor(
     private readonly wanted: TextEncoding,
@@ -107,7 +106,6 @@ export class StreamDecoder {
     let encoding: 'utf-8' | 'latin1' = this.wanted === 'latin1' ? 'latin1' : 'utf-8';
     // German text in ISO-8859-1 (ä = 0xE4 before ASCII) is never valid UTF-8, so this guess is safe.
     if (this.wanted === 'auto' && !validUtf8Start(first)) encoding = 'latin1';
-    this.encoding = encoding;
     this.decoder = encoding === 'latin1' ? new TextDecoder('latin1') : new TextDecoder('utf-8', { fatal: true }); // drops a BOM
   }
 

@@ -17,12 +17,21 @@ type Request = Omit<BulkOptions, 'output' | 'onProgress'>;
 function checkTarget(args: Args, target: string | undefined, input: string): void {
   if (target === undefined) return;
   const dir = path.dirname(path.resolve(target));
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) args.fail(`--out: folder ${dir} does not exist`);
-  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  if (!statOf(dir)?.isDirectory()) args.fail(`--out: folder ${dir} does not exist`);
+  const stat = statOf(target);
   if (!stat) return;
   // A device (/dev/full), a pipe or a folder would be replaced by the rename at the end.
   if (!stat.isFile()) args.fail(`--out ${target} is not a regular file`);
   if (fs.realpathSync(target) === fs.realpathSync(input)) args.fail(`--out ${target} is the input file: the results would replace the addresses`);
+}
+
+/** The path's stat, or undefined where there is none to be had (missing, a file on the way, no access). */
+function statOf(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -55,7 +64,9 @@ async function resolveTo(target: string | undefined, request: Request): Promise<
   } catch (e) {
     output.destroy();
     fs.rmSync(tmp, { force: true });
-    throw failed || (e as NodeJS.ErrnoException).syscall ? new CommandFailure(`cannot write ${target}: ${(failed ?? (e as Error)).message}`) : e;
+    // A file-system error (the write, the rename) is the target's problem; a bad row or file is not.
+    const writing = failed ?? ((e as NodeJS.ErrnoException).syscall ? (e as Error) : undefined);
+    throw writing ? new CommandFailure(`cannot write ${target}: ${writing.message}`) : e;
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   }
