@@ -83,13 +83,28 @@ const printLine = (a: AuthorityRow) =>
 const open = (text: string): Reason => ({ text, public: text });
 const internal = (text: string): Reason => ({ text, public: DATA_CENTRE_UNAVAILABLE });
 
+/**
+ * Reasons that depend on the authority alone, worded once per authority row (a reloaded index has new
+ * rows): most lookups end in "no tenant" and "print to …", and wording them was a tenth of a lookup.
+ */
+function perAuthority(word: (a: AuthorityRow) => string): (a: AuthorityRow) => Reason {
+  const worded = new WeakMap<AuthorityRow, Reason>();
+  return (a) => {
+    let r = worded.get(a);
+    if (!r) worded.set(a, (r = Object.freeze(open(word(a)))));
+    return r;
+  };
+}
+const printTo = perAuthority(printLine);
+const noTenant = perAuthority((a) => `${a.key} has no tenant in a data centre`);
+
 /** ELECTRONIC only when every condition holds at `at`; otherwise PRINT with every failed condition. */
 export function decideDelivery(facts: DeliveryFacts, authority: AuthorityRow, messageType: string, at: Date): DeliveryDecision {
   const reasons: Reason[] = [];
   if (authority.status !== 'ACTIVE') reasons.push(open(`authority ${authority.key} is deactivated`));
   if (!authority.messageTypes.includes(messageType)) reasons.push(open(`${authority.key} does not accept ${messageType} electronically`));
   let dc: DataCenterFact | undefined;
-  if (!authority.tenantCode) reasons.push(open(`${authority.key} has no tenant in a data centre`));
+  if (!authority.tenantCode) reasons.push(noTenant(authority));
   else {
     const tenant = facts.tenants.get(authority.tenantCode);
     dc = tenant && facts.dataCenters.get(tenant.dataCenterId);
@@ -103,7 +118,7 @@ export function decideDelivery(facts: DeliveryFacts, authority: AuthorityRow, me
     if (found.problem) reasons.push(internal(found.problem));
   }
   if (reasons.length || !dc || !found?.certificate) {
-    reasons.push(open(printLine(authority)));
+    reasons.push(printTo(authority));
     return { channel: 'PRINT', electronic: false, messageType, at, reasons, dataCenter: dc ?? null, certificate: null, endpointUrl: null };
   }
   const c = found.certificate;

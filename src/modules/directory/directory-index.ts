@@ -15,6 +15,7 @@ export const isValidAt = (v: Validity, at: string) =>
   (v.validFrom === null || v.validFrom <= at) && (v.validTo === null || v.validTo > at);
 
 const NO_KEYS: readonly string[] = Object.freeze([]);
+const NO_RULES: readonly JurisdictionRow[] = Object.freeze([]);
 const OPEN_START = 0;
 const OPEN_END = 99_999_999;
 
@@ -167,6 +168,8 @@ export class DirectoryIndex {
   readonly streetsInMunicipality = new Map<string, StreetEntry[]>(); // `${ags}:${streetKey}`
   /** task → area key → rules */
   readonly rules = new Map<string, Map<string, JurisdictionRow[]>>();
+  /** task → municipality → rulesAlong's list */
+  private readonly rulesOfMunicipality = new Map<string, Map<RegionEntry, readonly JurisdictionRow[]>>();
   readonly authoritiesById = new Map<number, AuthorityRow>();
   readonly authoritiesByKey = new Map<string, AuthorityRow>();
   readonly taskCodes = new Set<string>();
@@ -306,6 +309,7 @@ export class DirectoryIndex {
     let byArea = this.rules.get(j.taskCode);
     if (!byArea) this.rules.set(j.taskCode, (byArea = new Map()));
     push(byArea, j.areaKey, j);
+    this.rulesOfMunicipality.delete(j.taskCode);
   }
 
   addSuccession(s: Succession): void {
@@ -348,6 +352,25 @@ export class DirectoryIndex {
 
   rulesFor(task: string, areaKey: string): JurisdictionRow[] {
     return this.rules.get(task)?.get(areaKey) ?? [];
+  }
+
+  /**
+   * The task's rules along the municipality's area chain, most specific key first. Made on first use
+   * and kept until a rule of the task is added (one list per municipality and task asked): a lookup
+   * read five maps for it.
+   */
+  rulesAlong(task: string, m: RegionEntry): readonly JurisdictionRow[] {
+    const byArea = this.rules.get(task);
+    if (!byArea) return NO_RULES;
+    let known = this.rulesOfMunicipality.get(task);
+    if (!known) this.rulesOfMunicipality.set(task, (known = new Map()));
+    let rows = known.get(m);
+    if (!rows) {
+      const list: JurisdictionRow[] = [];
+      for (const key of m.areaKeys) for (const r of byArea.get(key) ?? NO_RULES) list.push(r);
+      known.set(m, (rows = list));
+    }
+    return rows;
   }
 
   counts() {

@@ -9,7 +9,7 @@ import { plannedChanges } from './planned.js';
 import { germanDayStart } from './instant.js';
 import { nearStreetRule } from './near-street.js';
 import { lookupResult } from './result.js';
-import { chooseRules, municipalityAreaKeys, regionAreaKeys, type RuleChoice } from './rules.js';
+import { chooseRules, regionRules, type RuleChoice } from './rules.js';
 import type { Candidate, Found, LookupInput, LookupResult } from './types.js';
 
 export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, found: Found): LookupResult {
@@ -28,8 +28,8 @@ export function answer(ix: DirectoryIndex, input: LookupInput, ex: Explanation, 
   }
   if (municipality && place) nearStreetRule(ix, input.task, input.at, municipality, place, ex);
   const confidence = place?.confidence ?? 1;
-  const areaKeys = municipality ? municipalityAreaKeys(municipality) : regionAreaKeys(regionArs!);
-  const choice = chooseRules(ix, input.task, input.at, areaKeys, place, ex);
+  const rules = municipality ? ix.rulesAlong(input.task, municipality) : regionRules(ix, input.task, regionArs!);
+  const choice = chooseRules(ix, input.at, rules, place, ex);
   const forWhat = () => `task ${input.task} on ${input.at}`;
 
   if (choice.needsHouseNumber.length && (!choice.winners.length || choice.winners[0]!.specificity < STREET_RANGE_SPECIFICITY)) {

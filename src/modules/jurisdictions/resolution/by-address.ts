@@ -14,7 +14,7 @@ export function findByAddress(ix: DirectoryIndex, input: LookupInput, ex: Explan
     return notFound();
   }
   const municipality = place.municipalities[0]!;
-  const via = place.forwards.get(municipality.ags!) ?? null;
+  const via = place.forwards?.get(municipality.ags!) ?? null;
   if (via) {
     ex.step(() => `The input refers to ${via.name ?? via.ags} (${via.ags}), replaced on ${via.effectiveDate} by structural change #${via.changeId} (${via.kind}); forwarded to ${label(municipality)}.`);
   }

@@ -8,7 +8,7 @@ export function municipalitiesOfKey(s: Search, key: string): RegionEntry[] {
   const found: RegionEntry[] = [];
   for (const m of s.ix.municipalitiesByCity.get(key) ?? []) if (isValidAt(m, s.at)) found.push(m);
   for (const p of s.ix.postcodesByLocality.get(key) ?? []) {
-    if (postcodeValidAt(p, s.at)) for (const m of entryMunicipalities(s.ix, p, s.at, s.place.forwards)) found.push(m);
+    if (postcodeValidAt(p, s.at)) for (const m of entryMunicipalities(s.ix, p, s.at, s.place)) found.push(m);
   }
   return unique(found);
 }

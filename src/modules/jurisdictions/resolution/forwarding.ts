@@ -1,7 +1,7 @@
 // Old keys lead on: a municipality replaced by a structural change (merger, split, new key) is
 // followed through its key successions to the municipalities valid on the date.
 import type { DirectoryIndex, PostcodeEntry, RegionEntry, Succession } from '../../directory/directory-index.js';
-import type { Forwarding } from './types.js';
+import type { Forwarding, Place } from './types.js';
 
 /** Successions are followed at most this deep (a guard; real chains are short). */
 const MAX_DEPTH = 20;
@@ -52,17 +52,18 @@ function walk(w: Walk, key: string, first: Forwarding | undefined, depth: number
   }
 }
 
-/** The municipality of a postcode entry on the date; through successions when its key is gone. */
-export function entryMunicipalities(ix: DirectoryIndex, p: PostcodeEntry, at: string, forwards: Map<string, Forwarding>): RegionEntry[] {
+/** The municipality of a postcode entry on the date; through successions when its key is gone (noted in `place.forwards`). */
+export function entryMunicipalities(ix: DirectoryIndex, p: PostcodeEntry, at: string, place: Pick<Place, 'forwards'>): RegionEntry[] {
   const m = ix.municipalityOf(p, at);
   if (m) {
-    if (p.predecessorAgs && !forwards.has(m.ags!)) {
+    if (p.predecessorAgs && !place.forwards?.has(m.ags!)) {
       const s = ix.successionsAt(p.predecessorAgs, at).find((x) => x.newAgs === p.ags);
-      if (s) forwards.set(m.ags!, forwarding(ix, p.predecessorAgs, s));
+      if (s) (place.forwards ??= new Map()).set(m.ags!, forwarding(ix, p.predecessorAgs, s));
     }
     return [m];
   }
   return forwardKey(ix, p.ags, at).map((f) => {
+    const forwards = (place.forwards ??= new Map());
     if (!forwards.has(f.municipality.ags!)) forwards.set(f.municipality.ags!, f.via);
     return f.municipality;
   });

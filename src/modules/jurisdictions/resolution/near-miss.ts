@@ -65,7 +65,7 @@ export function nearInPostcode(s: Search): NearMiss {
 /** A municipality's names as the postcode knows it: its name, aliases, and its localities there. */
 function namesUnderPostcode(s: Search, m: RegionEntry): string[] {
   const names = [cityOf(m), ...nameAliases(m.name, m.ags!)];
-  for (const p of s.entries) if (p.ags === m.ags || s.place.forwards.get(m.ags!)?.ags === p.ags) names.push(p.locality);
+  for (const p of s.entries) if (p.ags === m.ags || s.place.forwards?.get(m.ags!)?.ags === p.ags) names.push(p.locality);
   return names;
 }
 

@@ -27,7 +27,7 @@ export function matchPlace(ix: DirectoryIndex, input: LookupInput, ex: Explanati
 }
 
 function startSearch(ix: DirectoryIndex, input: LookupInput, ex: Explanation, a: AddressInput): Search {
-  const place: Place = { municipalities: [], forwards: new Map(), confidence: 1 };
+  const place: Place = { municipalities: [], forwards: undefined, confidence: 1 };
   if (a.street) {
     place.street = a.street.trim();
     place.streetKey = streetKey(a.street);
@@ -60,7 +60,7 @@ function validEntries(all: PostcodeEntry[] | undefined, at: string): PostcodeEnt
 function municipalitiesOfEntries(s: Search): RegionEntry[] {
   const found: RegionEntry[] = [];
   const add = (p: PostcodeEntry) => {
-    for (const m of entryMunicipalities(s.ix, p, s.at, s.place.forwards)) found.push(m);
+    for (const m of entryMunicipalities(s.ix, p, s.at, s.place)) found.push(m);
   };
   const cityK = s.cityK;
   if (cityK && s.entries.length > 1) {
@@ -161,7 +161,7 @@ function nearMissAlone(s: Search): Place {
 function cityMatches(s: Search, m: RegionEntry): boolean {
   if (m.cityKey === s.cityK) return true;
   for (const p of s.entries) {
-    if ((p.ags === m.ags || s.place.forwards.get(m.ags!)?.ags === p.ags) && p.localityKey === s.cityK) return true;
+    if ((p.ags === m.ags || s.place.forwards?.get(m.ags!)?.ags === p.ags) && p.localityKey === s.cityK) return true;
   }
   for (const c of municipalitiesOfCity(s)) if (c.ags === m.ags) return true;
   return false;

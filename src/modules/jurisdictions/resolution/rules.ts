@@ -2,7 +2,7 @@
 // region's), the most specific win. Street rules apply only to their street and, with a range,
 // to house numbers inside it of the right parity; rules of deactivated authorities are skipped.
 import type { HouseNumber } from '../../addresses/normalize.js';
-import { isValidAt, type DirectoryIndex, type JurisdictionRow, type RegionEntry } from '../../directory/directory-index.js';
+import { isValidAt, type DirectoryIndex, type JurisdictionRow } from '../../directory/directory-index.js';
 import { describeRule } from './describe.js';
 import type { Explanation } from './explanation.js';
 
@@ -18,14 +18,9 @@ export interface RuleChoice {
   needsHouseNumber: JurisdictionRow[];
 }
 
-/** The municipality and the regions above it, most specific first. */
-export function municipalityAreaKeys(m: RegionEntry): readonly string[] {
-  return m.areaKeys;
-}
-
-/** The region and the regions above it, most specific first. */
-export function regionAreaKeys(ars: string): string[] {
-  return [9, 5, 3, 2].filter((n) => n <= ars.length).map((n) => ars.slice(0, n));
+/** The task's rules of the region and the regions above it, most specific first. */
+export function regionRules(ix: DirectoryIndex, task: string, ars: string): JurisdictionRow[] {
+  return [9, 5, 3, 2].filter((n) => n <= ars.length).flatMap((n) => ix.rulesFor(task, ars.slice(0, n)));
 }
 
 function fitsRange(r: JurisdictionRow, n: number): boolean {
@@ -44,29 +39,20 @@ function streetFit(r: JurisdictionRow, street: StreetOfInput | undefined): Stree
   return fitsRange(r, h.from) && fitsRange(r, h.to) ? 'FITS' : 'OTHER';
 }
 
-/** Rules of the most specific scope valid on the date, for the area chain of a municipality or region. */
-export function chooseRules(
-  ix: DirectoryIndex,
-  task: string,
-  at: string,
-  areaKeys: readonly string[],
-  street: StreetOfInput | undefined,
-  ex: Explanation,
-): RuleChoice {
+/** Of a task's rules along an area chain (most specific area first), those of the most specific scope valid on the date. */
+export function chooseRules(ix: DirectoryIndex, at: string, rules: readonly JurisdictionRow[], street: StreetOfInput | undefined, ex: Explanation): RuleChoice {
   const applicable: JurisdictionRow[] = [];
   const needsHouseNumber: JurisdictionRow[] = [];
-  for (const key of areaKeys) {
-    for (const r of ix.rulesFor(task, key)) {
-      if (!isValidAt(r, at)) continue;
-      const authority = ix.authoritiesById.get(r.authorityId);
-      if (authority?.status !== 'ACTIVE') {
-        ex.step(() => `Skipped ${describeRule(r, authority)}: the authority is deactivated.`);
-        continue;
-      }
-      const fit = r.level === 'STREET' ? streetFit(r, street) : 'FITS';
-      if (fit === 'NEEDS_HOUSE_NUMBER') needsHouseNumber.push(r);
-      else if (fit === 'FITS') applicable.push(r);
+  for (const r of rules) {
+    if (!isValidAt(r, at)) continue;
+    const authority = ix.authoritiesById.get(r.authorityId);
+    if (authority?.status !== 'ACTIVE') {
+      ex.step(() => `Skipped ${describeRule(r, authority)}: the authority is deactivated.`);
+      continue;
     }
+    const fit = r.level === 'STREET' ? streetFit(r, street) : 'FITS';
+    if (fit === 'NEEDS_HOUSE_NUMBER') needsHouseNumber.push(r);
+    else if (fit === 'FITS') applicable.push(r);
   }
   return { winners: mostSpecific(ix, applicable, ex), needsHouseNumber };
 }

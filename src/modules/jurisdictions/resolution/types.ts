@@ -74,8 +74,8 @@ export interface LookupResult {
 /** An address, postcode or city matched against the register. */
 export interface Place {
   municipalities: RegionEntry[];
-  /** successor AGS → how the input reached it through an old key */
-  forwards: Map<string, Forwarding>;
+  /** successor AGS → how the input reached it through an old key; made on the first forwarding (most lookups have none) */
+  forwards: Map<string, Forwarding> | undefined;
   /** set when the place could not be settled */
   candidates?: Candidate[];
   /** 1, or less for each assumption made on the way (confidence.ts) */
