@@ -121,6 +121,7 @@ forEachEngine('register reads from memory, demo seed', (engine) => {
     for (const first of [1, 3, 20]) await compareSearches(database, register, rows, '2026-11-22', first);
   });
 
+
   it('answers postcodes and a municipality postcodes as the database does', async () => {
     await comparePostcodes(database, register, edgeDates(rows));
   });
@@ -165,6 +166,11 @@ describe.skipIf(!edition2022 || !edition2025 || !postcodes)('register reads from
         const changed = rows.filter((r) => r.validFrom !== null || r.validTo !== null).slice(0, 100);
         await compareKeys(database, register, [...sample, ...changed], ['2025-11-29', '2025-11-30']);
         await compareSearches(database, register, rows, '2025-11-30', 200, 97);
+        // The register keeps each list's valid rows for the last date asked: dates in turn, around the change.
+        const around = [...new Set(changed.flatMap((r) => [r.validFrom, r.validTo]).filter((d): d is string => d !== null))].slice(0, 2);
+        expect(around.length).toBeGreaterThan(0);
+        const before = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+        for (const at of around.flatMap((d) => [before(d), d, before(d)])) await compareSearches(database, register, changed, at, 20);
         await comparePostcodes(database, register, ['2025-11-30'], 200);
       }, 600_000);
     });

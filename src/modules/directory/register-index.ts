@@ -22,6 +22,28 @@ export function rowValidAt(r: { validFrom: string | null; validTo: string | null
   return (r.validFrom === null || r.validFrom <= at) && (r.validTo === null || r.validTo > at);
 }
 
+/** A list's rows valid on one date, kept for the last date asked (a page of `regions` counts them all). */
+interface ValidOn {
+  at: string;
+  /** the list's length when filtered: a list that grew (while loading) is filtered again */
+  of: number;
+  rows: RegisterRegionRow[];
+}
+const validCache = new WeakMap<readonly RegisterRegionRow[], ValidOn>();
+
+/**
+ * The rows of one of the register's lists valid on the date, in the list's order. Kept per list for
+ * the last date asked: almost every request asks for today, and a district's page counted a few
+ * hundred versions scattered over the heap (a tenth of the request, #17).
+ */
+export function validRows(list: readonly RegisterRegionRow[], at: string): readonly RegisterRegionRow[] {
+  const known = validCache.get(list);
+  if (known && known.at === at && known.of === list.length) return known.rows;
+  const rows = list.filter((r) => rowValidAt(r, at));
+  validCache.set(list, { at, of: list.length, rows });
+  return rows;
+}
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   const list = m.get(k);
   if (list) list.push(v);

@@ -6,7 +6,7 @@ import type { RegionLevel } from '../../db/schema.js';
 import { foldName } from '../../lib/fold.js';
 import type { MaybePromise } from '../../lib/maybe-promise.js';
 import type { Directory } from '../directory/directory.js';
-import { NAME_START, rowValidAt, type RegisterIndex } from '../directory/register-index.js';
+import { NAME_START, validRows, type RegisterIndex } from '../directory/register-index.js';
 import { searchRegions, countRegions, type RegionRow } from './regions.repository.js';
 
 /** A region version together with the date it was asked for, so nested fields answer for the same date. */
@@ -97,12 +97,14 @@ export function searchRegister(register: RegisterIndex, input: SearchInput): Sea
       : input.level
         ? (register.byLevel.get(input.level) ?? [])
         : register.regions;
+  const valid = validRows(candidates, input.at);
+  // Without a name every list above holds only the level asked: the first page needs no scan.
+  if (!prefix && from < 0) return { rows: valid.slice(0, input.first), hasNextPage: valid.length > input.first, total: valid.length };
   const rows: RegionRow[] = [];
   let total = 0;
-  for (const r of candidates) {
+  for (const r of valid) {
     if (input.level && r.level !== input.level) continue;
     if (prefix !== undefined && !r.nameKey.startsWith(prefix)) continue;
-    if (!rowValidAt(r, input.at)) continue;
     total++;
     if (rows.length <= input.first && (from < 0 || register.position.get(r.id)! > from)) rows.push(r);
   }
