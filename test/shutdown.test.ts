@@ -125,6 +125,8 @@ describe('graceful stop with quiet connections', () => {
         res.once('close', () => inFlight--);
         if (draining) res.setHeader('connection', 'close');
         if (req.url === '/upload') return void req.resume().once('end', () => res.end('received'));
+        // Reads its body only after a while (as a handler verifying a token first): the socket is paused meanwhile.
+        if (req.url === '/late-upload') return void setTimeout(() => req.resume().once('end', () => res.end('received')), 1500);
         if (req.url !== '/slow') return void res.end('ok');
         started = true;
         res.write('part1');
@@ -220,6 +222,62 @@ describe('graceful stop with quiet connections', () => {
       expect(warned).toEqual([]);
     } finally {
       clearInterval(trickle);
+      sockets.forEach((s) => s.destroy());
+      server.closeAllConnections();
+    }
+  });
+
+  it('waits for a body the server has not read yet (a full buffer pauses the socket), and for one arriving while the event loop was busy', async () => {
+    const { app, server, port } = await slowServer(0);
+    const { log, warned } = recording();
+    const sockets: net.Socket[] = [];
+    let trickle: NodeJS.Timeout | undefined;
+    try {
+      const big = 1_000_000;
+      const unread = await quietSocket(port, `POST /late-upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${big}\r\n\r\n`);
+      unread.socket.write(Buffer.alloc(big, 'x'));
+      const arriving = await quietSocket(port, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 30\r\n\r\n');
+      sockets.push(unread.socket, arriving.socket);
+      const answers = { unread: '', arriving: '' };
+      unread.socket.on('data', (c) => (answers.unread += c));
+      arriving.socket.on('data', (c) => (answers.arriving += c));
+      let sent = 0;
+      trickle = setInterval(() => sent < 30 && arriving.socket.write(String(sent++ % 10)), 100);
+      await new Promise((r) => setTimeout(r, 100));
+      // The event loop blocked for longer than the stall window, once the stop watches the bodies.
+      setTimeout(() => {
+        const until = Date.now() + 1_300;
+        while (Date.now() < until);
+      }, 500);
+      await stopGracefully(app, server, { close: [] }, 20_000, log, 200);
+      await until('both answers', () => unread.closedAt() !== undefined && arriving.closedAt() !== undefined);
+      expect(answers.unread).toMatch(/^HTTP\/1\.1 200[\s\S]*received$/);
+      expect(answers.arriving).toMatch(/^HTTP\/1\.1 200[\s\S]*received$/);
+      expect(warned).toEqual([]);
+    } finally {
+      clearInterval(trickle);
+      sockets.forEach((s) => s.destroy());
+      server.closeAllConnections();
+    }
+  });
+
+  it('gives up a pipelined request whose body stopped arriving once the response before it has ended', async () => {
+    const { app, server, port, slowStarted } = await slowServer(800);
+    const { log, warned } = recording();
+    const sockets: net.Socket[] = [];
+    try {
+      const pipelined = await quietSocket(port, 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n12345');
+      sockets.push(pipelined.socket);
+      let answer = '';
+      pipelined.socket.on('data', (c) => (answer += c));
+      await until('the slow request', slowStarted);
+      const t0 = performance.now();
+      await stopGracefully(app, server, { close: [] }, 20_000, log, 200);
+      await until('the connection to close', () => pipelined.closedAt() !== undefined);
+      expect(pipelined.closedAt()! - t0).toBeLessThan(200 + 800 + BODY_STALL_MS + 1_000);
+      expect(answer).toMatch(/^HTTP\/1\.1 200[\s\S]*part1[\s\S]*part2/);
+      expect(warned).toEqual([]);
+    } finally {
       sockets.forEach((s) => s.destroy());
       server.closeAllConnections();
     }

@@ -5,15 +5,35 @@
 import type http from 'node:http';
 import type net from 'node:net';
 
-/** A request body that brought no byte for this long during a stop is given up. */
+/** A request body that brought no byte for this long during a stop, while the server waited for it, is given up. */
 export const BODY_STALL_MS = 1000;
 const CHECK_MS = 250;
+
+interface Watch {
+  bytes: number;
+  /** when the client last sent a byte, or the server last kept it waiting */
+  since: number;
+}
+
+const anyComplete = (requests: Set<http.IncomingMessage>) => [...requests].some((r) => r.complete);
+
+/**
+ * Whether the server is waiting for the client's bytes: not when it has not read what arrived (the
+ * socket is paused once the request's buffer is full, e.g. while the caller's token is verified).
+ */
+function waitingForClient(socket: net.Socket, requests: Set<http.IncomingMessage>): boolean {
+  if (socket.isPaused()) return false;
+  for (const r of requests) if (r.readableLength > 0) return false;
+  return true;
+}
 
 export class Connections {
   /** open connection → requests on it whose response has not ended */
   private readonly open = new Map<net.Socket, Set<http.IncomingMessage>>();
-  /** during a stop: connections whose only requests are still receiving their body → bytes read, when that last grew */
-  private readonly receiving = new Map<net.Socket, { bytes: number; at: number }>();
+  /** during a stop: connections whose only requests are still receiving their body */
+  private readonly receiving = new Map<net.Socket, Watch>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastCheck = 0;
   private stopping = false;
 
   constructor(server: http.Server) {
@@ -33,35 +53,49 @@ export class Connections {
   /**
    * Closes every connection without a request now, and each one whose requests are answered as
    * their responses end. A connection whose request body is still arriving keeps its place while
-   * bytes come; once none came for BODY_STALL_MS it is closed.
+   * bytes come; once none came for BODY_STALL_MS while the server waited for them, it is closed.
    */
   closeQuiet(): void {
     this.stopping = true;
     for (const [socket, requests] of this.open) {
       if (requests.size === 0) socket.destroy();
-      else if (![...requests].some((r) => r.complete)) this.receiving.set(socket, { bytes: socket.bytesRead, at: Date.now() });
+      else if (!anyComplete(requests)) this.watch(socket);
     }
-    if (this.receiving.size > 0) this.watchBodies();
   }
 
-  private watchBodies(): void {
-    const timer = setInterval(() => {
-      const now = Date.now();
-      for (const [socket, seen] of this.receiving) {
-        if ([...(this.open.get(socket) ?? [])].some((r) => r.complete)) this.receiving.delete(socket); // answered as usual
-        else if (socket.bytesRead !== seen.bytes) this.receiving.set(socket, { bytes: socket.bytesRead, at: now });
-        else if (now - seen.at >= BODY_STALL_MS) socket.destroy();
-      }
-      if (this.receiving.size === 0) clearInterval(timer);
-    }, CHECK_MS).unref();
+  private watch(socket: net.Socket): void {
+    this.receiving.set(socket, { bytes: socket.bytesRead, since: Date.now() });
+    if (this.timer) return;
+    this.lastCheck = Date.now();
+    this.timer = setInterval(() => this.check(), CHECK_MS).unref();
+  }
+
+  /** A body counts as stalled only over checks that ran on time while the server waited for its bytes. */
+  private check(): void {
+    const now = Date.now();
+    // After a busy event loop the bytes that came meanwhile are not read yet: such a check proves nothing.
+    const late = now - this.lastCheck > 2 * CHECK_MS;
+    this.lastCheck = now;
+    for (const [socket, w] of this.receiving) {
+      const requests = this.open.get(socket);
+      if (!requests || anyComplete(requests)) this.receiving.delete(socket); // answered as usual
+      else if (late || socket.bytesRead !== w.bytes || !waitingForClient(socket, requests)) this.receiving.set(socket, { bytes: socket.bytesRead, since: now });
+      else if (now - w.since >= BODY_STALL_MS) socket.destroy();
+    }
+    if (this.receiving.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
   }
 
   private responded(req: http.IncomingMessage): void {
     const requests = this.open.get(req.socket);
     if (!requests) return; // closed already
     requests.delete(req);
+    if (!this.stopping) return;
     // destroySoon: the response's last bytes are flushed first
-    if (this.stopping && requests.size === 0) req.socket.destroySoon();
+    if (requests.size === 0) req.socket.destroySoon();
+    else if (!anyComplete(requests)) this.watch(req.socket); // a pipelined request still receiving its body
   }
 }
 
