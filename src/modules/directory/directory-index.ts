@@ -356,8 +356,8 @@ export class DirectoryIndex {
 
   /**
    * The task's rules along the municipality's area chain, most specific key first. Made on first use
-   * and kept until a rule of the task is added (one list per municipality and task asked): a lookup
-   * read five maps for it.
+   * and kept until a rule of the task is added (per municipality and task asked; a list of its own
+   * only where two areas of the chain have rules): a lookup read five maps for it.
    */
   rulesAlong(task: string, m: RegionEntry): readonly JurisdictionRow[] {
     const byArea = this.rules.get(task);
@@ -366,9 +366,14 @@ export class DirectoryIndex {
     if (!known) this.rulesOfMunicipality.set(task, (known = new Map()));
     let rows = known.get(m);
     if (!rows) {
-      const list: JurisdictionRow[] = [];
-      for (const key of m.areaKeys) for (const r of byArea.get(key) ?? NO_RULES) list.push(r);
-      known.set(m, (rows = list));
+      const parts: JurisdictionRow[][] = [];
+      for (const key of m.areaKeys) {
+        const r = byArea.get(key);
+        if (r) parts.push(r);
+      }
+      // Most municipalities take their rules from one area: that area's own list, shared, not a copy.
+      rows = parts.length === 0 ? NO_RULES : parts.length === 1 ? parts[0]! : parts.flat();
+      known.set(m, rows);
     }
     return rows;
   }
